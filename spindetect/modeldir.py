@@ -1,0 +1,147 @@
+"""Save and load a model directory: ``.npy`` arrays + ``manifest.json``.
+
+Nothing is unpickled: arrays load with ``allow_pickle=False`` and only after
+their sha256 matches the manifest. A missing, tampered, truncated or
+incompatible model raises ``ModelError`` with a message naming the problem.
+This is the only module that touches files under ``models/``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .aggregate import Aggregator
+from .classifier import SentenceClassifier
+
+FORMAT_VERSION = 1
+MANIFEST = "manifest.json"
+DEFAULT_NAME = "spindetect-base"
+ENV_MODEL = "SPINDETECT_MODEL"
+
+
+class ModelError(RuntimeError):
+    """A model directory is missing, damaged or incompatible."""
+
+
+@dataclass(frozen=True)
+class Model:
+    path: Path
+    manifest: dict
+    classifier: SentenceClassifier
+    aggregator: Aggregator
+
+    @property
+    def name(self) -> str:
+        return self.manifest["name"]
+
+    @property
+    def version(self) -> str:
+        return self.manifest["version"]
+
+    @property
+    def threshold(self) -> float:
+        return float(self.manifest["threshold"]["value"])
+
+    @property
+    def feature_names(self) -> list[str]:
+        return list(self.manifest["features"])
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def default_model_dir() -> Path:
+    """``$SPINDETECT_MODEL``, else models/spindetect-base of a source checkout or of the wheel."""
+    env = os.environ.get(ENV_MODEL)
+    if env:
+        return Path(env)
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "models" / DEFAULT_NAME, here / "_models" / DEFAULT_NAME):
+        if (candidate / MANIFEST).is_file():
+            return candidate
+    return here.parent / "models" / DEFAULT_NAME
+
+
+def save(path: Path, classifier: SentenceClassifier, aggregator: Aggregator, manifest: dict) -> Path:
+    """Write arrays and a manifest (with their hashes) to ``path``; returns the manifest path.
+
+    Refuses to write into a non-empty directory that is not a model directory,
+    so a user's folder is never overwritten by mistake.
+    """
+    path = Path(path)
+    if path.exists() and any(path.iterdir()) and not (path / MANIFEST).is_file():
+        raise ModelError(f"{path}: exists and is not a spindetect model directory; choose an empty or new --out")
+    path.mkdir(parents=True, exist_ok=True)
+    files = {}
+    for key, arr in classifier.arrays().items():
+        name = f"classifier.{key}.npy"
+        np.save(path / name, np.ascontiguousarray(arr), allow_pickle=False)
+        files[name] = _sha256(path / name)
+    m = dict(manifest)
+    m["format_version"] = FORMAT_VERSION
+    m["aggregation"] = aggregator.to_dict()
+    m["files"] = files
+    tmp = path / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(m, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path / MANIFEST)
+    return path / MANIFEST
+
+
+def load_manifest(path: Path) -> dict:
+    path = Path(path)
+    if path.is_file():
+        raise ModelError(f"{path}: is a file; --model expects a model directory containing {MANIFEST}")
+    mpath = path / MANIFEST
+    if not mpath.is_file():
+        raise ModelError(f"{path}: not a spindetect model directory (no {MANIFEST})")
+    try:
+        manifest = json.loads(mpath.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise ModelError(f"{mpath}: manifest is not valid JSON ({e})") from e
+    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+        raise ModelError(
+            f"{path}: model format {manifest.get('format_version') if isinstance(manifest, dict) else '?'} "
+            f"is not supported (this spindetect reads format {FORMAT_VERSION})"
+        )
+    for key in ("name", "version", "features", "threshold", "aggregation", "files", "embedder"):
+        if key not in manifest:
+            raise ModelError(f"{mpath}: manifest lacks '{key}'")
+    return manifest
+
+
+def load(path: Path | None = None) -> Model:
+    """Load and verify a model directory (the default one when ``path`` is None)."""
+    path = Path(path) if path else default_model_dir()
+    manifest = load_manifest(path)
+    arrays = {}
+    for name, digest in manifest["files"].items():
+        f = path / name
+        if not name.endswith(".npy") or "/" in name or "\\" in name:
+            raise ModelError(f"{path}: manifest names an unexpected file {name!r}")
+        if not f.is_file():
+            raise ModelError(f"{path}: weight file {name} is missing")
+        if _sha256(f) != digest:
+            raise ModelError(f"{path}: weight file {name} does not match its sha256 in the manifest (damaged or modified)")
+        try:
+            arrays[name[len("classifier.") : -len(".npy")]] = np.load(f, allow_pickle=False)
+        except ValueError as e:
+            raise ModelError(f"{path}: weight file {name} cannot be read without pickle ({e})") from e
+    try:
+        classifier = SentenceClassifier.from_arrays(arrays)
+        aggregator = Aggregator.from_dict(manifest["aggregation"])
+    except (KeyError, ValueError) as e:
+        raise ModelError(f"{path}: {e}") from e
+    if classifier.mean.shape[0] != len(manifest["features"]):
+        raise ModelError(f"{path}: classifier expects {classifier.mean.shape[0]} features, manifest lists {len(manifest['features'])}")
+    return Model(path=path, manifest=manifest, classifier=classifier, aggregator=aggregator)
