@@ -1,0 +1,37 @@
+"""The spindetect command line (typer). Commands live in spindetect/commands/."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import typer
+
+from . import __version__
+from .commands import info, score
+
+app = typer.Typer(
+    name="spindetect",
+    help="Detect spun news: articles a machine rewrote from someone else's story.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"spindetect {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Optional[bool] = typer.Option(None, "--version", callback=_version, is_eager=True, help="Show the version and exit."),
+) -> None:
+    """Detect spun news: articles a machine rewrote from someone else's story."""
+
+
+app.command("score")(score.score)
+app.command("info")(info.info)
+# --- commands registered by other modules (one line each) ---
+# --- end of registered commands ---

@@ -1,0 +1,60 @@
+"""Helpers shared by the CLI commands: one-line errors, warnings and exit codes.
+
+Only the CLI prints or exits; library code raises exceptions with messages
+that already name the problem.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import NoReturn, Sequence
+
+import typer
+
+EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+def stderr_console():
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def error(message: str) -> None:
+    """Print a one-line error to stderr."""
+    print(f"spindetect: error: {message}", file=sys.stderr, flush=True)
+
+
+def warn(message: str) -> None:
+    print(f"spindetect: warning: {message}", file=sys.stderr, flush=True)
+
+
+def fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    """Print a one-line error and exit with ``code`` (2 = usage error by default)."""
+    error(message)
+    raise typer.Exit(code)
+
+
+def check_choice(name: str, value: str, choices: Sequence[str]) -> str:
+    """Return ``value`` if valid, else exit 2 naming the valid choices."""
+    if value not in choices:
+        fail(f"unknown {name} {value!r}; expected one of: {', '.join(choices)}")
+    return value
+
+
+def load_detector(model: str | None, embedder: str | None, threshold: float | None):
+    """Load a Detector, turning model/embedder problems into a one-line exit-2 error."""
+    from ..detector import Detector
+    from ..embed import EmbedderError
+    from ..modeldir import ModelError
+
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        fail(f"--threshold must be between 0 and 1, got {threshold}")
+    try:
+        det = Detector.load(model_dir=model, embedder_dir=embedder, threshold=threshold)
+        det.embedder._load()
+    except (ModelError, EmbedderError) as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"cannot load the model: {e}")
+    return det

@@ -1,0 +1,69 @@
+"""`spindetect info`: which model, embedder, versions and thresholds are in use."""
+
+from __future__ import annotations
+
+import json
+from importlib import metadata
+from typing import Optional
+
+import typer
+
+from ._common import fail
+
+
+def _version(pkg: str) -> str:
+    try:
+        return metadata.version(pkg)
+    except metadata.PackageNotFoundError:
+        return "not installed"
+
+
+def info(
+    model: Optional[str] = typer.Option(None, "--model", "-m", envvar="SPINDETECT_MODEL", help="Model directory (default: the shipped spindetect-base)."),
+    embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory."),
+    as_json: bool = typer.Option(False, "--json", help="Print the information as JSON."),
+) -> None:
+    """Show the model directory, embedder, library versions, thresholds and artifact codes (loads no neural network)."""
+    from pathlib import Path
+
+    from .. import __version__, artifacts
+    from ..embed import EmbedderError, default_embedder_dir
+    from ..modeldir import ModelError, default_model_dir, load_manifest
+
+    mdir = Path(model) if model else default_model_dir()
+    try:
+        manifest = load_manifest(mdir)
+    except ModelError as e:
+        fail(str(e))
+    try:
+        edir = str(Path(embedder) if embedder else default_embedder_dir())
+    except EmbedderError as e:
+        edir = f"unavailable ({e})"
+    data = {
+        "spindetect": __version__,
+        "model_dir": str(mdir),
+        "model": {"name": manifest["name"], "version": manifest["version"]},
+        "embedder": {**manifest["embedder"], "dir": edir},
+        "threshold": manifest["threshold"],
+        "aggregation": manifest["aggregation"],
+        "held_out_metrics": manifest.get("metrics", {}).get("summary", {}),
+        "trained_with": manifest.get("versions", {}),
+        "installed": {p: _version(p) for p in ("sentence-transformers", "torch", "transformers", "scikit-learn", "numpy", "pysbd")},
+        "artifact_codes": {c: d for c, d in artifacts.CODES},
+    }
+    if as_json:
+        typer.echo(json.dumps(data, indent=2, sort_keys=True))
+        return
+    typer.echo(f"spindetect {data['spindetect']}")
+    typer.echo(f"model:      {data['model']['name']} {data['model']['version']}  ({mdir})")
+    typer.echo(f"embedder:   {data['embedder'].get('name')} dim={data['embedder'].get('dim')}  ({edir})")
+    th = data["threshold"]
+    typer.echo(f"threshold:  {th['value']:.4f}  — {th.get('how', '')}")
+    typer.echo(f"aggregation: {data['aggregation'].get('method')} a={data['aggregation']['a']:.4g} b={data['aggregation']['b']:.4g}")
+    for k, v in data["held_out_metrics"].items():
+        typer.echo(f"held-out {k}: {v}")
+    typer.echo("installed:  " + ", ".join(f"{k} {v}" for k, v in data["installed"].items()))
+    typer.echo("trained with: " + ", ".join(f"{k} {v}" for k, v in sorted(data["trained_with"].items())))
+    typer.echo("artifact codes:")
+    for c, d in data["artifact_codes"].items():
+        typer.echo(f"  {c:<22} {d}")

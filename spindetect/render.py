@@ -1,0 +1,104 @@
+"""Render document scores: table (rich), json, jsonl, csv.
+
+Every format is built from ``DocumentScore.to_dict()``, so they cannot
+disagree. Writers take a text stream and write as they go (jsonl/csv stream).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO, Iterable
+
+from .types import DocumentScore
+
+FORMATS = ("table", "json", "jsonl", "csv")
+CSV_FIELDS = ("path", "id", "doc_score", "label", "index", "start", "end", "score", "reasons", "text")
+
+
+def to_json(doc: DocumentScore) -> str:
+    """One document as compact, key-sorted JSON (byte-identical across runs)."""
+    return json.dumps(doc.to_dict(), ensure_ascii=False, sort_keys=True)
+
+
+def write_jsonl(docs: Iterable[DocumentScore], out: IO[str]) -> None:
+    for doc in docs:
+        out.write(to_json(doc) + "\n")
+        out.flush()
+
+
+def write_json(docs: Iterable[DocumentScore], out: IO[str]) -> None:
+    out.write("[")
+    for k, doc in enumerate(docs):
+        out.write(("," if k else "") + "\n" + to_json(doc))
+        out.flush()
+    out.write("\n]\n")
+
+
+class CsvWriter:
+    """One row per sentence; the header is written once."""
+
+    def __init__(self, out: IO[str]):
+        self._w = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
+        self._w.writeheader()
+        self._out = out
+
+    def write(self, doc: DocumentScore) -> None:
+        for s in doc.sentences:
+            self._w.writerow(
+                {
+                    "path": doc.path, "id": doc.id or "", "doc_score": doc.score, "label": doc.label,
+                    "index": s.index, "start": s.start, "end": s.end, "score": s.score,
+                    "reasons": ";".join(r.code for r in s.reasons), "text": s.text,
+                }
+            )
+        self._out.flush()
+
+
+def _shade(score: float) -> str:
+    return "bold red" if score >= 0.75 else "red" if score >= 0.5 else "yellow" if score >= 0.25 else "green"
+
+
+def table_detail(doc: DocumentScore, top: int):
+    """A rich renderable: document verdict, then the ``top`` highest-scoring sentences with reasons."""
+    from rich.console import Group
+    from rich.table import Table
+    from rich.text import Text
+
+    head = Text()
+    head.append(f"{doc.path}\n", style="bold")
+    head.append(f"score {doc.score:.3f}  ", style=_shade(doc.score))
+    head.append(f"label {doc.label.upper()}", style="bold " + ("red" if doc.label == "spun" else "green"))
+    head.append(
+        f"  (threshold {doc.threshold:.3f}, {doc.n_sentences} sentences, model {doc.model['name']} {doc.model['version']})",
+        style="dim",
+    )
+    for w in doc.warnings:
+        head.append(f"\nwarning: {w}", style="yellow")
+    t = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
+    t.add_column("#", justify="right", width=4)
+    t.add_column("score", justify="right", width=6)
+    t.add_column("sentence", ratio=1)
+    ranked = sorted(doc.sentences, key=lambda s: (-s.score, s.index))[: max(top, 0)]
+    for s in ranked:
+        body = Text(s.text)
+        for r in s.reasons:
+            a, b = r.start - s.start, r.end - s.start
+            if 0 <= a < b <= len(s.text):
+                body.stylize("underline bold magenta", a, b)
+        for r in s.reasons:
+            body.append(f"\n  ↳ {r.code}: {r.message}", style="magenta")
+        t.add_row(str(s.index), Text(f"{s.score:.3f}", style=_shade(s.score)), body)
+    return Group(head, t)
+
+
+def table_summary(docs: list[DocumentScore]):
+    from rich.table import Table
+    from rich.text import Text
+
+    t = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
+    for col in ("score", "label", "sentences", "path"):
+        t.add_column(col)
+    for d in docs:
+        t.add_row(Text(f"{d.score:.3f}", style=_shade(d.score)), d.label, str(d.n_sentences), d.path)
+    return t
