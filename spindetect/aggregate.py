@@ -43,11 +43,11 @@ class Aggregator:
         return agg
 
 
-def fit_platt(stats: np.ndarray, labels: np.ndarray, top_fraction: float) -> Aggregator:
-    """Fit ``a, b`` by logistic regression of labels on the document statistic."""
+def fit_platt(stats: np.ndarray, labels: np.ndarray, top_fraction: float, sample_weight: np.ndarray | None = None) -> Aggregator:
+    """Fit ``a, b`` by (weighted) logistic regression of labels on the document statistic."""
     from sklearn.linear_model import LogisticRegression
 
-    m = LogisticRegression(C=1e4, max_iter=1000).fit(stats.reshape(-1, 1), labels)
+    m = LogisticRegression(C=1e4, max_iter=1000).fit(stats.reshape(-1, 1), labels, sample_weight=sample_weight)
     a, b = float(m.coef_[0, 0]), float(m.intercept_[0])
     if a <= 0:
         raise ValueError("calibration found no positive relation between sentence scores and labels")

