@@ -569,27 +569,26 @@ def _word_proposals(text: str, sentences: Sequence[Sentence], rate: float, seed:
             p = _phrase_at(text, toks, i, prev)
             if p is not None:
                 end, headword, pos, tag = p
-                subs = substitutes(headword, pos, tag)
                 r = _rng(seed, "phrase", t.start)
-                if subs and r.random() < rate:
+                # draw before looking up: the result is the same, and most words are not drawn
+                subs = substitutes(headword, pos, tag) if r.random() < rate else ()
+                if subs:
                     sub = r.choice(subs)
                     out.append(_Proposal("phrase", t.start, end, _cap(sub) if t.cap else sub))
                     continue
 
-        if "-" in w:
-            continue  # hyphenated compounds: no inflection data, rarely in Moby
         prev_cap = bool(prev) and toks[i - 1].word[:1].isupper() and not toks[i - 1].cap
         found = _analyse(lower, prev, prev_cap, nxt)
         if found is None:
             continue
         pos, lemma, tag = found
+        r = _rng(seed, "word", t.start)
+        if r.random() >= rate:
+            continue
         subs = [s for s in substitutes(lemma, pos, tag) if s != lower]
         single = [s for s in subs if " " not in s] if allow_synonym else []
         multi = [s for s in subs if " " in s] if allow_phrase else []
         if not (single or multi):
-            continue
-        r = _rng(seed, "word", t.start)
-        if r.random() >= rate:
             continue
         # Commercial spinners mostly swap single words; phrases are the minority.
         use_multi = multi and (not single or r.random() < PHRASE_SHARE)

@@ -22,6 +22,7 @@ wordfreq 1.0-1.5 s (about 3 s in all, once per process).
 
 from __future__ import annotations
 
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -91,6 +92,9 @@ def entries(headword: str) -> tuple[str, ...]:
     """
     raw, rev, _ = _moby()
     line = raw.get(headword)
+    if line is None and "-" in headword:
+        # Moby writes most compounds solid or open: "build-up" is "buildup"
+        line = raw.get(headword.replace("-", "")) or raw.get(headword.replace("-", " "))
     fwd = tuple(line.split(",")) if line else ()
     return fwd + tuple(h for h in rev.get(headword, ()) if h not in fwd)
 
@@ -109,14 +113,28 @@ def _lemminflect():
     return lemminflect
 
 
-@lru_cache(maxsize=200_000)
-def zipf(word: str) -> float:
-    """Zipf frequency of an English word (0 for unknown), from wordfreq."""
+@lru_cache(maxsize=1)
+def _frequencies() -> dict[str, float]:
     try:
-        from wordfreq import zipf_frequency
+        from wordfreq import get_frequency_dict
     except ImportError as e:
         raise ThesaurusError("the spinner needs wordfreq: pip install wordfreq==3.1.1") from e
-    return zipf_frequency(word, "en")
+    return get_frequency_dict("en")
+
+
+def zipf(word: str) -> float:
+    """Zipf frequency (log10 of uses per billion words) of a lower-case English word; 0 if unknown.
+
+    Reads wordfreq's table directly: ``zipf_frequency`` re-tokenises every
+    query, which made it the spinner's largest cost. Hyphenated words not in
+    the table take their rarest part's value.
+    """
+    f = _frequencies().get(word)
+    if f is None:
+        if "-" in word:
+            return min(zipf(p) for p in word.split("-") if p) if word.strip("-") else 0.0
+        return 0.0
+    return round(math.log10(f * 1e9), 2)
 
 
 @lru_cache(maxsize=100_000)
