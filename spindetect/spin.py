@@ -10,7 +10,8 @@ that family of rewrites:
 - ``phrase``: a multi-word expression is replaced, or a word becomes a phrase
   ("added" -> "tacked on", "according to" -> "in accordance with");
 - ``restructure``: clauses are reordered around an attribution ("X said Y" ->
-  "Y, X said" / "According to X, Y");
+  "Y, X said" / "According to X, Y"); in ``mixed`` mode words inside the
+  reordered sentence are swapped too, and the whole sentence is one edit;
 - ``quote``: quote marks and punctuation near an attribution are moved or
   dropped (``private," the agency quoted`` -> ``private "The agency quoted``);
 - ``number``: number and date formats change ("175,000" -> "175 thousand",
@@ -142,7 +143,12 @@ def spin(text: str, rate: float = 0.3, seed: int = 0, mode: str = "mixed") -> Sp
         proposals += _regex_proposals(text, _NUMBER_RULES, "number", rate, seed, sentences)
     if "synonym" in ops or "phrase" in ops:
         proposals += _word_proposals(text, sentences, rate, seed, ops)
-    return _assemble(text, _resolve(proposals))
+    kept = _resolve(proposals)
+    if "synonym" in ops or "phrase" in ops:
+        # Spinners swap words inside the clauses they reorder too; the sentence
+        # stays one "restructure" edit, so its label is still exact.
+        kept = [_respin(p, rate, seed, ops) if p.op == "restructure" else p for p in kept]
+    return _assemble(text, kept)
 
 
 def apply_edits(original: str, edits: Sequence[Edit]) -> str:
@@ -204,7 +210,7 @@ def label_sentences(result: SpinResult) -> list[tuple[Sentence, tuple[Edit, ...]
 # --- assembling edits --------------------------------------------------------
 
 
-def _rng(seed: int, op: str, start: int) -> random.Random:
+def _rng(seed: int | str, op: str, start: int) -> random.Random:
     # One generator per candidate: a str seed is hashed with SHA-512 by
     # random.Random, so this is stable across processes and PYTHONHASHSEED.
     return random.Random(f"{seed}:{op}:{start}")
@@ -336,6 +342,14 @@ def _restructurings(s: str, text: str) -> list[str]:
 
 def _balanced(s: str) -> bool:
     return s.count('"') % 2 == 0 and s.count("\u201c") == s.count("\u201d")
+
+
+def _respin(p: _Proposal, rate: float, seed: int, ops: Sequence[str]) -> _Proposal:
+    """Word and phrase swaps inside a restructured sentence (its own seed stream)."""
+    after = p.after
+    whole = [Sentence(0, 0, len(after), after, after)]
+    words = _word_proposals(after, whole, rate, f"{seed}:restructure:{p.start}", ops)
+    return _Proposal(p.op, p.start, p.end, _assemble(after, _resolve(words)).text)
 
 
 def _restructure_proposals(text: str, sentences: Sequence[Sentence], rate: float, seed: int) -> list[_Proposal]:
@@ -543,7 +557,7 @@ def _tokens(text: str, sentences: Sequence[Sentence]) -> list[_Token]:
     return [_Token(m.start(), m.end(), m.group(), m.start() in firsts) for m in _WORD.finditer(text)]
 
 
-def _word_proposals(text: str, sentences: Sequence[Sentence], rate: float, seed: int, ops: Sequence[str]) -> list[_Proposal]:
+def _word_proposals(text: str, sentences: Sequence[Sentence], rate: float, seed: int | str, ops: Sequence[str]) -> list[_Proposal]:
     from .thesaurus import substitutes
 
     toks = _tokens(text, sentences)

@@ -16,8 +16,10 @@ Sources and licences (checked in the installed distributions):
   the archaic ("Brobdingnagian", "asseverate").
 
 Everything loads lazily on first use and is cached in-process. Measured on the
-2-core development machine: Moby index 0.3 s, lemminflect 1.5-2 s,
-wordfreq 1.0-1.5 s (about 3 s in all, once per process).
+shared 2-core development machine (lower figure: idle, higher: load average
+10): Moby index 0.8-1.5 s (reading the file alone is 0.3 s; the rest builds
+the reverse links), lemminflect 1.4-2.2 s, wordfreq's table 1.1-2.0 s; 3.3-6 s
+in all, once per process. Substitute lists are then cached per (headword, POS, tag).
 """
 
 from __future__ import annotations

@@ -122,6 +122,15 @@ def test_attribution_restructured():
     }
 
 
+def test_mixed_mode_swaps_words_inside_a_restructured_sentence():
+    text = "City officials said on Monday that the new bridge would open to traffic in March."
+    plain = {spin(text, rate=1.0, seed=s, mode="restructure").text for s in range(4)}
+    for s in range(4):
+        (edit,) = spin(text, rate=1.0, seed=s, mode="mixed").edits
+        assert edit.op == "restructure" and edit.before == text
+        assert edit.after not in plain
+
+
 def test_names_and_titles_are_not_thesaurus_swapped():
     text = "Dana Whitfield met Ola Brandt in Harlow. Mayor Dana Whitfield spoke first."
     for s in range(5):
