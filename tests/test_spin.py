@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 import typer
@@ -55,6 +58,19 @@ def test_same_seed_same_result_and_seeds_differ():
     texts = {spin(ARTICLE, rate=0.3, seed=s).text for s in range(4)}
     assert len(texts) == 4
     assert ARTICLE not in texts
+
+
+def test_same_result_in_another_process_with_another_hash_seed():
+    # set/dict iteration order depends on PYTHONHASHSEED; the output must not
+    code = "import sys; from spindetect.spin import spin; sys.stdout.write(repr(spin(sys.stdin.read(), 0.5, 3)))"
+    outs = {
+        subprocess.run(
+            [sys.executable, "-c", code], input=ARTICLE, capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": h},
+        ).stdout
+        for h in ("1", "2")
+    }
+    assert outs == {repr(spin(ARTICLE, 0.5, 3))}
 
 
 @pytest.mark.parametrize("mode", MODES)
