@@ -39,4 +39,5 @@ from .commands import compare as _compare_cmd, index as _index_cmd  # noqa: E402
 app.command("compare")(_compare_cmd.compare)
 app.command("index")(_index_cmd.index)
 app.command("find")(_index_cmd.find)
+from .commands import bench as _bench_cmd; app.command("bench")(_bench_cmd.bench)  # noqa: E402,E702
 # --- end of registered commands ---
