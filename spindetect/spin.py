@@ -258,7 +258,9 @@ _STOP = frozenset(
     them themselves then there these they this those through to too two three four five six seven
     eight nine ten under until up upon very was we were what when where which while who whom whose
     why will with would you your yours yourself yourselves may might must shall per via among
-    amid within without whether though although yet ever never still even many much several""".split()
+    amid within without whether though although yet ever never still even many much several near
+    across around behind beyond toward towards despite along inside outside beside besides past like
+    unlike onto except since already almost really quite rather""".split()
 )
 
 
@@ -526,6 +528,8 @@ def _pos_order(word: str, options: dict, prev: str, prev_cap: bool, nxt: str) ->
         if "ADJ" in options and nxt and "NOUN" in lemmas(nxt):
             return ("ADJ", "NOUN")
         return ("NOUN", "ADJ")
+    if prev and "ADJ" in lemmas(prev) and prev not in _HAVE_BE:
+        return ("NOUN", "ADJ", "VERB", "ADV")  # "a long meeting": a noun after an adjective
     if prev in _PRONOUNS or prev_cap or word.endswith(("ed", "ing")):
         # "Biden plans", "he added", "Russia amassed": a verb after a subject
         return ("VERB", "NOUN", "ADJ", "ADV")
@@ -615,6 +619,15 @@ def _only_space(text: str, a: int, b: int) -> bool:
     return a < b and text[a:b] == " "
 
 
+def _starts_infinitive(word: str) -> bool:
+    from .thesaurus import lemmas
+
+    if word in ("be", "have", "do"):
+        return True
+    options = lemmas(word)
+    return "VERB" in options and word in options["VERB"] and "NOUN" not in options
+
+
 def _phrase_at(text: str, toks: Sequence[_Token], i: int, prev: str) -> tuple[int, str, str | None, str | None] | None:
     """The longest multi-word Moby headword starting at token ``i``: (end, headword, pos, tag)."""
     from .thesaurus import lemmas, phrases_starting_with
@@ -633,6 +646,8 @@ def _phrase_at(text: str, toks: Sequence[_Token], i: int, prev: str) -> tuple[in
             )
             if not ok:
                 continue
+            if words[-1] == "to" and i + n < len(toks) and _starts_infinitive(toks[i + n].word.lower()):
+                continue  # "going to be" is not the phrase "going to"
             if pos == "VERB":
                 tag = _tag_for(lower, "VERB", first, prev)
                 if tag is None:
