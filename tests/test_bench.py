@@ -13,7 +13,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import typer
 from typer.testing import CliRunner
 
 from spindetect import bench as core
@@ -297,17 +296,10 @@ def tiny_model(tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def app():
-    """The spindetect app; bench is added locally until cli.py registers it."""
     from spindetect import cli
-    from spindetect.commands import bench
 
-    names = {c.name for c in cli.app.registered_commands}
-    if "bench" in names:
-        return cli.app
-    local = typer.Typer(add_completion=False, pretty_exceptions_enable=False)
-    local.callback()(lambda: None)
-    local.command("bench")(bench.bench)
-    return local
+    assert "bench" in {c.name for c in cli.app.registered_commands}
+    return cli.app
 
 
 def _run(app, args):
