@@ -80,6 +80,7 @@ _UTF8_MULTIBYTE = re.compile(
     rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}"
 )
 _HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)
+_HTML_DOCUMENT = re.compile(r"<(?:html|body)\b", re.I)
 _HTML_TAGS = re.compile(r"<(?:p|div|article|span|br|a\s|h[1-6]|table|section|meta|title|script)\b", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
 
@@ -408,11 +409,13 @@ def extract_html(html: str, name: str) -> str:
     """
     import trafilatura
 
+    if not _HTML_DOCUMENT.search(html[:65536]):
+        # trafilatura finds nothing in a bare fragment ("<p>...</p>"); give it a body.
+        html = f"<html><body>{html}</body></html>"
     try:
+        # Precision-first (the default): favor_recall was tried and turns a
+        # navigation-only page into its menu ("Home") instead of an error.
         text = trafilatura.extract(html, include_comments=False, with_metadata=False)
-        if not text:
-            # Precision-first extraction drops short pages; try recall before giving up.
-            text = trafilatura.extract(html, include_comments=False, favor_recall=True)
     except RecursionError as e:
         raise ReadError(f"{name}: HTML nested too deeply to parse") from e
     except (ValueError, TypeError, AttributeError) as e:  # lxml parse errors are ValueErrors
@@ -436,21 +439,24 @@ _LIST = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])[ \t]+(?:\[[ xX]\][ \t]+)?")
 _REFDEF = re.compile(r"^ {0,3}\[[^\]]+\]:[ \t]*\S")
 _TABLE_SEP = re.compile(r"^[ \t]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)+\|?[ \t]*$|^[ \t]*\|[ \t]*:?-+:?[ \t]*\|[ \t]*$")
 _HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
-# Every span is bounded ({0,500}) so that hostile lines with thousands of
-# unclosed "[" or "**" cost linear, not quadratic, time.
+# Link text and emphasis bodies cannot contain their own delimiter, and every
+# span is bounded, so a hostile line with thousands of unclosed "[" or "**"
+# costs linear time (each attempt stops at the next delimiter).
+_URL = r"(?:[^()\s]|\([^()\s]{0,200}\)){0,2000}(?:\s+(?:\"[^\"\n]{0,300}\"|'[^'\n]{0,300}'))?\s*"
 _INLINE = (
-    (re.compile(r"!\[[^\]\n]{0,500}\]\([^)\n]{0,2000}\)"), ""),  # images
-    (re.compile(r"!\[[^\]\n]{0,500}\]\[[^\]\n]{0,500}\]"), ""),  # reference images
-    (re.compile(r"\[\^[^\]\n]{0,100}\]"), ""),  # footnote markers
-    (re.compile(r"\[([^\]\n]{0,500})\]\([^)\n]{0,2000}\)"), r"\1"),  # [text](url "title")
-    (re.compile(r"\[([^\]\n]{1,500})\]\[[^\]\n]{0,500}\]"), r"\1"),  # [text][ref]
-    (re.compile(r"<((?:https?|ftp|mailto):[^>\s]{1,2000})>"), r"\1"),  # <http://...>
+    (re.compile(r"!\[[^\[\]\n]{0,500}\]\(" + _URL + r"\)"), ""),  # images
+    (re.compile(r"!\[[^\[\]\n]{0,500}\]\[[^\[\]\n]{0,500}\]"), ""),  # reference images
+    (re.compile(r"\[\^[^\[\]\n]{0,100}\]"), ""),  # footnote markers
+    (re.compile(r"\[([^\[\]\n]{0,500})\]\(" + _URL + r"\)"), r"\1"),  # [text](url "title")
+    (re.compile(r"\[([^\[\]\n]{1,500})\]\[[^\[\]\n]{0,500}\]"), r"\1"),  # [text][ref]
+    (re.compile(r"<((?:https?|ftp|mailto):[^<>\s]{1,2000})>"), r"\1"),  # <http://...>
     (re.compile(r"</?[A-Za-z][A-Za-z0-9-]{0,30}(?:\s[^<>\n]{0,500})?/?>"), ""),  # inline HTML tags
     (re.compile(r"(`{1,3})([^`\n]{1,500}?)\1"), r"\2"),  # `code`
-    (re.compile(r"(?<![\w*])(\*\*|__)(?=[^\s*_])(.{1,500}?)(?<=[^\s*_])\1(?![\w*])"), r"\2"),  # **bold**
-    (re.compile(r"(?<![\w*])\*(?=[^\s*])(.{1,500}?)(?<=[^\s*])\*(?![\w*])"), r"\1"),  # *em*
-    (re.compile(r"(?<![\w_])_(?=[^\s_])(.{1,500}?)(?<=[^\s_])_(?![\w_])"), r"\1"),  # _em_
-    (re.compile(r"~~(?=\S)(.{1,500}?)(?<=\S)~~"), r"\1"),  # ~~strike~~
+    (re.compile(r"(?<![\w*])\*\*(?=[^\s*])([^*\n]{1,500}?)(?<=[^\s*])\*\*(?![\w*])"), r"\1"),  # **bold**
+    (re.compile(r"(?<![\w_])__(?=[^\s_])([^_\n]{1,500}?)(?<=[^\s_])__(?![\w_])"), r"\1"),  # __bold__
+    (re.compile(r"(?<![\w*])\*(?=[^\s*])([^*\n]{1,500}?)(?<=[^\s*])\*(?![\w*])"), r"\1"),  # *em*
+    (re.compile(r"(?<![\w_])_(?=[^\s_])([^_\n]{1,500}?)(?<=[^\s_])_(?![\w_])"), r"\1"),  # _em_
+    (re.compile(r"~~(?=[^\s~])([^~\n]{1,500}?)(?<=[^\s~])~~"), r"\1"),  # ~~strike~~
 )
 _ESCAPABLE = "\\`*_{}[]()#+-.!|>~<"
 _ESCAPE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!|>~<])")
@@ -572,6 +578,11 @@ def language_warning(text: str, name: str) -> str | None:
 # ---------------------------------------------------------------- articles
 
 
+def _blank(text: str) -> bool:
+    """True when ``text`` has nothing but whitespace and invisible format characters (BOM, ZWSP)."""
+    return all(c.isspace() or unicodedata.category(c) == "Cf" for c in text)
+
+
 def _suffix(name: str) -> str:
     return os.path.splitext(name)[1].lower()
 
@@ -588,9 +599,9 @@ def _finish(
     """Markdown stripping, the empty check and the language check, shared by all readers."""
     if markdown:
         text = strip_markdown(text)
-        if not text.strip():
+        if _blank(text):
             raise ReadError(f"{name}: no text left after removing the Markdown markup")
-    if not text.strip():
+    if _blank(text):
         raise ReadError(f"{name}: empty file (no text to score)")
     if check_language:
         w = language_warning(text, name)
@@ -711,6 +722,8 @@ def read_path(
         if len(data) > max_bytes:
             raise _too_large("-", None, max_bytes)
         return read_bytes(data, "-", max_bytes, **opts)
+    if "\x00" in path:
+        raise ReadError(f"{path!r}: invalid path (contains a NUL character)")
     try:
         p = Path(path)
         if not p.exists():
