@@ -29,6 +29,7 @@ state or dict/set ordering. The thesaurus is described in
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import random
 import re
@@ -218,12 +219,20 @@ def _rng(seed: int | str, op: str, start: int) -> random.Random:
 
 def _resolve(proposals: Iterable[_Proposal]) -> list[_Proposal]:
     """Keep non-overlapping proposals, higher-priority ops first, then left to right."""
-    taken: list[tuple[int, int]] = []
+    # ``starts``/``ends``: the kept spans, sorted and disjoint, so one bisect
+    # finds the only neighbours a new span could overlap (linear scans made a
+    # long article quadratic).
+    starts: list[int] = []
+    ends: list[int] = []
     kept = []
     for p in sorted(proposals, key=lambda p: (_PRIORITY[p.op], p.start, p.end)):
-        if any(p.start < b and a < p.end for a, b in taken):
+        k = bisect.bisect_right(starts, p.start)
+        if k and ends[k - 1] > p.start:
             continue
-        taken.append((p.start, p.end))
+        if k < len(starts) and starts[k] < p.end:
+            continue
+        starts.insert(k, p.start)
+        ends.insert(k, p.end)
         kept.append(p)
     return sorted(kept, key=lambda p: p.start)
 
