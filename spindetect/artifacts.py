@@ -65,7 +65,8 @@ _ATTRIB_VERB = (
 _ATTRIBUTION_TAIL = re.compile(r"^[A-Z][^\"]{0,120}?\b" + _ATTRIB_VERB + r"\b[^\"]{0,60}$")
 # a quotation that swallowed its own attribution: '"We are ready, he said."'
 _SWALLOWED = re.compile(
-    r",\s+(?:(?:he|she|they|it|we)\s+" + _ATTRIB_VERB + r"|(?:[A-Z][\w.'-]*\s+){1,3}" + _ATTRIB_VERB + r")\s*[.!?]?$"
+    r",\s+(?:(?:he|she|they|it|we)|(?:[A-Z][\w.'-]*\s+){0,2}[A-Z][\w.'-]*|(?:the|a|an|our|his|her|their)(?:\s+[\w'-]+){1,3})"
+    r"\s+" + _ATTRIB_VERB + r"\s*[.!?]?$"
 )
 _INTRODUCERS = frozenset(
     "said says say saying tweeted tweeting tweet wrote writes writing write stated stating added adding "
@@ -365,7 +366,7 @@ _STOP = frozenset(
     "these those he she they we you i his her their our your my me him them us not no so than then there here "
     "what which who whom whose when where why how all any each more most some such can could will would shall "
     "should may might must do does did has have had also just only very into over under about after before up "
-    "down out off again further once".split()
+    "down out off again further once one two".split()
 )
 
 
