@@ -19,6 +19,10 @@ scores for changed vs copied sentences of rewritten documents; it is ``None``
 when every aligned sentence is changed, as is common for LLM rewrites.
 ``sentence_level.roc_auc_vs_originals`` adds every sentence of the pairs'
 original documents as label 0.
+
+``pair_win_rate`` is the share of pairs whose rewrite outscores its own
+original (ties count one half): unlike pooled ROC AUC it is not moved by what
+differs between sources (length, scrape debris).
 """
 
 from __future__ import annotations
@@ -286,6 +290,14 @@ def run_bench(
     elif sent["roc_auc"] is None:
         m["undefined"]["sentence_roc_auc"] = f"only one sentence class ({sent['n_pos']} changed, {sent['n_neg']} copied)"
 
+    pairs = [
+        (doc_score(d.original_text).score, score, g)
+        for d, score, g in zip(docs, scores, groups)
+        if d.label == 1 and d.original_text is not None and doc_score(d.original_text) is not None
+    ]
+    m["pair_win_rate"] = metrics.pair_win_rate([p[0] for p in pairs], [p[1] for p in pairs])["win_rate"]
+    m["n_pairs"] = len(pairs)
+
     m["group_by"] = group_by
     m["group_order"] = GROUP_ORDER
     m["groups"] = []
@@ -296,6 +308,9 @@ def run_bench(
         for g in metrics.group_metrics(labels, scores, groups, threshold):
             gr = by_group.get(g["group"], [])
             g["sentence_roc_auc"] = metrics.sentence_metrics([r["label"] for r in gr], [r["score"] for r in gr])["roc_auc"]
+            gp = [p for p in pairs if p[2] == g["group"]]
+            g["pair_win_rate"] = metrics.pair_win_rate([p[0] for p in gp], [p[1] for p in gp])["win_rate"]
+            g["n_pairs"] = len(gp)
             m["groups"].append(g)
 
     n_sent = sum(d.n_sentences for d in scored)

@@ -330,6 +330,8 @@ def test_cli_json_pairs_grouped(app, tiny_model, tmp_path):
         assert JSON_KEYS - {"groups", "throughput"} <= set(g)
     aucs = [g["roc_auc"] for g in m["groups"]]
     assert aucs == sorted(aucs)
+    assert m["n_pairs"] == 4 and 0.0 <= m["pair_win_rate"] <= 1.0
+    assert sum(g["n_pairs"] for g in m["groups"]) == 4
     tp = m["throughput"]
     assert tp["documents"] == 8 and tp["sentences_scored"] == 24 and tp["documents_per_s"] > 0 and tp["wall_s"] > 0
 
@@ -369,6 +371,18 @@ def test_cli_out_dir_files_and_no_overwrite(app, tiny_model, tmp_path):
     assert (out / "roc.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     header = (out / "scores.csv").read_text(encoding="utf-8").splitlines()[0]
     assert header == "id,group,label,score"
+    # Metrics are recomputable from scores.csv: ROC AUC, and the pairs' win rate.
+    from sklearn.metrics import roc_auc_score
+
+    with open(out / "scores.csv", encoding="utf-8") as f:
+        rows = {r["id"]: r for r in csv.DictReader(f)}
+    m = json.loads((out / "metrics.json").read_text(encoding="utf-8"))
+    y = [int(r["label"]) for r in rows.values()]
+    s = [float(r["score"]) for r in rows.values()]
+    assert m["roc_auc"] == pytest.approx(roc_auc_score(y, s), abs=1e-6)
+    pair_scores = [(float(rows[f"original/story{k}"]["score"]), float(rows[f"spun/story{k}"]["score"])) for k in range(len(PAIRS))]
+    wins = [(r > o) + 0.5 * (r == o) for o, r in pair_scores]
+    assert m["n_pairs"] == 4 and m["pair_win_rate"] == pytest.approx(sum(wins) / 4, abs=1e-6)
     # The table goes to stdout, the skipped-file warning to stderr.
     assert "ROC AUC" in r.stdout and "skipped 1 empty" in r.stderr
     again = _run(app, [data, "--model", tiny_model, "--out", out])

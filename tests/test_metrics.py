@@ -150,3 +150,14 @@ def test_sentence_metrics():
     assert m["roc_auc"] == 1.0 and m["n_pos"] == 2
     assert sentence_metrics([1, 1], [0.2, 0.3])["roc_auc"] is None
     assert sentence_metrics([], [])["n"] == 0
+
+
+def test_pair_win_rate():
+    from spindetect.metrics import pair_win_rate
+
+    assert pair_win_rate([0.1, 0.5, 0.7, 0.4], [0.9, 0.5, 0.2, 0.6]) == {"n_pairs": 4, "win_rate": (1 + 0.5 + 0 + 1) / 4}
+    assert pair_win_rate([], []) == {"n_pairs": 0, "win_rate": None}
+    # Equals the ROC AUC of the pooled pair when there is a single pair.
+    assert pair_win_rate([0.3], [0.8])["win_rate"] == roc_auc_score([0, 1], [0.3, 0.8])
+    with pytest.raises(ValueError, match="2 original scores but 1"):
+        pair_win_rate([0.1, 0.2], [0.3])

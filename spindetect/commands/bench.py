@@ -168,6 +168,7 @@ def _print_tables(console, m: dict) -> None:
         ("ECE (10 uniform bins)", _fmt(m["ece"])),
         ("confusion tn / fp / fn / tp", f"{cm['tn']} / {cm['fp']} / {cm['fn']} / {cm['tp']}"),
     ]
+    rows.append(("pairs: rewrite outscores its original", f"{_fmt(m['pair_win_rate'])} ({m['n_pairs']} pairs)"))
     s = m["sentence_level"]
     rows.append(("sentence ROC AUC, changed vs copied", f"{_fmt(m['sentence_roc_auc'])} ({s['n_pos']} changed / {s['n_neg']} copied)"))
     rows.append(("sentence ROC AUC, changed vs original docs", _fmt(s["roc_auc_vs_originals"])))
@@ -180,11 +181,12 @@ def _print_tables(console, m: dict) -> None:
     if m["groups"]:
         g = Table(title=f"by {m['group_by']} (worst ROC AUC first; undefined last)", title_justify="left")
         g.add_column("group", overflow="fold")
-        for col in ("n", "spun", "orig", "ROC AUC", "PR AUC", "F1", "TPR@1%", "TPR@5%", "ECE", "sent AUC"):
+        for col in ("n", "spun", "orig", "ROC AUC", "PR AUC", "F1", "TPR@1%", "TPR@5%", "ECE", "sent AUC", "pair win"):
             g.add_column(col, justify="right", no_wrap=True)
         for r in m["groups"]:
             g.add_row(
                 r["group"], str(r["n"]), str(r["n_pos"]), str(r["n_neg"]), _fmt(r["roc_auc"]), _fmt(r["pr_auc"]),
                 _fmt(r["f1"]), _fmt(r["tpr_at_fpr_1pct"]), _fmt(r["tpr_at_fpr_5pct"]), _fmt(r["ece"]), _fmt(r["sentence_roc_auc"]),
+                _fmt(r["pair_win_rate"]),
             )
         console.print(g)
