@@ -662,5 +662,7 @@ def _phrase_at(text: str, toks: Sequence[_Token], i: int, prev: str) -> tuple[in
                 if tag is None:
                     continue
                 return toks[i + n - 1].end, " ".join(words), "VERB", tag
+            if prev in _TO_VERB:
+                continue  # "would open to traffic": a verb here, not the adjective "open to"
             return toks[i + n - 1].end, " ".join(words), None, None
     return None

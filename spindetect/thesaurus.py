@@ -41,6 +41,7 @@ MAX_WORDS = 3
 CONTENT_POS = ("NOUN", "VERB", "ADJ", "ADV")
 # Penn tags whose form equals the lemma: no re-inflection needed.
 _BASE_TAGS = {"VB", "VBP", "NN", "JJ", "RB"}
+_PREPOSITIONS = frozenset("at by for from in into of on out over to under up with within without".split())
 _CLEAN = re.compile(r"^[a-z]+(?:[-' ][a-z]+)*$")
 
 
@@ -168,7 +169,12 @@ def _inflect_phrase(words: list[str], pos: str, tag: str) -> str | None:
     """Inflect the head of a substitute: first word of a verb phrase, last of a noun phrase."""
     if tag in _BASE_TAGS:
         return " ".join(words)
-    k = 0 if pos == "VERB" else len(words) - 1
+    if pos == "VERB":
+        k = 0
+    elif "of" in words[1:]:
+        k = words.index("of") - 1  # "climate of opinion" -> "climates of opinion"
+    else:
+        k = len(words) - 1
     # Moby lists some inflected forms ("forces" under "troops"): inflect the lemma.
     lemma = lemmas(words[k]).get(pos, (words[k],))[0]
     if not inflections(lemma, pos):
@@ -205,7 +211,9 @@ def substitutes(headword: str, pos: str | None, tag: str | None) -> tuple[str, .
         if pos is None or tag is None:
             out.append(cand)
             continue
-        head = words[0] if pos == "VERB" else words[-1]
+        if pos == "NOUN" and len(words) > 1 and words[0] in _PREPOSITIONS:
+            continue  # "on file" is no noun for "officials"
+        head = words[0] if pos == "VERB" else words[words.index("of") - 1] if "of" in words[1:] else words[-1]
         if pos in ("VERB", "NOUN") and pos not in lemmas(head) and not inflections(head, pos):
             continue
         if pos in ("ADJ", "ADV") and len(words) == 1 and pos not in lemmas(head) and not inflections(head, pos):
