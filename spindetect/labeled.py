@@ -177,7 +177,7 @@ def _kind(p: Path) -> str:
     if head.startswith("{"):
         return "jsonl"
     first = head.splitlines()[0].lower() if head else ""
-    if "text" in first and "label" in first or "original" in first and "rewritten" in first:
+    if ("text" in first and "label" in first) or ("original" in first and "rewritten" in first):
         return "csv"
     raise LabeledError(
         f"{p}: unknown labeled-set format; expected one of: .jsonl, .json, .ndjson, .csv, .tsv "
