@@ -274,7 +274,11 @@ _STOP = frozenset(
 
 
 def _cap(s: str) -> str:
-    return s[:1].upper() + s[1:]
+    """Upper-case the first letter, past any opening quote: '“added' -> '“Added'."""
+    m = re.search(r"[^\W\d_]", s)
+    if not m or not s[: m.start()].strip(_Q + "'\u2018(["):
+        return s[: m.start()] + s[m.start()].upper() + s[m.start() + 1 :] if m else s
+    return s
 
 
 def _uncap(s: str, text: str) -> str:

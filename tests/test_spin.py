@@ -138,6 +138,13 @@ def test_attribution_restructured():
     }
 
 
+def test_restructured_clause_starting_with_a_quote_is_capitalised():
+    text = "According to the engineers, \u201csteel frames\u201d were assembled in 14 days."
+    assert spin(text, rate=1.0, mode="restructure").text == (
+        "\u201cSteel frames\u201d were assembled in 14 days, according to the engineers."
+    )
+
+
 def test_mixed_mode_swaps_words_inside_a_restructured_sentence():
     text = "City officials said on Monday that the new bridge would open to traffic in March."
     plain = {spin(text, rate=1.0, seed=s, mode="restructure").text for s in range(4)}
