@@ -35,6 +35,9 @@ app.command("score")(score.score)
 app.command("info")(info.info)
 app.command("train")(train.train)
 # --- commands registered by other modules (one line each) ---
+from .commands import spin  # noqa: E402
+
+app.command("spin")(spin.spin)
 from .commands import compare as _compare_cmd, index as _index_cmd  # noqa: E402  (compare, index, find)
 app.command("compare")(_compare_cmd.compare)
 app.command("index")(_index_cmd.index)
