@@ -112,8 +112,15 @@ def build_examples(
     max_docs: int,
     max_sentences: int,
     seed: int,
+    spin_docs: int = 0,
 ) -> Examples:
-    """Sample at most ``max_docs`` pairs (and labeled texts) per dataset and label their sentences."""
+    """Sample at most ``max_docs`` pairs (and labeled texts) per dataset and label their sentences.
+
+    With ``spin_docs``, that many further originals per news dataset (never
+    ones already sampled as pairs) are spun by :mod:`spindetect.spin` into
+    the dataset ``spinner``: each spun window (sentences with an edit are 1,
+    untouched ones 0) beside its unspun window (all 0).
+    """
     rng = random.Random(seed)
     ex = Examples()
     by_ds: dict[str, list[Pair]] = {}
@@ -139,6 +146,8 @@ def build_examples(
                 ex.add_doc(window, [0] * len(window), 0, ds, "human", f"{p.id}:original")
             labels = [0] * len(rew) if human else copy_labels(_ROUGH_SPLIT.split(p.original), rew)
             ex.add_doc(rew, labels, 0 if human else 1, ds, p.family, f"{p.id}:rewritten")
+    if spin_docs:
+        _add_spun(ex, by_ds, max_docs, max_sentences, spin_docs, seed, rng)
     by_ds_t: dict[str, list[LabeledText]] = {}
     for t in texts:
         by_ds_t.setdefault(t.dataset, []).append(t)
@@ -151,6 +160,37 @@ def build_examples(
                 fam = "human" if t.label == 0 else (t.rewriter or "unknown")
                 ex.add_doc(sents, [t.label] * len(sents), t.label, ds, fam, t.id)
     return ex
+
+
+#: Spinner rates drawn per document: light to heavy spinning.
+SPIN_RATES = (0.15, 0.3, 0.5)
+
+
+def _add_spun(ex: Examples, by_ds: dict, max_docs: int, max_sentences: int, spin_docs: int, seed: int, rng: random.Random):
+    from .spin import label_sentences, spin
+
+    for ds in sorted(by_ds):
+        rows = sorted(by_ds[ds], key=lambda p: p.id)
+        if rows[0].domain != "news":
+            continue
+        rng.shuffle(rows)
+        used = {p.original for p in rows[:max_docs]}
+        fresh, seen = [], set()
+        for p in rows[max_docs:]:
+            if p.original not in used and p.original not in seen:
+                seen.add(p.original)
+                fresh.append(p)
+        for k, p in enumerate(fresh[:spin_docs]):
+            window = segment(p.original[:WINDOW_CHARS])[:max_sentences]
+            if not window:
+                continue
+            text = p.original[: window[-1].end]
+            result = spin(text, rate=SPIN_RATES[k % len(SPIN_RATES)], seed=seed * 100_003 + k, mode="mixed")
+            labelled = label_sentences(result)[:max_sentences]
+            if not labelled or not result.edits:
+                continue
+            ex.add_doc([w.norm for w in window], [0] * len(window), 0, "spinner", "human", f"{p.id}:unspun")
+            ex.add_doc([s.norm for s, _ in labelled], [1 if e else 0 for _, e in labelled], 1, "spinner", "spinner", f"{p.id}:spun")
 
 
 class EmbeddingCache:
@@ -277,6 +317,7 @@ class TrainConfig:
     top_fraction: float = 1.0
     target_fpr: float = 0.05
     seed: int = 0
+    spin_docs: int = 150
 
 
 def _fit(p: Prepared, mask: np.ndarray, cfg: TrainConfig) -> SentenceClassifier:
@@ -350,7 +391,7 @@ def train(
         pairs.extend(p)
         texts.extend(t)
         log(f"read {path}: {len(p)} pairs, {len(t)} labeled texts")
-    ex = build_examples(pairs, texts, cfg.max_docs, cfg.max_sentences, cfg.seed)
+    ex = build_examples(pairs, texts, cfg.max_docs, cfg.max_sentences, cfg.seed, cfg.spin_docs)
     log(f"{len(ex.doc_label)} documents, {len(ex.texts)} sentences ({sum(ex.labels)} labelled rewritten)")
     cache = EmbeddingCache(cache_path)
     prep = prepare(ex, embedder.encode, cache, lambda a, b: log(f"  embedded {a}/{b} new sentences"))
