@@ -95,6 +95,17 @@ def test_quote_attribution_after_a_glued_closing_mark():
     assert "quote_attribution" in codes_of(s)
 
 
+def test_misplaced_closing_mark_needs_no_speech_verb_when_parity_is_clear():
+    s = '"The queue moved slowly all morning, as far as we could tell "Nowak recalled in her diary.'
+    assert evidence(s, "quote_attribution") == ['"Nowak']
+
+
+def test_all_caps_or_long_tail_is_not_an_attribution():
+    assert "quote_attribution" not in codes_of('THE LAW APPLIES TO "THE ACTIVITY" AND NOT TO "THE PERSON DISQUALIFIED.')
+    long_tail = "The committee then went on to discuss the budget for the next three years in great detail."
+    assert "quote_attribution" not in codes_of('"We are done here "' + long_tail)
+
+
 def test_quote_after_full_stop_is_a_new_quotation_not_an_attribution():
     # multi-paragraph quotes stay open in news style: '. "The' opens a new one
     s = 'She described the storm. "The wind tore the roof off, the neighbours told me.'
