@@ -218,9 +218,9 @@ class EmbeddingCache:
                 for j, (k, _) in enumerate(part):
                     self._index[k] = base + j
                 self._vecs.append(vecs)
+                self._save()  # after every chunk: an interrupted run keeps its work
                 if progress:
                     progress(min(a + chunk, len(missing)), len(missing))
-            self._save()
         allv = np.concatenate(self._vecs) if len(self._vecs) > 1 else self._vecs[0]
         self._vecs = [allv]
         return allv[[self._index[k] for k in keys]]
