@@ -62,7 +62,6 @@ _ATTRIB_VERB = (
     r"(?:said|says|say|added|adds|told|tells|quoted|explained|noted|stated|wrote|writes|"
     r"tweeted|continued|insisted|argued|claimed|remarked|declared|asked|replied)"
 )
-_ATTRIBUTION_TAIL = re.compile(r"^[A-Z][^\"]{0,120}?\b" + _ATTRIB_VERB + r"\b[^\"]{0,60}$")
 # a quotation that swallowed its own attribution: '"We are ready, he said."'
 _SWALLOWED = re.compile(
     r",\s+(?:(?:he|she|they|it|we)|(?:[A-Z][\w.'-]*\s+){0,2}[A-Z][\w.'-]*|(?:the|a|an|our|his|her|their)(?:\s+[\w'-]+){1,3})"
@@ -73,7 +72,7 @@ _INTRODUCERS = frozenset(
     "told asked asking replied replying read reads reading that of as with replace replacing replaced "
     "called calling titled headlined captioned posted posting shouted yelled screamed exclaimed "
     "announced announcing declared declaring noted noting explained explaining continued insisted "
-    "joked quipped whispered answered responded cried sang".split()
+    "joked quipped whispered answered responded cried sang and or".split()
 )
 _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _MAX_QUOTES = 40  # beyond this a "sentence" is a table or debris; parity means nothing
@@ -112,20 +111,22 @@ def _sentence_like(span: str) -> bool:
     return lower / len(words) >= 0.5
 
 
-def _misplaced_close(tail: str, even: bool) -> bool:
-    """Is ``tail`` (the text after the last, glued quote mark) an attribution clause?
+def _misplaced_close(sentence: str, q: int) -> bool:
+    """Does the last quote mark, at ``q``, open a short attribution clause instead of closing?
 
-    It must be a short capitalised clause (2-15 words, not ALL CAPS) that ends
-    the sentence. With an even number of marks the last one should close, so
-    that suffices; with an odd number (parity is unreliable in scraped news,
-    where multi-paragraph quotes stay open) it must also contain a speech verb.
+    The mark is glued to a word before it ('private "The'), and what follows is
+    a short capitalised clause (2-15 words, not ALL CAPS, no further quote mark)
+    that ends the sentence. Parity is not required: scraped news leaves
+    multi-paragraph quotes open. After a speech verb ('saying "Crew is here.')
+    the mark legitimately opens a one-clause quotation.
     """
-    tail = tail.rstrip()
-    if not tail or tail[-1] not in ".!?" or tail.upper() == tail or '"' in tail:
+    tail = sentence[q + 1 :].rstrip()
+    if not tail or not tail[0].isupper() or tail[-1] not in ".!?" or tail.upper() == tail or '"' in tail:
         return False
     if not 2 <= len(tail.split()) <= 15:
         return False
-    return even or bool(_ATTRIBUTION_TAIL.match(tail))
+    prev_word = re.search(r"(\w+)\W*$", sentence[max(0, q - 60) : q])
+    return not (prev_word and prev_word.group(1).lower() in _INTRODUCERS)
 
 
 def _quote_placement(sentence: str, doc: _Doc, i: int) -> list[Hit]:
@@ -138,16 +139,16 @@ def _quote_placement(sentence: str, doc: _Doc, i: int) -> list[Hit]:
     for k, q in enumerate(marks):
         before = sentence[q - 1] if q else ""
         after = sentence[q + 1] if q + 1 < len(sentence) else ""
-        tail = sentence[q + 1 :]
         # 'private "The', 'we think "Peskov': a word, a space, the mark. After a
         # full stop ('. "The') the mark starts a new quotation; news style leaves
         # multi-paragraph quotes open, so parity alone cannot be trusted there.
         glued = before == " " and q >= 2 and sentence[q - 2].isalnum()
-        if k == len(marks) - 1 and glued and after.isupper() and _misplaced_close(tail, even):
+        if k == len(marks) - 1 and glued and _misplaced_close(sentence, q):
             # '... will be private "The agency quoted him as saying.': the mark
             # that should close the quotation opens the attribution instead.
-            word = re.match(r"\S*", tail).group()
-            hits.append(Hit("quote_attribution", "quote mark opens on the attribution instead of closing the quote", q, q + 1 + len(word)))
+            word_end = sentence.find(" ", q + 1)
+            hits.append(Hit("quote_attribution", "quote mark opens on the attribution instead of closing the quote",
+                            q, word_end if word_end > 0 else len(sentence)))
         if even and k % 2 == 0 and glued and after.isupper():
             # 'televised live "The leaders will talk about...' : a full-sentence
             # quotation glued to the clause before it without ':' or ','.
