@@ -327,13 +327,15 @@ _LEAD_IN = re.compile(
 _CREDIT = re.compile(
     r"\((?:photo|image|picture|credit|video|source)s?\s*(?::|by)[^)]{0,80}\)|"
     r"\b(?:getty images|shutterstock|associated press photo|ap photo|reuters photo|afp photo|photo credit|"
-    r"image credit|image source|photo\s*:|image\s*:|advertisement|sponsored content)\b",
+    r"image credit|image source|photo\s*:|image\s*:)|"
+    # 'advertisement' is an ordinary word mid-sentence; as a page label it stands first
+    r"^(?:advertisement|sponsored content|sponsored)\b",
     re.I,
 )
 _SHARE = re.compile(
-    r"\b(?:share (?:on|this|via)|share this (?:article|story)|tweet this|follow us on|sign up for|"
-    r"subscribe to (?:our|the)|get push notifications|email this|print this|copy link|all rights reserved|"
-    r"newsletter)\b",
+    r"\b(?:share (?:on|via) (?:facebook|twitter|whatsapp|email|linkedin)|share this (?:article|story|post)|"
+    r"tweet this|follow us on|sign up for (?:our|the) (?:\w+ )?newsletter|subscribe to our|"
+    r"get push notifications|email this|print this (?:article|page)|copy link|all rights reserved)\b",
     re.I,
 )
 # Lower case only: capitalised doubles are mostly names and titles ('Dee Dee',

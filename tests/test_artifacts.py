@@ -198,6 +198,12 @@ def test_stopword_only_repeat_does_not_fire():
     assert "repeated_phrase" not in codes_of("It is one of the best and one of the oldest bridges in the region.")
 
 
+def test_advertisement_is_a_label_only_at_the_start():
+    assert "credit" in codes_of("Advertisement The ferry company raised its prices.")
+    assert "credit" not in codes_of("The ferry company bought an advertisement in the local paper.")
+    assert "share_fragment" not in codes_of("The ferry company sends a newsletter to its customers.")
+
+
 def test_capitalised_double_names_are_not_doubled_words():
     assert "doubled_word" not in codes_of("The singer Bo Bo played at the festival.")
 
