@@ -92,10 +92,14 @@ class ReadError(ValueError):
 # ---------------------------------------------------------------- decoding
 
 
+def _size(n: int) -> str:
+    return f"{n / 1e6:.1f} MB" if n >= 100_000 else f"{n:,} bytes"
+
+
 def _too_large(name: str, size: int | None, max_bytes: int) -> ReadError:
-    what = f"{size / 1e6:.1f} MB" if size is not None else "more than the limit"
+    what = _size(size) if size is not None else "more than the limit"
     return ReadError(
-        f"{name}: too large ({what}; the limit is {max_bytes / 1e6:.1f} MB, "
+        f"{name}: too large ({what}; the limit is {_size(max_bytes)}, "
         "raise it with --max-bytes or split the file)"
     )
 

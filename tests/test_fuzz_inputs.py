@@ -56,6 +56,21 @@ mixed_text = st.lists(
     max_size=80,
 ).map("".join)
 
+# JSONL lines: raw bytes, random text, and records whose fields have the wrong
+# types, a lone surrogate escape, or an ordinary sentence.
+jsonl_lines = st.lists(
+    st.one_of(
+        st.binary(max_size=80),
+        st.text(max_size=80).map(lambda s: s.encode("utf-8", "surrogatepass")),
+        st.builds(
+            lambda t, i: ('{"id": %s, "text": %s}' % (i, t)).encode(),
+            st.sampled_from(['"x"', "[]", "null", '"a\\ud800"', '"The council met on Tuesday."']),
+            st.sampled_from(['"a"', "7", "true", "{}"]),
+        ),
+    ),
+    max_size=8,
+)
+
 
 def _encode(text: str, enc: str) -> bytes:
     return text.encode(enc, errors="replace")
@@ -171,16 +186,7 @@ def test_strip_markdown_total(text):
 
 
 @settings(max_examples=40, deadline=None, database=None, suppress_health_check=list(HealthCheck))
-@given(
-    st.lists(
-        st.one_of(
-            st.binary(max_size=80),
-            st.builds(lambda t, i: ('{"id": %s, "text": %s}' % (i, t)).encode(), st.sampled_from(['"x"', "[]", "null", '"a\\ud800"', '"The council met on Tuesday."']), st.sampled_from(['"a"', "7", "true", "{}"])),
-        ),
-        max_size=8,
-    ),
-    st.booleans(),
-)
+@given(jsonl_lines, st.booleans())
 def test_jsonl_random_lines(tmp_path_factory, lines, gz):
     check_jsonl(lines, tmp_path_factory.mktemp("j"), gz)
 
