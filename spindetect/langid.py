@@ -57,8 +57,10 @@ def english_word_share(text: str) -> float:
     Returns
     -------
     float
-        In [0, 1]; 0.0 when the text has no words. English news scores
-        about 0.25-0.40, other languages written in Latin script below 0.05.
+        In [0, 1]; 0.0 when the text has no words. Measured on sentences
+        written for the tests: English news paragraphs 0.2-0.35 (single
+        sentences 0.13-0.35), French, German, Spanish, Italian, Portuguese,
+        Dutch, Swedish, Polish and Turkish 0.0.
     """
     words = _WORD.findall(_sample(text).lower())
     if not words:

@@ -417,9 +417,11 @@ def extract_html(html: str, name: str) -> str:
         # trafilatura finds nothing in a bare fragment ("<p>...</p>"); give it a body.
         html = f"<html><body>{html}</body></html>"
     try:
-        # Precision-first (the default): favor_recall was tried and turns a
-        # navigation-only page into its menu ("Home") instead of an error.
-        text = trafilatura.extract(html, include_comments=False, with_metadata=False)
+        # Precision over recall: boilerplate scored as prose would be noise.
+        # The default mode kept a link-less <nav>Home</nav>; favor_precision
+        # drops it and still keeps one-paragraph pages. favor_recall turned
+        # navigation-only pages into their menu instead of an error.
+        text = trafilatura.extract(html, include_comments=False, with_metadata=False, favor_precision=True)
     except RecursionError as e:
         raise ReadError(f"{name}: HTML nested too deeply to parse") from e
     except (ValueError, TypeError, AttributeError) as e:  # lxml parse errors are ValueErrors

@@ -25,6 +25,7 @@ from spindetect.reader import (
     looks_like_html,
     read_bytes,
     read_path,
+    repair_mojibake,
     strip_markdown,
 )
 from spindetect.segment import segment
@@ -114,6 +115,19 @@ def test_mojibake_is_repaired_and_reported():
     art = read_bytes(mangled, "m.txt")
     assert "café’s" in art.text and "“the fairest" in art.text
     assert any(w.startswith("m.txt: repaired mojibake") for w in art.warnings)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "SÃO PAULO — A prefeitura anunciou ontem um novo plano.",
+        "Ação, coração, não, Ângela e Âmbar chegaram às três.",
+        "Price: £5 or €6 ± 2°C, ©2026 ™ ®, ½ ¼ and naïve résumés.",
+        "Łódź, Kraków, Gdańsk; Škoda; Čapek; Ñandú, año, ¿qué? ¡sí!",
+    ],
+)
+def test_mojibake_repair_leaves_correct_text_alone(line):
+    assert repair_mojibake(line) == (line, [])
 
 
 def test_invalid_utf8_is_replaced_with_a_warning():
@@ -230,6 +244,16 @@ def test_html_article_is_extracted_without_boilerplate():
     for junk in ("Home", "cookies", "Copyright", "Ten things", "<p>"):
         assert junk not in art.text
     articles_sentences_ok(art.text)
+
+
+def test_html_navigation_text_without_links_is_dropped():
+    page = (
+        "<html><body><nav>Home</nav><header>Example News - Your city, every day</header>"
+        "<article><p>The city council approved the new budget on Tuesday after a long debate about the roads.</p>"
+        "</article></body></html>"
+    )
+    art = read_bytes(page.encode(), "nav.html")
+    assert art.text == "The city council approved the new budget on Tuesday after a long debate about the roads."
 
 
 def test_html_is_sniffed_by_content_and_overridable():
