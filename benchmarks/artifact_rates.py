@@ -7,7 +7,7 @@ and print, per dataset and code, the number of sentences with that code per
 1,000 sentences on the original (O) and rewritten (W) side. Also prints the
 speed of ``detect`` per 1,000 sentences (the wordfreq load is timed apart).
 
-    python benchmarks/artifact_rates.py --pairs 120 --out runs/artifact_rates
+    python benchmarks/artifact_rates.py --pairs 150 --out benchmarks/runs/artifact_rates
 
 Caveat printed with the table: originals are raw web scrapes (share buttons,
 credits, 'Related:' lists) and rewrites are clean LLM prose, so boilerplate
@@ -53,7 +53,8 @@ def _load(path: Path, n: int, seed: int) -> list[tuple[str, str]]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", default="/work/shared/data", help="folder with the *.jsonl.gz pair files")
-    ap.add_argument("--pairs", type=int, default=120, help="pairs sampled per dataset (sentences for padben x10)")
+    ap.add_argument("--pairs", type=int, default=150,
+                    help="pairs sampled per dataset (x10 for the one-sentence padben and human_paraphrase rows)")
     ap.add_argument("--max-chars", type=int, default=8000,
                     help="truncate each document before segmenting (sheepdog originals are ~9,000 chars)")
     ap.add_argument("--seed", type=int, default=0)
@@ -66,14 +67,15 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown dataset {unknown[0]!r}; expected one of: {', '.join(DATASETS)}")
 
     t0 = time.perf_counter()
-    artifacts.detect(["warm up the word list."])
+    artifacts.detect(["The committee postponed the conferencing session."])  # loads wordfreq
     load_s = time.perf_counter() - t0
 
     codes = [c for c, _ in artifacts.CODES]
     results: dict[str, dict] = {}
     detect_s, detect_n = 0.0, 0
     for name in args.datasets.split(","):
-        n = args.pairs * (10 if name == "padben_sentences" else 1)
+        # one-sentence rows: ten times as many to get comparable sentence counts
+        n = args.pairs * (10 if name in ("padben_sentences", "human_paraphrase_pairs") else 1)
         pairs = _load(Path(args.data) / f"{name}.jsonl.gz", n, args.seed)
         side_counts = {}
         for side in (0, 1):

@@ -436,9 +436,11 @@ def _repetition(sentence: str, doc: _Doc, i: int) -> list[Hit]:
 
 #: Zipf band of a "rare" lower-case word (wordfreq's scale: 3 = once per million
 #: words). Measured per 1,000 lower-case words of 5+ letters on the developer
-#: data: below 2.5 the words are mostly typos, jargon and scrape debris (1.5-5x
-#: more frequent in human originals); 2.5-3.0 is where swapped-in synonyms sit
-#: ('opined', 'posited') and was equal or higher on the rewritten side.
+#: data (300 pairs per file): below 2.5 the words are mostly typos, jargon and
+#: scrape debris, more frequent in human originals in 5 of 6 pair files; the
+#: 2.5-3.0 band holds swapped-in synonyms ('opined', 'posited') and is higher on
+#: the rewritten side for llmfake, sheepdog and padben, lower for f3, hppt and
+#: detectrl, equal on the human-paraphrase control. A weak, mixed feature.
 RARE_ZIPF_LOW = 2.5
 RARE_ZIPF = 3.0
 
