@@ -362,16 +362,22 @@ def _boilerplate(sentence: str, doc: _Doc, i: int) -> list[Hit]:
     return hits
 
 
+#: At most this many hits of one code per sentence from the scanning detectors:
+#: the feature caps counts at 3 anyway, and a degenerate "the the the ..." line
+#: must not produce thousands of reasons.
+_MAX_HITS = 3
+
+
 def _structure(sentence: str, doc: _Doc, i: int) -> list[Hit]:
     hits = []
     m = re.match(r"([a-z]+)", sentence)
     if m and not _LOWER_OK.match(sentence):
         hits.append(Hit("lowercase_start", "sentence starts in lower case", m.start(1), m.end(1)))
-    for m in _DOUBLED.finditer(sentence):
-        if m.group(1) not in _DOUBLE_OK:
-            hits.append(Hit("doubled_word", f"doubled word '{m.group(1)}'", m.start(), m.end()))
-    for m in _BROKEN_JOIN.finditer(sentence):
-        hits.append(Hit("broken_join", "two sentences joined without a space", m.start() + 2, m.end()))
+    text = sentence[:_MAX_SCAN]
+    doubled = [m for m in _DOUBLED.finditer(text) if m.group(1) not in _DOUBLE_OK]
+    hits += [Hit("doubled_word", f"doubled word '{m.group(1)}'", m.start(), m.end()) for m in doubled[:_MAX_HITS]]
+    joins = list(_BROKEN_JOIN.finditer(text))
+    hits += [Hit("broken_join", "two sentences joined without a space", m.start() + 2, m.end()) for m in joins[:_MAX_HITS]]
     return hits
 
 
@@ -530,6 +536,8 @@ DETECTORS: tuple[Detector, ...] = (
     _quote_placement, _title_conflict, _boilerplate, _structure, _repetition, _rare_words, _llm_lexicon,
 )
 CODE_INDEX = {c: k for k, (c, _) in enumerate(CODES)}
+#: Reasons kept per code and sentence (debris lines can hold hundreds of rare words).
+_MAX_HITS_PER_CODE = 10
 
 
 def detect(sentences: Sequence[str]) -> list[list[Hit]]:
@@ -555,8 +563,14 @@ def detect(sentences: Sequence[str]) -> list[list[Hit]]:
         hits: list[Hit] = []
         for det in DETECTORS:
             hits.extend(det(s, doc, i))
-        out.append([Hit(h.code, h.message, max(0, min(h.start, len(s))), max(0, min(max(h.start, h.end), len(s))))
-                    for h in hits])
+        per_code: Counter = Counter()
+        kept = []
+        for h in hits:
+            per_code[h.code] += 1
+            if per_code[h.code] <= _MAX_HITS_PER_CODE:
+                a = max(0, min(h.start, len(s)))
+                kept.append(Hit(h.code, h.message, a, max(a, min(h.end, len(s)))))
+        out.append(kept)
     return out
 
 

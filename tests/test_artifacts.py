@@ -265,6 +265,12 @@ def test_detect_is_deterministic():
     assert detect(sents) == detect(sents)
 
 
+def test_degenerate_line_gives_few_reasons():
+    (hits,) = detect(["opined the the " * 2000])
+    counts = {c: sum(h.code == c for h in hits) for c in {h.code for h in hits}}
+    assert counts["rare_word"] == 10 and counts["doubled_word"] <= 3
+
+
 def test_huge_sentence_is_fast_and_safe():
     import time
 
