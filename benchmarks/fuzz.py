@@ -48,15 +48,6 @@ PROPERTIES = [
 ]
 
 
-def _segment_check(include_known_bug: bool):
-    def check(text):
-        if not include_known_bug and props._hits_known_segment_bug(text):
-            return
-        props.check_sentences(text)
-
-    return check
-
-
 def run_property(name, n, strategy, check, rng_seed):
     """Run one property for ``n`` examples; return (examples run, failure or None)."""
     count = 0
@@ -90,8 +81,6 @@ def main(argv=None) -> int:
     ap.add_argument("--examples", type=int, default=10_000, help="total examples over all properties")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--out", default="benchmarks/runs/fuzz", help="folder for result.json")
-    ap.add_argument("--include-known-segment-bug", action="store_true",
-                    help="also feed segment() texts with combining marks (the reported offset bug)")
     args = ap.parse_args(argv)
     if args.examples < len(PROPERTIES):
         ap.error(f"--examples must be at least {len(PROPERTIES)}")
@@ -101,7 +90,7 @@ def main(argv=None) -> int:
         n = max(1, round(args.examples * share))
         t = time.perf_counter()
         if name.startswith("segment"):
-            check = _segment_check(args.include_known_segment_bug)
+            check = props.check_sentences
         if name.startswith("iter_jsonl"):
             with tempfile.TemporaryDirectory() as tmp:
                 counter = iter(range(10**9))

@@ -30,6 +30,7 @@ MAX_LINE_CHARS = 20_000
 #: at 256 word pieces, ~1,000 characters, anyway).
 MAX_SENTENCE_CHARS = 1_500
 
+_TERMINAL = re.compile(r"[.!?\u2026\u3002\uff01\uff1f]")
 _LINE = re.compile(r"[^\n\r\u2028\u2029]+")
 # An unambiguous sentence end: a lower-case word of 3+ letters, a full stop (or
 # ! ?), an optional closing quote, space, then a capital. Abbreviations such as
@@ -81,7 +82,10 @@ def _split_line(norm: str) -> list[tuple[int, int]]:
     for ca, cb in _pieces(norm):
         chunk = norm[ca:cb]
         cursor = 0
-        for seg in _segmenter().segment(chunk):
+        # pysbd's abbreviation regexes are slow on long runs with no sentence
+        # punctuation at all (2 MB: 217 s); such a piece is one "sentence".
+        segs = _segmenter().segment(chunk) if _TERMINAL.search(chunk) else [chunk]
+        for seg in segs:
             seg = seg.strip()
             if not seg:
                 continue
@@ -128,6 +132,16 @@ def segment(text: str) -> list[Sentence]:
             end = m.start() + pos[b - 1] + 1
             while end < m.end() and unicodedata.combining(text[end]):
                 end += 1
+            if sentences and start < sentences[-1].end:
+                # pysbd can split a full stop from a combining mark after it
+                # (":.\u0300"): the spans overlap once mapped back, so merge.
+                prev = sentences[-1]
+                end = max(end, prev.end)
+                sentences[-1] = Sentence(
+                    index=prev.index, start=prev.start, end=end, text=text[prev.start : end],
+                    norm=normalize_with_map(text[prev.start : end])[0],
+                )
+                continue
             sentences.append(
                 Sentence(index=len(sentences), start=start, end=end, text=text[start:end], norm=norm[a:b])
             )

@@ -83,15 +83,6 @@ def _splice(data: bytes, parts: list[bytes], cut: int) -> bytes:
     return data
 
 
-def _hits_known_segment_bug(text: str) -> bool:
-    """segment.py splits a base letter from its combining mark (reported; see test below).
-
-    Texts with combining marks are left out of the segment properties until
-    it is fixed; remove this filter then.
-    """
-    return any(unicodedata.combining(c) for c in text)
-
-
 def check_sentences(text: str) -> None:
     """The segmenter's contract: ordered, non-overlapping spans that reconstruct the text."""
     sentences = segment(text)
@@ -118,8 +109,7 @@ def check_read(data: bytes, name: str = "fuzz.txt", **kwargs) -> None:
     for w in art.warnings:
         assert w.startswith(name + ":") and "\n" not in w, w
     codecs.lookup(art.encoding)  # a real codec name
-    if not _hits_known_segment_bug(art.text):
-        check_sentences(art.text)
+    check_sentences(art.text)
 
 
 _MARKUP = set("#*_`[]()!<>|~-=+\\.)0123456789\r:")
@@ -174,8 +164,6 @@ def test_read_bytes_forced_html_and_markdown(text):
 @FAST
 @given(st.one_of(any_text, mixed_text))
 def test_segment_offsets_reconstruct_text(text):
-    if _hits_known_segment_bug(text):
-        return
     check_sentences(text)
 
 
@@ -191,6 +179,5 @@ def test_jsonl_random_lines(tmp_path_factory, lines, gz):
     check_jsonl(lines, tmp_path_factory.mktemp("j"), gz)
 
 
-@pytest.mark.xfail(strict=True, reason="segment.py: pysbd splits '.' from a following combining mark; fix reported to the lead")
 def test_segment_combining_mark_after_punctuation():
     check_sentences(":.\u0300")
