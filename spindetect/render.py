@@ -38,9 +38,10 @@ def write_json(docs: Iterable[DocumentScore], out: IO[str]) -> None:
 class CsvWriter:
     """One row per sentence; the header is written once."""
 
-    def __init__(self, out: IO[str]):
+    def __init__(self, out: IO[str], header: bool = True):
         self._w = csv.DictWriter(out, fieldnames=CSV_FIELDS, lineterminator="\n")
-        self._w.writeheader()
+        if header:
+            self._w.writeheader()
         self._out = out
 
     def write(self, doc: DocumentScore) -> None:

@@ -402,7 +402,14 @@ def train(
     folds, oof_stat, oof_sent = held_out(prep, cfg, "dataset", log)
     has = ~np.isnan(oof_stat)
     # Calibrate on out-of-dataset statistics, each dataset weighted equally.
-    agg = fit_platt(oof_stat[has], doc_labels[has], cfg.top_fraction, _sample_weights(doc_labels[has], doc_ds[has]))
+    calibration = "Platt scaling fitted on pooled leave-one-dataset-out document statistics, each (dataset, label) cell weighted equally"
+    try:
+        agg = fit_platt(oof_stat[has], doc_labels[has], cfg.top_fraction, _sample_weights(doc_labels[has], doc_ds[has]))
+    except ValueError as e:
+        # Tiny or uninformative data: keep the raw mean log-odds and say so.
+        agg = Aggregator(a=1.0, b=0.0, top_fraction=cfg.top_fraction)
+        calibration = f"NOT calibrated ({e}); document score = sigmoid(mean sentence log-odds)"
+        log(f"warning: {calibration}")
     oof_score = sigmoid(agg.a * oof_stat + agg.b)
     threshold = _choose_threshold(oof_score[has], doc_labels[has], doc_ds[has], cfg.target_fpr)
 
@@ -454,7 +461,7 @@ def train(
             "n_sentences_rewritten": int(sum(ex.labels)),
             "documents_per_dataset": {d: int((doc_ds == d).sum()) for d in sorted(set(ex.doc_dataset))},
             "sentence_labels": f"original sentences 0; rewritten sentences 1 unless a near-copy (word difflib ratio >= {COPY_RATIO}) of an original sentence",
-            "calibration": "Platt scaling fitted on pooled leave-one-dataset-out document statistics",
+            "calibration": calibration,
             "seconds": round(time.time() - t_start, 1),
         },
         "metrics": {

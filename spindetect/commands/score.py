@@ -1,92 +1,202 @@
-"""`spindetect score`: score files, directories or stdin."""
+"""`spindetect score`: score files, directories, JSONL records or stdin."""
 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import List, Optional
 
 import typer
 
-from ._common import EXIT_OK, EXIT_SOME_FAILED, check_choice, error, fail, load_detector, warn
+from ._common import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, check_choice, error, fail, load_detector, warn
 
 BATCH_DOCS = 16
+SCORE_FORMATS = ("table", "json", "jsonl", "csv", "html")
+
+
+def _is_jsonl(path: str) -> bool:
+    return path.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"))
 
 
 def score(
-    paths: List[str] = typer.Argument(..., help="Files, directories (every .txt/.md below, sorted) or - for stdin."),
-    format: str = typer.Option("table", "--format", "-f", help="table, json, jsonl or csv."),
+    paths: List[str] = typer.Argument(..., help="Files, directories (every .txt/.md/.html below, sorted), JSONL files, or - for stdin."),
+    format: str = typer.Option("table", "--format", "-f", help="table, json, jsonl, csv or html."),
     top: int = typer.Option(5, "--top", "-n", help="Sentences shown per document in the table view."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Label 'spun' at or above this document score (default: the model's)."),
     model: Optional[str] = typer.Option(None, "--model", "-m", envvar="SPINDETECT_MODEL", help="Model directory (default: the shipped spindetect-base)."),
     embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory (default: packaged all-MiniLM-L6-v2)."),
+    out: Optional[str] = typer.Option(None, "--out", "-o", help="Write results to this file (atomically, streamed) instead of stdout."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing --out file."),
+    resume: Optional[str] = typer.Option(None, "--resume", help="Continue an interrupted jsonl/csv output file: skip ids/paths already in it."),
+    html: Optional[bool] = typer.Option(None, "--html/--no-html", help="Treat inputs as HTML pages (default: detect by content)."),
+    jsonl: Optional[bool] = typer.Option(None, "--jsonl/--no-jsonl", help="Treat inputs as JSONL records (default: by .jsonl/.jsonl.gz suffix)."),
+    text_field: str = typer.Option("text", "--text-field", help="JSONL field holding the article text."),
+    id_field: str = typer.Option("id", "--id-field", help="JSONL field holding the article id."),
     max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", help="Refuse inputs larger than this many bytes."),
+    progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal)."),
 ) -> None:
     """Score articles for machine rewriting (1 = spun) and show the most suspicious sentences."""
     from .. import render
-    from ..reader import ReadError, expand_paths, read_path
+    from ..outfile import AtomicOutput, OutputError, done_keys
+    from ..reader import ReadError, expand_paths, iter_jsonl_articles, read_path
 
-    check_choice("format", format, render.FORMATS)
+    check_choice("format", format, SCORE_FORMATS)
     if top < 0:
         fail(f"--top must be 0 or more, got {top}")
     if paths.count("-") > 1:
         fail("'-' (stdin) may be given only once")
+    if resume and out and Path(resume) != Path(out):
+        fail("--resume names the output file to continue; give it alone or with the same --out")
+    if resume and force:
+        fail("--resume and --force contradict each other; choose one")
+    target = resume or out
+    skip: set[str] = set()
+    try:
+        if resume:
+            if not Path(resume).is_file():
+                fail(f"{resume}: no such output file to resume")
+            skip = done_keys(Path(resume), format)
+        sink = AtomicOutput(Path(target), force=force, resume=bool(resume)) if target else None
+    except OutputError as e:
+        fail(str(e))
+    except OSError as e:
+        fail(f"{target}: cannot write ({e.strerror or e})")
 
-    failures = 0
+    items = list(expand_paths(paths))
+    failures, scored_n, skipped_n = 0, 0, 0
+
+    def report(e: Exception) -> None:
+        nonlocal failures
+        failures += 1
+        error(str(e))
 
     def articles():
-        nonlocal failures
-        for item in expand_paths(paths):
+        nonlocal skipped_n
+        for item in items:
             if isinstance(item, ReadError):
-                failures += 1
-                error(str(item))
+                report(item)
+                continue
+            if item in skip:
+                skipped_n += 1
+                continue
+            if jsonl or (jsonl is None and _is_jsonl(item)):
+                for art in iter_jsonl_articles(item, text_field=text_field, id_field=id_field, max_bytes=max_bytes, html=html):
+                    if isinstance(art, ReadError):
+                        report(art)
+                    elif (art.id or art.path) in skip:
+                        skipped_n += 1
+                    else:
+                        yield _warned(art)
                 continue
             try:
-                art = read_path(item, max_bytes=max_bytes)
+                yield _warned(read_path(item, max_bytes=max_bytes, html=html))
             except ReadError as e:
-                failures += 1
-                error(str(e))
-                continue
-            for w in art.warnings:
-                warn(w)
-            yield art
+                report(e)
 
     det = load_detector(model, embedder, threshold)
-    out = sys.stdout
-    scored = _score_stream(det, articles())
-    if format == "jsonl":
-        render.write_jsonl(scored, out)
-    elif format == "json":
-        render.write_json(scored, out)
-    elif format == "csv":
-        w = render.CsvWriter(out)
-        for doc in scored:
-            w.write(doc)
-    else:
-        from rich.console import Console
+    counted = _Counter()
+    stream = sink.stream if sink else sys.stdout
+    bar = _progress(len(items), progress)
+    interrupted = False
+    try:
+        docs = _score_stream(det, articles(), bar)
+        if format == "jsonl":
+            render.write_jsonl(counted(docs), stream)
+        elif format == "json":
+            render.write_json(counted(docs), stream)
+        elif format == "csv":
+            w = render.CsvWriter(stream, header=not (resume and Path(resume).stat().st_size))
+            for doc in counted(docs):
+                w.write(doc)
+        elif format == "html":
+            from ..render_html import render_report
 
-        console = Console(highlight=False)
-        rest = []
-        for k, doc in enumerate(scored):
-            if k == 0:
-                console.print(render.table_detail(doc, top))
-            else:
-                rest.append(doc)
-        if rest:
-            console.print()
-            console.print(render.table_summary(rest))
+            stream.write(render_report([d.to_dict() for d in counted(docs)], title="spindetect report"))
+        else:
+            _table(render, counted(docs), top, stream)
+    except KeyboardInterrupt:
+        interrupted = True
+    finally:
+        if bar is not None:
+            bar.stop()
+    scored_n = counted.n
+    if sink:
+        if interrupted and format not in ("jsonl", "csv"):
+            sink.discard()
+        else:
+            sink.commit()
+    if interrupted:
+        where = f"; {target} holds complete lines, continue with --resume {target}" if sink and format in ("jsonl", "csv") else ""
+        error(f"interrupted after {scored_n} scored document(s){where}")
+        raise typer.Exit(130)
+    if skipped_n:
+        warn(f"skipped {skipped_n} input(s) already in {resume}")
     if failures:
-        error(f"{failures} input(s) could not be scored")
+        error(f"{failures} input(s) could not be scored; {scored_n} scored")
         raise typer.Exit(EXIT_SOME_FAILED)
     raise typer.Exit(EXIT_OK)
 
 
-def _score_stream(det, articles):
+def _warned(art):
+    for w in art.warnings:
+        warn(w)
+    return art
+
+
+class _Counter:
+    """Counts documents as they pass to a writer (for the summary line)."""
+
+    def __init__(self):
+        self.n = 0
+
+    def __call__(self, docs):
+        for d in docs:
+            yield d
+            self.n += 1
+
+
+def _progress(total: int, wanted: Optional[bool]):
+    if wanted is False or (wanted is None and not sys.stderr.isatty()) or total < 2:
+        return None
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from ._common import stderr_console
+
+    bar = Progress(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(), console=stderr_console(), transient=True)
+    bar.start()
+    bar.task = bar.add_task("score", total=total)
+    return bar
+
+
+def _score_stream(det, articles, bar=None):
     """Score in small batches so the embedder sees many sentences at once and output streams."""
     batch = []
     for art in articles:
         batch.append(art)
         if len(batch) == BATCH_DOCS:
-            yield from det.score_articles(batch)
+            yield from _flush(det, batch, bar)
             batch = []
     if batch:
-        yield from det.score_articles(batch)
+        yield from _flush(det, batch, bar)
+
+
+def _flush(det, batch, bar):
+    docs = det.score_articles(batch)
+    if bar is not None:
+        bar.advance(bar.task, len({a.path.rsplit(":", 1)[0] if a.id else a.path for a in batch}))
+    return docs
+
+
+def _table(render, docs, top, stream):
+    from rich.console import Console
+
+    console = Console(file=stream, highlight=False)
+    rest = []
+    for k, doc in enumerate(docs):
+        if k == 0:
+            console.print(render.table_detail(doc, top))
+        else:
+            rest.append(doc)
+    if rest:
+        console.print()
+        console.print(render.table_summary(rest))
