@@ -41,7 +41,9 @@ def train(
                       top_fraction=top_fraction, target_fpr=target_fpr, seed=seed, spin_docs=spin_docs)
     cache_path = Path(cache) if cache else Path.home() / ".cache" / "spindetect" / "train-embeddings.npz"
     try:
-        manifest = run(data, Path(out), cfg, Embedder(embedder), cache_path, log=lambda m: typer.echo(m, err=True), families=not no_families)
+        # sentence-transformers (fp32) is the reference and the training path;
+        # scoring may use the faster ONNX export of the same model.
+        manifest = run(data, Path(out), cfg, Embedder(embedder, backend="torch"), cache_path, log=lambda m: typer.echo(m, err=True), families=not no_families)
     except (DataError, ModelError, EmbedderError, ValueError) as e:
         fail(str(e), 1)
     import json
