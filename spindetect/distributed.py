@@ -487,19 +487,19 @@ def _score_pandas(pdf, settings: Settings):
     has_id = settings.id_field in pdf.columns
     ids = pdf[settings.id_field].tolist() if has_id else [None] * len(pdf)
     texts = pdf[settings.text_field].tolist()
-    records = [(f"row {i}", t, _plain(d)) for i, t, d in zip(pdf.index, texts, ids)]
+    records = [(f"row {i}", _plain(t), _plain(d)) for i, t, d in zip(pdf.index, texts, ids)]
     rows = _records_rows(records, settings)
     _keep_ids(rows, records)
     return _frame(rows, index=pdf.index)
 
 
 def _plain(v):
-    # pandas hands back numpy scalars and NaN for missing values.
-    import math
+    # pandas hands back numpy scalars, and NaN or pd.NA for missing values.
+    import pandas as pd
 
-    if v is None or isinstance(v, float) and math.isnan(v):
+    if v is None or not isinstance(v, (str, list, dict)) and pd.isna(v) is True:
         return None
-    return v.item() if hasattr(v, "item") else v
+    return v.item() if hasattr(v, "item") and not isinstance(v, str) else v
 
 
 def _keep_ids(rows: list[dict], records) -> None:

@@ -219,6 +219,7 @@ def iter_parquet_articles(
     *,
     start: int = 0,
     stop: int | None = None,
+    max_bytes: int = reader.MAX_BYTES,
     html: bool | None = None,
     check_language: bool = True,
 ) -> Iterator[Article | ReadError]:
@@ -238,7 +239,7 @@ def iter_parquet_articles(
     start, stop : int
         Read only rows ``start <= row < stop`` (0-based); only the row groups
         that overlap the range are decoded.
-    html, check_language
+    max_bytes, html, check_language
         As for :func:`record_article`.
 
     Yields
@@ -282,7 +283,7 @@ def iter_parquet_articles(
                 if start <= row < stop:
                     name = f"{path}:{row + 1}"
                     try:
-                        yield record_article(text, raw_id, name, text_field, id_field,
+                        yield record_article(text, raw_id, name, text_field, id_field, max_bytes=max_bytes,
                                              html=html, check_language=check_language)
                     except ReadError as e:
                         yield e
