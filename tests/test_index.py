@@ -185,3 +185,13 @@ def test_library_search_exact_and_ann_agree(corpus):
     ann = [(m.source, round(m.score, 5)) for m in index.find(q, w, top=3, exact=False)]
     assert exact[0][0].endswith("factory.txt") and ann[0] == exact[0]
     assert index.find(q[:0], [], top=3) == []
+
+
+def test_find_table_output(corpus):
+    idx = corpus / "idx"
+    assert _index(corpus / "corpus", corpus / "bridge.txt", "--out", idx).exit_code == 0
+    r = runner.invoke(app, ["find", str(corpus / "sus_bridge.txt"), str(corpus / "sus_novel.txt"), "--index", str(idx)])
+    assert r.exit_code == 0, r.output
+    out = " ".join(r.stdout.split())
+    assert "aligned sentences of" in out and "bridge.txt" in out
+    assert out.count("no source found") == 1

@@ -86,7 +86,10 @@ def _table(r: dict, out: Optional[str]) -> None:
     from rich.table import Table
     from rich.text import Text
 
-    f = open(out, "w", encoding="utf-8") if out else None
+    try:
+        f = open(out, "w", encoding="utf-8") if out else None
+    except OSError as e:
+        fail(f"{out}: cannot write ({e.strerror or e})", EXIT_SOME_FAILED)
     try:
         console = Console(file=f, highlight=False) if f else Console(highlight=False)
         console.print(Text(r["verdict"], style="bold red" if r["is_rewrite"] else "bold green"))
