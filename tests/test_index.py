@@ -195,3 +195,34 @@ def test_find_table_output(corpus):
     out = " ".join(r.stdout.split())
     assert "aligned sentences of" in out and "bridge.txt" in out
     assert out.count("no source found") == 1
+
+
+def _unit_rows(rng, n, dim=16):
+    x = rng.normal(size=(n, dim)).astype(np.float32)
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_ann_graph_is_saved_and_extended_on_append(tmp_path, monkeypatch):
+    pytest.importorskip("usearch")
+    import spindetect.index as index_mod
+
+    monkeypatch.setattr(index_mod, "EXACT_LIMIT", 50)
+    rng = np.random.default_rng(3)
+    idx = SourceIndex.create(tmp_path / "i", "toy", 16)
+    first = _unit_rows(rng, 60)
+    idx.add([(f"d{k}", ["s"] * 10) for k in range(6)], first)
+    meta = json.loads((tmp_path / "i" / "manifest.json").read_text())["ann"]
+    assert meta["n_sentences"] == 60 and (tmp_path / "i" / meta["file"]).is_file()
+    second = _unit_rows(rng, 20)
+    SourceIndex.open(tmp_path / "i").add([("e0", ["s"] * 10), ("e1", ["s"] * 10)], second)
+    reopened = SourceIndex.open(tmp_path / "i")
+    assert reopened.manifest["ann"]["n_sentences"] == 80 and len(reopened._load_ann()) == 80
+    # a query made of noisy copies of e1's sentences finds e1 by both paths
+    q = second[10:16] + 0.05 * rng.normal(size=(6, 16)).astype(np.float32)
+    q /= np.linalg.norm(q, axis=1, keepdims=True)
+    for exact in (True, False):
+        assert reopened.find(q, [10] * 6, top=1, min_similarity=0.5, exact=exact)[0].source == "e1"
+    # an altered graph is only a cache: it is rebuilt from the verified embeddings
+    (tmp_path / "i" / meta["file"]).write_bytes(b"garbage")
+    again = SourceIndex.open(tmp_path / "i")
+    assert again.find(q, [10] * 6, top=1, min_similarity=0.5, exact=False)[0].source == "e1"
