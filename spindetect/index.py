@@ -19,8 +19,9 @@ to 2.21.0: 2.26.6 (with numkong) imported before torch's first operation made
 the embedder segfault; 2.21.0 (with simsimd) does not.
 
 Measured (benchmarks/retrieval.py, 2 shared cores): 100k synthetic sentences,
-a 12-sentence query -- exact 88 ms, ANN 57 ms per query, both top-1 1.0; the
-HNSW graph took ~300 s to build, so it is built once at index time and saved.
+a 12-sentence query -- exact 88 ms, ANN 57 ms per query (usearch 2.26.6), both
+top-1 1.0; the HNSW graph took ~300 s to build, so it is built once at index
+time, saved, and extended on append.
 
 Scoring a source: each suspect sentence's best cosine inside the source
 gives a fast pre-score; the best candidates are then aligned with
