@@ -8,7 +8,9 @@ by the first non-blank character:
   schema of the shared training data
   ``{"id", "dataset", "rewriter", "method", "domain", "original", "rewritten"}``.
   A pair yields two documents: the original (label 0) and the rewrite
-  (label 1, carrying ``original_text``), both with ``pair_id`` set.
+  (label 1, carrying ``original_text``), both with ``pair_id`` set. Pairs
+  whose ``rewriter`` is ``human`` (human paraphrases, hard negatives) yield
+  two unpaired originals (label 0), as in training.
 - CSV (``.csv``; ``.tsv`` is tab-separated) with a header naming ``text`` and
   ``label`` columns (or ``original`` and ``rewritten`` for pairs); every other
   column becomes a group field.
@@ -40,6 +42,8 @@ LABEL_VALUES = {
 _LABEL_CHOICES = "0, 1, original, human, spun, rewritten"
 #: Row fields copied into ``LabeledDoc.groups`` (for pairs: the pair schema's).
 PAIR_GROUP_FIELDS = ("dataset", "rewriter", "method", "domain", "group")
+#: Pairs with this rewriter are human rewordings: both sides read as label 0.
+HUMAN_REWRITER = "human"
 #: Fields that are content or identity, never groups.
 _NOT_GROUPS = {"text", "label", "id", "original", "rewritten", "meta", "cased"}
 DIR_SIDES = {"original": 0, "spun": 1}
@@ -119,9 +123,11 @@ def read_labeled_file(path: str | Path) -> LabeledFile:
     skipped = 0
     seen: dict[str, int] = {}
     dup = 0
+    human = 0
     for n, row in rows:
         new, skip = _docs_from_row(row, n, p, stem)
         skipped += skip
+        human += "original" in row and str(row.get("rewriter", "")).strip().lower() == HUMAN_REWRITER
         for d in new:
             if d.id in seen:
                 # Two rows with one id would merge in scores.csv; keep both, renamed.
@@ -133,6 +139,8 @@ def read_labeled_file(path: str | Path) -> LabeledFile:
     warnings = []
     if skipped:
         warnings.append(f"{path}: skipped {skipped} row(s) or pair side(s) with empty text")
+    if human:
+        warnings.append(f"{path}: {human} pair(s) with rewriter 'human' read as originals (label 0) on both sides")
     if dup:
         warnings.append(f"{path}: {dup} duplicate id(s) renamed with a #n suffix")
     if not docs:
@@ -304,13 +312,16 @@ def _docs_from_row(row: dict, n: int, p: Path, stem: str) -> tuple[list[LabeledD
         orig = _text(row["original"], p, n, "original")
         rew = _text(row["rewritten"], p, n, "rewritten")
         has_o, has_r = bool(orig.strip()), bool(rew.strip())
+        # A human paraphrase is not spun: both sides are originals (label 0),
+        # as in training (spindetect.train), and they are no machine pair.
+        human = str(row.get("rewriter", "")).strip().lower() == HUMAN_REWRITER
         # A pair with one empty side is no pair: keep the other side unpaired.
-        pair = rid if has_o and has_r else None
+        pair = rid if has_o and has_r and not human else None
         docs = []
         if has_o:
             docs.append(LabeledDoc(f"{rid}/original", orig, 0, groups, pair, None))
         if has_r:
-            docs.append(LabeledDoc(f"{rid}/rewritten", rew, 1, dict(groups), pair, orig if pair else None))
+            docs.append(LabeledDoc(f"{rid}/rewritten", rew, 0 if human else 1, dict(groups), pair, orig if pair else None))
         return docs, (not has_o) + (not has_r)
     if "text" not in row:
         raise LabeledError(

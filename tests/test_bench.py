@@ -116,6 +116,14 @@ def test_read_jsonl_pairs(tmp_path, gz):
     assert "meta" not in rew.groups
 
 
+def test_human_paraphrase_pairs_are_two_originals(tmp_path):
+    rows = _pair_rows()[:1] + [{"id": "h1", "rewriter": "human", "original": PAIRS[1][0], "rewritten": "Parents had asked for longer bus routes for two years."}]
+    lf = read_labeled_file(_write_jsonl(tmp_path / "human.jsonl", rows))
+    assert [(d.id, d.label) for d in lf.docs] == [("p0/original", 0), ("p0/rewritten", 1), ("h1/original", 0), ("h1/rewritten", 0)]
+    assert lf.docs[3].pair_id is None and lf.docs[3].original_text is None
+    assert "1 pair(s) with rewriter 'human'" in lf.warnings[0]
+
+
 @pytest.mark.parametrize("gz", [False, True])
 def test_read_jsonl_documents(tmp_path, gz):
     path = _write_jsonl(tmp_path / ("docs.jsonl.gz" if gz else "docs.jsonl"), _doc_rows(), gz=gz)
