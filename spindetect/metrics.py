@@ -117,7 +117,7 @@ def document_metrics(labels: Sequence[int], scores: Sequence[float], threshold: 
     -------
     dict
         ``n, n_pos, n_neg, roc_auc, pr_auc`` (average precision), ``accuracy,
-        precision, recall, f1, tpr_at_fpr_1pct, fpr_at_fpr_1pct,
+        precision, recall, f1, fpr`` (at ``threshold``), ``tpr_at_fpr_1pct, fpr_at_fpr_1pct,
         threshold_at_fpr_1pct`` (and ``_5pct``), ``brier, ece, ece_bins,
         threshold, confusion_matrix`` (``tn, fp, fn, tp``) and ``undefined``
         (metric -> reason) for every metric that is ``None``.
@@ -173,6 +173,11 @@ def document_metrics(labels: Sequence[int], scores: Sequence[float], threshold: 
             undefined[k] = why
         tn = fp = fn = tp = 0
     out["confusion_matrix"] = {"tn": tn, "fp": fp, "fn": fn, "tp": tp}
+    # The false-positive rate at the threshold is the one number a set of
+    # originals alone (hard negatives such as human paraphrases) can give.
+    out["fpr"] = fp / (fp + tn) if fp + tn else None
+    if out["fpr"] is None:
+        undefined["fpr"] = "no original documents"
 
     for name, target in FPR_TARGETS.items():
         op = tpr_at_fpr(y, s, target)

@@ -42,6 +42,7 @@ def test_document_metrics_match_sklearn():
     assert m["brier"] == pytest.approx(brier_score_loss(y, s))
     cm = m["confusion_matrix"]
     assert (cm["tn"], cm["fp"], cm["fn"], cm["tp"]) == (4, 2, 1, 5)
+    assert m["fpr"] == pytest.approx(2 / 6)
     assert m["undefined"] == {}
     json.dumps(m, allow_nan=False)
 
@@ -98,6 +99,7 @@ def test_single_class_reports_what_is_defined(label):
     assert m["roc_auc"] is None and m["pr_auc"] is None and m["tpr_at_fpr_1pct"] is None
     assert "only one class" in m["undefined"]["roc_auc"]
     assert m["accuracy"] == 0.5
+    assert m["fpr"] == (0.5 if label == 0 else None)
     assert m["brier"] is not None and m["ece"] is not None
     json.dumps(m, allow_nan=False)
 

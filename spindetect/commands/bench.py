@@ -162,6 +162,7 @@ def _print_tables(console, m: dict) -> None:
         ("precision", _fmt(m["precision"])),
         ("recall", _fmt(m["recall"])),
         ("F1", _fmt(m["f1"])),
+        ("false-positive rate at the threshold", _fmt(m["fpr"])),
         ("TPR at 1% FPR (threshold)", f"{_fmt(m['tpr_at_fpr_1pct'])} ({_fmt(m['threshold_at_fpr_1pct'])})"),
         ("TPR at 5% FPR (threshold)", f"{_fmt(m['tpr_at_fpr_5pct'])} ({_fmt(m['threshold_at_fpr_5pct'])})"),
         ("Brier score", _fmt(m["brier"])),
@@ -181,12 +182,12 @@ def _print_tables(console, m: dict) -> None:
     if m["groups"]:
         g = Table(title=f"by {m['group_by']} (worst ROC AUC first; undefined last)", title_justify="left")
         g.add_column("group", overflow="fold")
-        for col in ("n", "spun", "orig", "ROC AUC", "PR AUC", "F1", "TPR@1%", "TPR@5%", "ECE", "sent AUC", "pair win"):
+        for col in ("n", "spun", "orig", "ROC AUC", "PR AUC", "F1", "FPR", "TPR@1%", "TPR@5%", "ECE", "sent AUC", "pair win"):
             g.add_column(col, justify="right", no_wrap=True)
         for r in m["groups"]:
             g.add_row(
                 r["group"], str(r["n"]), str(r["n_pos"]), str(r["n_neg"]), _fmt(r["roc_auc"]), _fmt(r["pr_auc"]),
-                _fmt(r["f1"]), _fmt(r["tpr_at_fpr_1pct"]), _fmt(r["tpr_at_fpr_5pct"]), _fmt(r["ece"]), _fmt(r["sentence_roc_auc"]),
+                _fmt(r["f1"]), _fmt(r["fpr"]), _fmt(r["tpr_at_fpr_1pct"]), _fmt(r["tpr_at_fpr_5pct"]), _fmt(r["ece"]), _fmt(r["sentence_roc_auc"]),
                 _fmt(r["pair_win_rate"]),
             )
         console.print(g)
