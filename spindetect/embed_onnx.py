@@ -34,11 +34,13 @@ ONNX_NAME = "model.onnx"
 META_NAME = "meta.json"
 META_FORMAT = 1
 QUANTIZE_CHOICES = ("none", "int8")
-# Padded tokens per onnxruntime call. Sorting sentences by length and capping
-# the padded batch keeps attention matrices small and cache-resident; on the
-# 2-core dev machine bucketed batches of 16 sentences (~512-2048 tokens) ran
-# about 2x faster than unsorted batches of 64 (see benchmarks/speed.py).
-TOKEN_BUDGET = 2048
+# Padded tokens per onnxruntime call. Sentences are sorted by length and cut
+# into batches of at most this many padded tokens, which keeps padding waste
+# and attention matrices small. On the 2-core dev machine (shared, loaded),
+# 300 news sentences ran at 28 sent/s with 2048, 42 with 1024, 49-53 with
+# 128-512 and 24 one sentence at a time; a 32-sentence article took 1.65 s
+# with 2048 and 0.67-0.86 s with 512 (medians of 3, noisy).
+TOKEN_BUDGET = 512
 # Measured on 400 news sentences, 2-core AMD EPYC (AVX2, no VNNI), shared and
 # loaded, same process: fp32 33 sent/s, cosine to sentence-transformers 1.0000;
 # int8 (dynamic, per-channel, every weight MatMul) 52 sent/s but worst-sentence

@@ -223,3 +223,14 @@ def test_int8_export_parity(tmp_path, model_dir, reference):
     assert enc.quantize == "int8"
     # Below the 0.99 parity bar (why int8 is not the default), but still the same model.
     assert cos.min() >= 0.93 and cos.mean() >= 0.985
+
+
+def test_batches_cover_every_sentence_once_within_budget():
+    rng = np.random.default_rng(0)
+    lens = rng.integers(3, 257, size=500)
+    order = np.argsort(-lens, kind="stable")
+    batches = list(embed_onnx._batches(order, lens, 64))
+    assert sorted(np.concatenate(batches).tolist()) == list(range(500))
+    for b in batches:
+        assert 1 <= len(b) <= 64
+        assert len(b) == 1 or len(b) * lens[b].max() <= embed_onnx.TOKEN_BUDGET
