@@ -181,12 +181,13 @@ def _print_tables(console, m: dict) -> None:
     console.print(t)
     if m["groups"]:
         g = Table(title=f"by {m['group_by']} (worst ROC AUC first; undefined last)", title_justify="left")
-        g.add_column("group", overflow="fold")
-        for col in ("n", "spun", "orig", "ROC AUC", "PR AUC", "F1", "FPR", "TPR@1%", "TPR@5%", "ECE", "sent AUC", "pair win"):
+        g.add_column("group", overflow="fold", min_width=16)
+        # PR AUC, Brier and the rest are in --format json / metrics.json.
+        for col in ("n", "spun", "orig", "ROC AUC", "F1", "FPR", "TPR@1%", "TPR@5%", "ECE", "sent AUC", "pair win"):
             g.add_column(col, justify="right", no_wrap=True)
         for r in m["groups"]:
             g.add_row(
-                r["group"], str(r["n"]), str(r["n_pos"]), str(r["n_neg"]), _fmt(r["roc_auc"]), _fmt(r["pr_auc"]),
+                r["group"], str(r["n"]), str(r["n_pos"]), str(r["n_neg"]), _fmt(r["roc_auc"]),
                 _fmt(r["f1"]), _fmt(r["fpr"]), _fmt(r["tpr_at_fpr_1pct"]), _fmt(r["tpr_at_fpr_5pct"]), _fmt(r["ece"]), _fmt(r["sentence_roc_auc"]),
                 _fmt(r["pair_win_rate"]),
             )
