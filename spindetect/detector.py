@@ -87,8 +87,9 @@ class Detector:
         return out
 
     def _score_one(self, article: Article, sents: list[Sentence], emb: np.ndarray) -> DocumentScore:
-        hits = artifacts.detect([s.norm for s in sents])
-        x = features.build(emb, hits)
+        norms = [s.norm for s in sents]
+        hits = artifacts.detect(norms)
+        x = features.build(emb, hits, norms)
         logits = self.model.classifier.logits(x)
         probs = sigmoid(logits)
         doc = self.model.aggregator.score(logits) if len(sents) else 0.0

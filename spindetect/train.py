@@ -157,7 +157,9 @@ def build_examples(
         for t in rows[: 2 * max_docs]:
             sents = _norms(t.text)[:max_sentences]
             if sents:
-                fam = "human" if t.label == 0 else (t.rewriter or "unknown")
+                # PadBen's label-1 rows mix DIPPER, Gemini and Llama paraphrases
+                # with no per-row provenance: one family of their own.
+                fam = "human" if t.label == 0 else "mixed-paraphrase"
                 ex.add_doc(sents, [t.label] * len(sents), t.label, ds, fam, t.id)
     return ex
 
@@ -260,27 +262,14 @@ class Prepared:
 
 def prepare(ex: Examples, embed: Callable[[list[str]], np.ndarray], cache: EmbeddingCache, progress=None) -> Prepared:
     emb = cache.embed(ex.texts, embed, progress)
-    hits = artifacts.detect_many(ex.texts, ex.doc) if hasattr(artifacts, "detect_many") else _detect_by_doc(ex)
-    x = features.build(emb, hits)
+    hits = artifacts.detect_many(ex.texts, ex.doc)
+    x = features.build(emb, hits, ex.texts)
     sent_doc = np.array(ex.doc)
     return Prepared(
         ex=ex, x=x, y=np.array(ex.labels), sent_doc=sent_doc,
         sent_dataset=np.array(ex.doc_dataset)[sent_doc], sent_family=np.array(ex.doc_family)[sent_doc],
         embedding_dim=emb.shape[1],
     )
-
-
-def _detect_by_doc(ex: Examples):
-    """Artifact hits per sentence, each document giving its own context."""
-    hits, a = [], 0
-    doc = ex.doc
-    while a < len(doc):
-        b = a
-        while b < len(doc) and doc[b] == doc[a]:
-            b += 1
-        hits.extend(artifacts.detect(ex.texts[a:b]))
-        a = b
-    return hits
 
 
 def doc_statistics(logits: np.ndarray, sent_doc: np.ndarray, docs: np.ndarray, top_fraction: float) -> np.ndarray:
