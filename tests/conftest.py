@@ -9,7 +9,7 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch, tmp_path_factory):
     """Keep tests away from a user's model/embedder overrides."""
-    for var in ("SPINDETECT_MODEL", "SPINDETECT_EMBEDDER"):
+    for var in ("SPINDETECT_MODEL", "SPINDETECT_EMBEDDER", "SPINDETECT_BACKEND"):
         monkeypatch.delenv(var, raising=False)
 
 

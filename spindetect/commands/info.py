@@ -27,7 +27,7 @@ def info(
     from pathlib import Path
 
     from .. import __version__, artifacts
-    from ..embed import EmbedderError, default_embedder_dir
+    from ..embed import EmbedderError
     from ..modeldir import ModelError, default_model_dir, load_manifest
 
     mdir = Path(model) if model else default_model_dir()
@@ -36,14 +36,17 @@ def info(
     except ModelError as e:
         fail(str(e))
     try:
-        edir = str(Path(embedder) if embedder else default_embedder_dir())
+        from ..embed import Embedder
+
+        emb = Embedder(embedder)  # resolving the backend reads file metadata only
+        edir, backend = str(emb.path), emb.backend
     except EmbedderError as e:
-        edir = f"unavailable ({e})"
+        edir, backend = f"unavailable ({e})", "none"
     data = {
         "spindetect": __version__,
         "model_dir": str(mdir),
         "model": {"name": manifest["name"], "version": manifest["version"]},
-        "embedder": {**manifest["embedder"], "dir": edir},
+        "embedder": {**manifest["embedder"], "dir": edir, "backend": backend},
         "threshold": manifest["threshold"],
         "aggregation": manifest["aggregation"],
         "held_out_metrics": manifest.get("metrics", {}).get("summary", {}),
@@ -56,7 +59,7 @@ def info(
         return
     typer.echo(f"spindetect {data['spindetect']}")
     typer.echo(f"model:      {data['model']['name']} {data['model']['version']}  ({mdir})")
-    typer.echo(f"embedder:   {data['embedder'].get('name')} dim={data['embedder'].get('dim')}  ({edir})")
+    typer.echo(f"embedder:   {data['embedder'].get('name')} dim={data['embedder'].get('dim')} backend={backend}  ({edir})")
     th = data["threshold"]
     typer.echo(f"threshold:  {th['value']:.4f}  — {th.get('how', '')}")
     typer.echo(f"aggregation: {data['aggregation'].get('method')} a={data['aggregation']['a']:.4g} b={data['aggregation']['b']:.4g}")
