@@ -111,6 +111,8 @@ def child_dask(crawl: str, out: str, model: str | None, workers: int, partition_
                          model=model, partition_rows=partition_rows, force=True, local_workers=workers)
     wall = time.perf_counter() - t
     facts = client.run(_worker_facts)
+    summaries = json.loads((Path(out) / "_spindetect_run.json").read_text())  # the run happened
+    assert summaries["partitions"] > 0
     client.close()
     cluster.close()
     return {"rc": rc, "wall_s": wall, "cluster_start_s": start_s, "client_peak_rss_mib": _rss_mib(),
@@ -153,15 +155,18 @@ def main() -> None:
                                 str(args.workers), str(args.partition_rows)])
                     per_worker = n / r["wall_s"] / args.workers
                     # Workers load the model inside their first partition; the rate without it:
-                    load = max(s for w in r["workers"] for s in w["seconds"])
+                    # (a worker restarted after a crash has not loaded it: no entry)
+                    load = max((s for w in r["workers"] for s in w["seconds"]), default=0.0)
                     r["docs_per_s_excl_load"] = round(n / (r["wall_s"] - load), 2)
+                if r["rc"] != 0:  # failed partitions would inflate docs/s
+                    raise SystemExit(f"{mode} run on {n} docs exited {r['rc']}; not a valid measurement")
                 r.update(mode=mode, **info, docs_per_s=round(n / r["wall_s"], 2),
                          docs_per_s_per_worker=round(per_worker, 2), load_before=load0, load_after=os.getloadavg()[0])
                 results.append(r)
                 print(json.dumps(r), flush=True)
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "results.json").write_text(json.dumps({"args": vars(args), "results": results}, indent=1))
+                out = Path(args.out)
+                out.mkdir(parents=True, exist_ok=True)
+                (out / "results.json").write_text(json.dumps({"args": vars(args), "results": results}, indent=1))
     print(f"\n{'mode':<7}{'docs':>7}{'docs/s':>9}{'/worker':>9}{'peak MiB (per process)':>34}{'load s':>14}")
     for r in results:
         if r["mode"] == "single":

@@ -16,7 +16,7 @@ from typer.testing import CliRunner  # noqa: E402
 from spindetect import distributed as dist  # noqa: E402
 from spindetect.cli import app  # noqa: E402
 from spindetect.commands._score_dask import score_to_file, score_with_dask  # noqa: E402
-from spindetect.parquet_io import read_scores  # noqa: E402
+from spindetect.parquet_io import document_row, read_scores  # noqa: E402
 from spindetect.reader import ReadError, iter_jsonl_articles  # noqa: E402
 
 from . import texts  # noqa: E402
@@ -143,16 +143,37 @@ def test_dask_scores_equal_local_spindetect_score(crawl, cluster, model, tmp_pat
     local = [json.loads(line) for line in r.stdout.splitlines()]
     assert len(local) == len(by_id) == N_DOCS - len(BAD_ROWS)
     for doc in local:
-        row = by_id[os.path.basename(doc["path"])[:-4]]
-        assert row["score"] == doc["score"] and row["label"] == doc["label"]
-        assert row["n_sentences"] == doc["n_sentences"]
-        want = sorted(doc["sentences"], key=lambda s: (-s["score"], s["index"]))[:5]
-        assert [(s["index"], s["score"]) for s in row["top_sentences"]] == [(s["index"], s["score"]) for s in want]
+        _assert_same(by_id[os.path.basename(doc["path"])[:-4]], document_row(doc))
 
-    # The single-process streaming path writes the same table.
+    # The single-process streaming path writes the same rows.
     out = tmp_path / "local.parquet"
     assert score_to_file([str(crawl / "crawl.jsonl")], str(out), text_field="text", id_field="url", model=model) == 1
-    assert read_scores(out).equals(t)
+    streamed = read_scores(out).to_pylist()
+    assert [r["path"] for r in streamed] == t.column("path").to_pylist()
+    for a, b in zip(streamed, t.to_pylist()):
+        assert a["error"] == b["error"]
+        if a["error"] is None:
+            _assert_same(a, b)
+
+
+def _assert_same(row, want):
+    """Same document, same scores: equal up to one unit of the 6-decimal rounding.
+
+    Other documents in an embedder batch change its padding, which moves an
+    embedding by ~4e-8 (see distributed.BATCH_DOCS), enough to flip the last
+    rounded digit now and then; anything larger is a real difference.
+    """
+    assert row["score"] == pytest.approx(want["score"], abs=1.01e-6)
+    if abs(want["score"] - want["threshold"]) > 2e-6:
+        assert row["label"] == want["label"]
+    assert row["n_sentences"] == want["n_sentences"]
+    got_top = {s["index"]: s["score"] for s in row["top_sentences"]}
+    want_top = {s["index"]: s["score"] for s in want["top_sentences"]}
+    assert len(got_top) == len(want_top)
+    for k in set(got_top) & set(want_top):
+        assert got_top[k] == pytest.approx(want_top[k], abs=1.01e-6)
+    # A near-tie may swap which sentence comes fifth; the top ones agree.
+    assert max(got_top.values(), default=0) == pytest.approx(max(want_top.values(), default=0), abs=1.01e-6)
 
 
 def test_error_rows_keep_their_place_and_message(crawl, cluster, model, tmp_path):
@@ -253,3 +274,20 @@ def test_bad_arguments_exit_2_naming_the_problem(tmp_path, capsys):
     with pytest.raises(typer.Exit):
         score_with_dask([str(tmp_path / "x.txt")], str(tmp_path / "out"))
     assert "expected a name ending in one of: .jsonl, .jsonl.gz, .parquet" in capsys.readouterr().err
+
+
+def test_outdated_model_is_one_error_before_any_worker_starts(tmp_path, model, capsys):
+    import shutil
+
+    stale = tmp_path / "stale"
+    shutil.copytree(model, stale)
+    manifest = json.loads((stale / "manifest.json").read_text())
+    # As if trained by a spindetect whose last feature was another one.
+    manifest["features"][-1] = "artifact:a_code_this_version_does_not_have"
+    (stale / "manifest.json").write_text(json.dumps(manifest))
+    (tmp_path / "x.jsonl").write_text('{"text": "A short story."}\n')
+    with pytest.raises(typer.Exit) as e:
+        score_with_dask([str(tmp_path / "x.jsonl")], str(tmp_path / "out"), model=str(stale))
+    assert e.value.exit_code == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and "retrain it with 'spindetect train'" in err

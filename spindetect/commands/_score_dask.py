@@ -13,7 +13,7 @@ import json
 import os
 from pathlib import Path
 
-from ._common import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, error, fail, warn
+from ._common import EXIT_OK, EXIT_SOME_FAILED, error, fail, stderr_console, warn
 
 #: The run's description, written beside the parts: a rerun resumes only when
 #: inputs, partitioning and model are the same, else parts would mix runs.
@@ -41,20 +41,31 @@ def _check_common(inputs: list[str], partition_rows: int, top: int, threshold: f
 
 
 def _model_info(model: str | None) -> dict:
-    """Name, version and path of the model, loading only its small arrays (exit 2 when broken)."""
+    """Name, version and path of the model, loading only its small arrays (exit 2 when broken).
+
+    Checked here, before any worker starts, so a broken or outdated model is
+    one error line rather than one failed partition per partition.
+    """
+    from .. import __version__, features
     from ..modeldir import ModelError, load
 
     try:
         m = load(Path(model) if model else None)
+        built = features.feature_names(int(m.manifest["embedder"]["dim"]))
     except ModelError as e:
         fail(str(e))
+    except (KeyError, TypeError, ValueError) as e:
+        fail(f"{model or 'the shipped model'}: damaged manifest ({type(e).__name__}: {e})")
+    if built != m.feature_names:
+        # The same message as Detector.load gives.
+        fail(f"{m.path}: model was trained with {len(m.feature_names)} features that differ from the "
+             f"{len(built)} this spindetect {__version__} builds; retrain it with 'spindetect train'")
     return {"name": m.name, "version": m.version, "path": str(Path(m.path).resolve())}
 
 
-def _progress(total: int, what: str):
+def _progress(total: int | None, what: str):
+    """A rich progress bar on stderr (total None: a running count)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
-
-    from ._common import stderr_console
 
     columns = [TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn()]
     return Progress(*columns, console=stderr_console(), transient=False, disable=total == 0)
@@ -90,7 +101,8 @@ def score_to_file(
 
     _check_common(inputs, 1, top, threshold)
     try:
-        parquet_io.require_pyarrow() if any(input_kind(p) == "parquet" for p in inputs) or out.endswith(".parquet") else None
+        if out.lower().endswith(".parquet") or any(input_kind(p) == "parquet" for p in inputs):
+            parquet_io.require_pyarrow()
         writer = parquet_io.open_score_writer(out, force=force, top=top)
     except (parquet_io.MissingDependency, ValueError, OSError) as e:
         fail(str(e))
@@ -106,7 +118,7 @@ def score_to_file(
                 else:
                     yield from iter_jsonl_articles(path, text_field, id_field)
 
-        with _progress(0, "scoring") as bar:
+        with _progress(None, "documents") as bar:
             task = bar.add_task("scoring", total=None)
             for rows in score_items(items(), det, settings.top, settings.batch_docs):
                 writer.write_rows(rows)
@@ -246,13 +258,16 @@ def score_with_dask(
     for p in parts:
         if p.kind == "error":
             error(p.message)
-    settings = dist.Settings(model_dir=info["path"], embedder_dir=plan["embedder"], threshold=threshold,
+    # The model as the user named it: None lets each worker find its own
+    # installed default, which may live at another path than on this machine.
+    settings = dist.Settings(model_dir=str(Path(model).resolve()) if model else None,
+                             embedder_dir=plan["embedder"], threshold=threshold,
                              text_field=text_field, id_field=id_field, top=top)
     client, cluster = _client(scheduler, local_workers)
     try:
         link = _dashboard_link(client, cluster)
         if link:
-            warn(f"Dask dashboard: {link}")
+            stderr_console().print(f"Dask dashboard: {link}")
         with _progress(len(parts), "partitions") as bar:
             task = bar.add_task("partitions", total=len(parts))
             summaries = dist.score_partitions(client, parts, str(Path(out).resolve()), settings,
@@ -274,4 +289,4 @@ def score_with_dask(
     return EXIT_SOME_FAILED if bad or failed else EXIT_OK
 
 
-__all__ = ["score_to_file", "score_with_dask", "EXIT_USAGE"]
+__all__ = ["score_to_file", "score_with_dask"]
