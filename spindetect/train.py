@@ -353,7 +353,13 @@ def held_out(p: Prepared, cfg: TrainConfig, by: str = "dataset", log=print) -> t
     return folds, doc_stat, sent_logit
 
 
-def _choose_threshold(scores: np.ndarray, labels: np.ndarray, datasets: np.ndarray, target_fpr: float) -> float:
+#: The threshold is chosen on held-out *articles*: documents of at least this
+#: many sentences. One-sentence "documents" (MRPC, PadBen) have far noisier
+#: scores than the articles the tool is used on and would set it for them.
+MIN_DOC_SENTENCES = 3
+
+
+def _choose_threshold(scores: np.ndarray, labels: np.ndarray, target_fpr: float) -> float:
     """Lowest threshold whose false-positive rate on held-out originals is <= target (pooled)."""
     neg = np.sort(scores[labels == 0])
     if len(neg) == 0:
@@ -361,6 +367,18 @@ def _choose_threshold(scores: np.ndarray, labels: np.ndarray, datasets: np.ndarr
     k = int(np.floor((1 - target_fpr) * len(neg)))
     k = min(max(k, 0), len(neg) - 1)
     return float(np.nextafter(neg[k], 1.0))
+
+
+def _operating_points(scores: np.ndarray, labels: np.ndarray) -> dict:
+    """Alternative thresholds on the same held-out articles, for users who need another trade-off."""
+    from sklearn.metrics import precision_recall_curve
+
+    out = {f"fpr_{int(f * 100)}pct": round(_choose_threshold(scores, labels, f), 4) for f in (0.01, 0.05, 0.10)}
+    if labels.any() and (labels == 0).any():
+        p, r, t = precision_recall_curve(labels, scores)
+        f1 = 2 * p[:-1] * r[:-1] / np.maximum(p[:-1] + r[:-1], 1e-12)
+        out["max_f1"] = round(float(t[int(np.argmax(f1))]), 4)
+    return out
 
 
 def train(
@@ -400,7 +418,10 @@ def train(
         calibration = f"NOT calibrated ({e}); document score = sigmoid(mean sentence log-odds)"
         log(f"warning: {calibration}")
     oof_score = sigmoid(agg.a * oof_stat + agg.b)
-    threshold = _choose_threshold(oof_score[has], doc_labels[has], doc_ds[has], cfg.target_fpr)
+    n_sent = np.bincount(prep.sent_doc, minlength=len(doc_labels))
+    articles = has & (n_sent >= MIN_DOC_SENTENCES)
+    threshold = _choose_threshold(oof_score[articles], doc_labels[articles], cfg.target_fpr)
+    operating_points = _operating_points(oof_score[articles], doc_labels[articles])
 
     per_dataset = {}
     for g, f in folds.items():
@@ -438,9 +459,11 @@ def train(
         "threshold": {
             "value": threshold,
             "how": (
-                f"lowest document score with <= {cfg.target_fpr:.0%} false positives on held-out originals, "
-                "pooled over leave-one-dataset-out folds (each dataset scored by a classifier that never saw it)"
+                f"lowest document score with <= {cfg.target_fpr:.0%} false positives on held-out original articles "
+                f"(>= {MIN_DOC_SENTENCES} sentences), pooled over leave-one-dataset-out folds (each dataset scored by a "
+                "classifier that never saw it)"
             ),
+            "alternatives": operating_points,
         },
         "training": {
             "data": [Path(p).name for p in paths],

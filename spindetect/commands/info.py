@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from importlib import metadata
 from typing import Optional
 
 import typer
@@ -12,6 +11,8 @@ from ._common import fail
 
 
 def _version(pkg: str) -> str:
+    from importlib import metadata
+
     try:
         return metadata.version(pkg)
     except metadata.PackageNotFoundError:

@@ -34,6 +34,10 @@ def score(
     id_field: str = typer.Option("id", "--id-field", help="JSONL field holding the article id."),
     max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", help="Refuse inputs larger than this many bytes."),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal)."),
+    engine: str = typer.Option("local", "--engine", help="local (one process, streaming) or dask (partitions on a Dask cluster; needs --out DIR and spindetect[dask])."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); default: a LocalCluster."),
+    local_workers: Optional[int] = typer.Option(None, "--local-workers", help="Workers of the LocalCluster started when no --scheduler is given (default 2)."),
+    partition_rows: int = typer.Option(1000, "--partition-rows", help="Documents per Dask partition / output part file."),
 ) -> None:
     """Score articles for machine rewriting (1 = spun) and show the most suspicious sentences."""
     from .. import render
@@ -41,6 +45,24 @@ def score(
     from ..reader import ReadError, expand_paths, iter_jsonl_articles, read_path
 
     check_choice("format", format, SCORE_FORMATS)
+    check_choice("engine", engine, ("local", "dask"))
+    if engine != "dask" and (scheduler or local_workers is not None):
+        fail("--scheduler and --local-workers need --engine dask")
+    if engine == "dask" or (out and out.endswith(".parquet")):
+        from ._score_dask import score_to_file, score_with_dask
+
+        if engine == "dask":
+            if not out:
+                fail("--engine dask writes partitioned Parquet: give --out DIR")
+            raise typer.Exit(score_with_dask(
+                paths, out, text_field=text_field, id_field=id_field, scheduler=scheduler,
+                local_workers=2 if local_workers is None else local_workers, model=model, embedder=embedder,
+                threshold=threshold, partition_rows=partition_rows, force=force, top=top,
+            ))
+        raise typer.Exit(score_to_file(
+            paths, out, text_field=text_field, id_field=id_field, model=model, embedder=embedder,
+            threshold=threshold, force=force, top=top,
+        ))
     if top < 0:
         fail(f"--top must be 0 or more, got {top}")
     if paths.count("-") > 1:
@@ -78,6 +100,18 @@ def score(
                 continue
             if item in skip:
                 skipped_n += 1
+                continue
+            if item.endswith(".parquet"):
+                from ..parquet_io import MissingDependency, iter_parquet_articles
+
+                try:
+                    for art in iter_parquet_articles(item, text_field=text_field, id_field=id_field, max_bytes=max_bytes, html=html):
+                        if isinstance(art, ReadError):
+                            report(art)
+                        elif (art.id or art.path) not in skip:
+                            yield _warned(art)
+                except MissingDependency as e:
+                    report(ReadError(f"{item}: {e}"))
                 continue
             if jsonl or (jsonl is None and _is_jsonl(item)):
                 for art in iter_jsonl_articles(item, text_field=text_field, id_field=id_field, max_bytes=max_bytes, html=html):

@@ -1,0 +1,117 @@
+"""Held-out quality of the detector: leave-one-dataset-out and leave-one-family-out,
+for feature subsets (the ablation of issue 4) and confound baselines (issue 5).
+
+Runs the training pipeline of `spindetect train` (same sampling, labels,
+features and classifier) but fits one model per held-out group and per
+feature subset. Document AUROC compares each held-out dataset's rewritten
+documents with its original windows.
+
+    python benchmarks/quality.py --data ../shared/data --out benchmarks/runs/quality
+
+Embeddings are cached in ~/.cache/spindetect/train-embeddings.npz (shared with
+`spindetect train`), so a rerun costs minutes, not the first run's ~30.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from spindetect import train as T  # noqa: E402
+from spindetect.data import read_training_file  # noqa: E402
+from spindetect.embed import Embedder  # noqa: E402
+
+FILES = ("llmfake", "sheepdog_politifact", "f3", "hppt", "detectrl_paraphrase_nonnews", "human_paraphrase_pairs", "padben_sentences")
+SUBSETS = {
+    "embeddings only": ("emb:",),
+    "artifacts only": ("artifact:",),
+    "artifacts + lexical profile": ("artifact:", "style:"),
+    "embeddings + artifacts": ("emb:", "artifact:"),
+    "all (shipped)": ("emb:", "artifact:", "style:"),
+}
+
+
+def baselines(prep: T.Prepared) -> dict[str, np.ndarray]:
+    """Confound checks: features a detector must NOT be able to win with."""
+    texts = prep.ex.texts
+    n_words = np.array([[len(t.split())] for t in texts], dtype=np.float32)
+    punct = np.array([[sum(t.count(c) for c in ",;:") / max(len(t), 1), t.count('"') / max(len(t), 1)] for t in texts], dtype=np.float32)
+    return {"baseline: sentence length only": n_words, "baseline: punctuation only": punct}
+
+
+def auc_table(prep: T.Prepared, x: np.ndarray, cfg: T.TrainConfig, by: str) -> dict[str, float]:
+    from sklearn.metrics import roc_auc_score
+
+    p = T.Prepared(prep.ex, x, prep.y, prep.sent_doc, prep.sent_dataset, prep.sent_family, prep.embedding_dim)
+    folds, _, _ = T.held_out(p, cfg, by, log=lambda m: None)
+    labels = np.array(prep.ex.doc_label)
+    out = {}
+    for g, f in folds.items():
+        y = labels[f["docs"]]
+        if len(set(y.tolist())) == 2:
+            out[g] = round(float(roc_auc_score(y, f["stats"])), 3)
+    return out
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default="../shared/data")
+    ap.add_argument("--out", default="benchmarks/runs/quality")
+    ap.add_argument("--max-docs", type=int, default=T.TrainConfig.max_docs)
+    ap.add_argument("--spin-docs", type=int, default=T.TrainConfig.spin_docs)
+    ap.add_argument("--families", action="store_true", help="also leave-one-family-out for every subset")
+    args = ap.parse_args(argv)
+    cfg = T.TrainConfig(max_docs=args.max_docs, spin_docs=args.spin_docs)
+    t0 = time.time()
+    pairs, texts = [], []
+    for f in FILES:
+        p, t = read_training_file(Path(args.data) / f"{f}.jsonl.gz")
+        pairs += p
+        texts += t
+    ex = T.build_examples(pairs, texts, cfg.max_docs, cfg.max_sentences, cfg.seed, cfg.spin_docs)
+    cache = T.EmbeddingCache(Path.home() / ".cache" / "spindetect" / "train-embeddings.npz")
+    prep = T.prepare(ex, Embedder(backend="torch").encode, cache)
+    names = __import__("spindetect.features", fromlist=["feature_names"]).feature_names(prep.embedding_dim)
+    results = {"config": cfg.__dict__, "dataset": {}, "family": {}}
+    rows = [(name, prep.x[:, [i for i, n in enumerate(names) if n.startswith(pref)]]) for name, pref in SUBSETS.items()]
+    rows += list(baselines(prep).items())
+    for name, x in rows:
+        results["dataset"][name] = auc_table(prep, x, cfg, "dataset")
+        print(name, results["dataset"][name], flush=True)
+        if args.families or name == "all (shipped)":
+            results["family"][name] = auc_table(prep, x, cfg, "family")
+            print("  families:", results["family"][name], flush=True)
+    results["seconds"] = round(time.time() - t0)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "quality.json").write_text(json.dumps(results, indent=2))
+    print(markdown(results))
+    return 0
+
+
+def markdown(results: dict) -> str:
+    lines = []
+    for by in ("dataset", "family"):
+        table = results[by]
+        if not table:
+            continue
+        cols = sorted({g for r in table.values() for g in r})
+        lines.append(f"\nleave-one-{by}-out document ROC AUC\n")
+        lines.append("| features | " + " | ".join(cols) + " | mean |")
+        lines.append("|---" * (len(cols) + 2) + "|")
+        for name, r in table.items():
+            vals = [r.get(c) for c in cols]
+            mean = np.mean([v for v in vals if v is not None]) if any(v is not None for v in vals) else float("nan")
+            lines.append(f"| {name} | " + " | ".join("-" if v is None else f"{v:.3f}" for v in vals) + f" | {mean:.3f} |")
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

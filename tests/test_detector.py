@@ -1,0 +1,56 @@
+"""The Python API with the real embedder and the shipped classifier."""
+
+import numpy as np
+import pytest
+
+from spindetect import Detector
+from spindetect.types import DocumentScore
+
+from . import texts
+
+
+def test_score_returns_dataclasses(detector):
+    doc = detector.score(texts.HUMAN_NEWS, path="human")
+    assert isinstance(doc, DocumentScore)
+    assert doc.path == "human" and doc.n_sentences == len(doc.sentences) > 0
+    assert all(0.0 <= s.score <= 1.0 for s in doc.sentences)
+
+
+def test_empty_text_scores_zero_with_warning(detector):
+    doc = detector.score("", path="empty")
+    assert doc.n_sentences == 0 and doc.score == 0.0 and doc.label == "original"
+    assert doc.warnings
+
+
+def test_batch_equals_single(detector):
+    from spindetect.types import Article
+
+    arts = [Article("a", texts.HUMAN_NEWS), Article("b", texts.SPUN_NEWS), Article("c", texts.ONE_SENTENCE)]
+    batch = detector.score_articles(arts)
+    for art, doc in zip(arts, batch):
+        single = detector.score(art.text, path=art.path)
+        assert doc.score == pytest.approx(single.score, abs=1e-5)
+
+
+def test_document_score_does_not_drop_when_a_sentence_rises(detector):
+    logits = np.array([-2.0, -1.0, 0.5, 1.0])
+    agg = detector.model.aggregator
+    base = agg.score(logits)
+    for k in range(len(logits)):
+        bumped = logits.copy()
+        bumped[k] += 1.5
+        assert agg.score(bumped) >= base
+
+
+def test_spun_sample_scores_above_its_original(detector):
+    assert detector.score(texts.SPUN_NEWS).score > detector.score(texts.HUMAN_NEWS).score
+
+
+def test_save_load_gives_identical_scores(detector, tmp_path):
+    from spindetect import modeldir
+
+    m = detector.model
+    modeldir.save(tmp_path / "copy", m.classifier, m.aggregator, {k: v for k, v in m.manifest.items() if k not in ("files",)})
+    again = Detector(modeldir.load(tmp_path / "copy"), detector.embedder)
+    a, b = detector.score(texts.SPUN_NEWS), again.score(texts.SPUN_NEWS)
+    assert a == b

@@ -1,0 +1,69 @@
+"""`spindetect train` end to end on a tiny labeled set written here."""
+
+import gzip
+import json
+
+from typer.testing import CliRunner
+
+from spindetect import Detector, modeldir
+from spindetect.cli import app
+from spindetect.train import copy_labels
+
+ORIGINALS = [
+    "The council approved the budget on Tuesday. Members debated for an hour. The mayor signed it later.",
+    "Rain flooded the lower town overnight. Crews pumped water from basements. Schools opened late.",
+    "The museum reopened after a long renovation. Visitors queued from early morning. Tickets sold out.",
+    "A new bakery opened on Elm Street. The owner trained in Lyon. Her croissants sold out by noon.",
+]
+REWRITES = [
+    "On Tuesday, the budget received approval from the council. An hour of debate took place among members. The mayor signed it later.",
+    "Overnight, the lower town was inundated by rainfall. Water was pumped from basements by crews. School openings were delayed.",
+    "Following an extensive renovation, the museum has reopened its doors. Early in the morning, visitors formed queues. All tickets were sold.",
+    "Elm Street welcomed a new bakery. Its owner received training in Lyon. By noon, her croissants had sold out.",
+]
+
+
+def _write(path, rows):
+    with gzip.open(path, "wt", encoding="utf-8") as f:
+        for r in rows:
+            f.write(json.dumps(r) + "\n")
+
+
+def test_copy_labels_mark_verbatim_sentences_zero():
+    assert copy_labels(["The mayor signed it later.", "Other."], ["The mayor signed it later.", "The mayor put pen to paper."]) == [0, 1]
+
+
+def test_train_writes_a_loadable_model(tmp_path):
+    for k, ds in enumerate(("alpha", "beta")):
+        _write(
+            tmp_path / f"{ds}.jsonl.gz",
+            [
+                {"id": f"{ds}-{i}", "dataset": ds, "rewriter": "llm", "method": "paraphrase", "domain": "news",
+                 "original": o, "rewritten": r}
+                for i, (o, r) in enumerate(zip(ORIGINALS, REWRITES))
+            ],
+        )
+    out = tmp_path / "model"
+    r = CliRunner().invoke(
+        app,
+        ["train", str(tmp_path / "alpha.jsonl.gz"), str(tmp_path / "beta.jsonl.gz"), "--out", str(out),
+         "--cache", str(tmp_path / "cache.npz"), "--no-families", "--c", "1.0"],
+    )
+    assert r.exit_code == 0, r.output
+    metrics = json.loads(r.stdout)
+    assert set(metrics["per_dataset"]) == {"alpha", "beta"}
+    m = modeldir.load(out)
+    assert m.manifest["training"]["n_sentences_rewritten"] > 0
+    det = Detector.load(model_dir=out)
+    doc = det.score(REWRITES[0])
+    assert 0.0 <= doc.score <= 1.0
+
+
+def test_train_bad_input(tmp_path):
+    bad = tmp_path / "bad.jsonl"
+    bad.write_text('{"foo": 1}\n')
+    r = CliRunner().invoke(app, ["train", str(bad), "--out", str(tmp_path / "m")])
+    assert r.exit_code == 1
+    assert "expected 'original'+'rewritten'" in r.stderr
+    r = CliRunner().invoke(app, ["train", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "m")])
+    assert r.exit_code == 2 and "no such file" in r.stderr
