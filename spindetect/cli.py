@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from . import __version__
-from .commands import info, score, train
+from .commands import bench, compare, index, info, score, spin, train
 
 app = typer.Typer(
     name="spindetect",
@@ -34,13 +34,8 @@ def main(
 app.command("score")(score.score)
 app.command("info")(info.info)
 app.command("train")(train.train)
-# --- commands registered by other modules (one line each) ---
-from .commands import spin  # noqa: E402
-
+app.command("bench")(bench.bench)
 app.command("spin")(spin.spin)
-from .commands import compare as _compare_cmd, index as _index_cmd  # noqa: E402  (compare, index, find)
-app.command("compare")(_compare_cmd.compare)
-app.command("index")(_index_cmd.index)
-app.command("find")(_index_cmd.find)
-from .commands import bench as _bench_cmd; app.command("bench")(_bench_cmd.bench)  # noqa: E402,E702
-# --- end of registered commands ---
+app.command("compare")(compare.compare)
+app.command("index")(index.index)
+app.command("find")(index.find)
