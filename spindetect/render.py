@@ -103,3 +103,33 @@ def table_summary(docs: list[DocumentScore]):
     for d in docs:
         t.add_row(Text(f"{d.score:.3f}", style=_shade(d.score)), d.label, str(d.n_sentences), d.path)
     return t
+
+
+#: A sentence is "flagged" in the explain view at this sentence probability.
+EXPLAIN_MIN_SCORE = 0.5
+
+
+def explain_view(doc: DocumentScore):
+    """Every flagged sentence (score >= 0.5 or any reason) in reading order, each reason with the text it points at."""
+    from rich.console import Group
+    from rich.text import Text
+
+    parts = [table_detail(doc, 0).renderables[0]]
+    flagged = [s for s in doc.sentences if s.score >= EXPLAIN_MIN_SCORE or s.reasons]
+    if not flagged:
+        parts.append(Text("no sentence flagged", style="green"))
+    for s in flagged:
+        t = Text()
+        t.append(f"\n[{s.index}] ", style="bold")
+        t.append(f"{s.score:.3f} ", style=_shade(s.score))
+        body = Text(s.text)
+        for r in s.reasons:
+            a, b = r.start - s.start, r.end - s.start
+            if 0 <= a < b <= len(s.text):
+                body.stylize("underline bold magenta", a, b)
+        t.append_text(body)
+        for r in s.reasons:
+            span = s.text[r.start - s.start : r.end - s.start]
+            t.append(f"\n    {r.code}: {r.message} — “{span}” (weight {r.weight:+.2f})", style="magenta")
+        parts.append(t)
+    return Group(*parts)

@@ -148,3 +148,15 @@ def test_version_and_info():
     assert info["model"]["name"] == "spindetect-base"
     assert "value" in info["threshold"] and info["threshold"]["how"]
     assert info["artifact_codes"]
+
+
+def test_explain_lists_flagged_sentences_with_reasons():
+    r = _run(["score", SEED, "--explain"])
+    assert r.exit_code == 0
+    doc = json.loads(_run(["score", SEED, "--format", "json"]).stdout)[0]
+    flagged = [s for s in doc["sentences"] if s["score"] >= 0.5 or s["reasons"]]
+    assert flagged
+    for s in flagged:
+        assert f"[{s['index']}]" in r.stdout
+    codes = {reason["code"] for s in flagged for reason in s["reasons"]}
+    assert codes and all(c in r.stdout for c in codes)

@@ -38,6 +38,7 @@ def score(
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); default: a LocalCluster."),
     local_workers: Optional[int] = typer.Option(None, "--local-workers", help="Workers of the LocalCluster started when no --scheduler is given (default 2)."),
     partition_rows: int = typer.Option(1000, "--partition-rows", help="Documents per Dask partition / output part file."),
+    explain: bool = typer.Option(False, "--explain", help="Table view: every flagged sentence in reading order with each reason and the text it points at."),
 ) -> None:
     """Score articles for machine rewriting (1 = spun) and show the most suspicious sentences."""
     from .. import render
@@ -147,7 +148,7 @@ def score(
 
             stream.write(render_report([d.to_dict() for d in counted(docs)], title="spindetect report"))
         else:
-            _table(render, counted(docs), top, stream)
+            _table(render, counted(docs), top, stream, explain)
     except KeyboardInterrupt:
         interrupted = True
     finally:
@@ -221,13 +222,15 @@ def _flush(det, batch, bar):
     return docs
 
 
-def _table(render, docs, top, stream):
+def _table(render, docs, top, stream, explain=False):
     from rich.console import Console
 
     console = Console(file=stream, highlight=False)
     rest = []
     for k, doc in enumerate(docs):
-        if k == 0:
+        if explain:
+            console.print(render.explain_view(doc))
+        elif k == 0:
             console.print(render.table_detail(doc, top))
         else:
             rest.append(doc)
