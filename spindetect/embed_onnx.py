@@ -29,6 +29,8 @@ from typing import Sequence
 
 import numpy as np
 
+from .fileutil import sha256_file
+
 ENV_CACHE = "SPINDETECT_CACHE"
 ONNX_NAME = "model.onnx"
 META_NAME = "meta.json"
@@ -85,12 +87,6 @@ def _source_stamp(model_dir: Path) -> dict:
     return {"weights": w.name, "size": st.st_size, "mtime_ns": st.st_mtime_ns}
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _max_seq_length(model_dir: Path) -> int:
@@ -309,8 +305,8 @@ def export(
         "dim": int(bert.config.hidden_size),
         "quantize": quantize,
         "opset": opset,
-        "source": {"dir": str(model_dir.resolve()), "stamp": stamp, "sha256": _sha256(model_dir / stamp["weights"])},
-        "onnx_sha256": _sha256(target / ONNX_NAME),
+        "source": {"dir": str(model_dir.resolve()), "stamp": stamp, "sha256": sha256_file(model_dir / stamp["weights"])},
+        "onnx_sha256": sha256_file(target / ONNX_NAME),
         "versions": {"torch": torch.__version__, "transformers": transformers.__version__, **_ort_version()},
         "export_seconds": round(time.time() - t0, 1),
     }

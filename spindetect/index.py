@@ -31,7 +31,6 @@ gives a fast pre-score; the best candidates are then aligned with
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -40,6 +39,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from .fileutil import sha256_file
 from .align import LINK_THRESHOLD, Alignment, align, word_count
 
 FORMAT = "spindetect-index/1"
@@ -93,12 +93,6 @@ def _usearch():
     return Index
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _write_atomic(path: Path, data: bytes) -> None:
@@ -167,7 +161,7 @@ class SourceIndex:
                 f = path / shard[key]
                 if not f.is_file():
                     raise IndexFileError(f"{f}: missing index file")
-                if _sha256(f) != shard[key + "_sha256"]:
+                if sha256_file(f) != shard[key + "_sha256"]:
                     raise IndexFileError(f"{f}: sha256 mismatch (file changed since it was indexed); rebuild the index")
             e = np.load(path / shard["embeddings"], allow_pickle=False)
             d = json.loads((path / shard["docs"]).read_text(encoding="utf-8"))
@@ -229,8 +223,8 @@ class SourceIndex:
         # The manifest is written last: a crash before it leaves the index as it was.
         self.manifest["shards"].append(
             {
-                "embeddings": e_name, "embeddings_sha256": _sha256(self.path / e_name),
-                "docs": d_name, "docs_sha256": _sha256(self.path / d_name),
+                "embeddings": e_name, "embeddings_sha256": sha256_file(self.path / e_name),
+                "docs": d_name, "docs_sha256": sha256_file(self.path / d_name),
                 "n_docs": len(docs), "n_sentences": n,
             }
         )
@@ -249,7 +243,7 @@ class SourceIndex:
         tmp = self.path / (ANN_FILE + ".tmp")
         ann.save(str(tmp))
         os.replace(tmp, self.path / ANN_FILE)
-        self.manifest["ann"] = {"file": ANN_FILE, "sha256": _sha256(self.path / ANN_FILE), "n_sentences": self.n_sentences}
+        self.manifest["ann"] = {"file": ANN_FILE, "sha256": sha256_file(self.path / ANN_FILE), "n_sentences": self.n_sentences}
         self._ann = ann
 
     def _load_ann(self, allow_partial: bool = False):
@@ -261,7 +255,7 @@ class SourceIndex:
         Index = _usearch()
         meta = self.manifest.get("ann")
         f = self.path / ANN_FILE
-        if meta and f.is_file() and _sha256(f) == meta["sha256"] and (allow_partial or meta["n_sentences"] == self.n_sentences):
+        if meta and f.is_file() and sha256_file(f) == meta["sha256"] and (allow_partial or meta["n_sentences"] == self.n_sentences):
             ann = Index.restore(str(f))
             if ann is not None and len(ann) == meta["n_sentences"]:
                 return ann

@@ -27,12 +27,13 @@ from __future__ import annotations
 
 import csv
 import gzip
-import hashlib
 import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
+
+from .fileutil import sha256_file
 
 #: Label spellings accepted in data files; 1 means spun (machine-rewritten).
 LABEL_VALUES = {
@@ -145,7 +146,7 @@ def read_labeled_file(path: str | Path) -> LabeledFile:
         warnings.append(f"{path}: {dup} duplicate id(s) renamed with a #n suffix")
     if not docs:
         raise LabeledError(f"{path}: no labeled documents (every row was empty)" if skipped else f"{path}: no labeled documents")
-    return LabeledFile(str(path), docs, skipped, tuple(warnings), _sha256(p))
+    return LabeledFile(str(path), docs, skipped, tuple(warnings), sha256_file(p))
 
 
 def group_fields(docs: Sequence[LabeledDoc]) -> list[str]:
@@ -264,12 +265,6 @@ def _iter_csv(p: Path, delimiter: str) -> Iterator[tuple[int, dict]]:
         raise LabeledError(f"{p}: cannot read ({_why(e)})") from e
 
 
-def _sha256(p: Path) -> str:
-    h = hashlib.sha256()
-    with open(p, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 # --------------------------------------------------------------------------- rows

@@ -8,7 +8,6 @@ This is the only module that touches files under ``models/``.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass
@@ -16,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 
+from .fileutil import sha256_file
 from .aggregate import Aggregator
 from .classifier import SentenceClassifier
 
@@ -53,12 +53,6 @@ class Model:
         return list(self.manifest["features"])
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def default_model_dir() -> Path:
@@ -87,7 +81,7 @@ def save(path: Path, classifier: SentenceClassifier, aggregator: Aggregator, man
     for key, arr in classifier.arrays().items():
         name = f"classifier.{key}.npy"
         np.save(path / name, np.ascontiguousarray(arr), allow_pickle=False)
-        files[name] = _sha256(path / name)
+        files[name] = sha256_file(path / name)
     m = dict(manifest)
     m["format_version"] = FORMAT_VERSION
     m["aggregation"] = aggregator.to_dict()
@@ -131,7 +125,7 @@ def load(path: Path | None = None) -> Model:
             raise ModelError(f"{path}: manifest names an unexpected file {name!r}")
         if not f.is_file():
             raise ModelError(f"{path}: weight file {name} is missing")
-        if _sha256(f) != digest:
+        if sha256_file(f) != digest:
             raise ModelError(f"{path}: weight file {name} does not match its sha256 in the manifest (damaged or modified)")
         try:
             arrays[name[len("classifier.") : -len(".npy")]] = np.load(f, allow_pickle=False)

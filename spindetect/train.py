@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-import json
 import platform
 import random
 import re

@@ -58,3 +58,38 @@ def load_detector(model: str | None, embedder: str | None, threshold: float | No
     except OSError as e:
         fail(f"cannot load the model: {e}")
     return det
+
+
+class Inputs:
+    """Articles read from PATH arguments (files, directories, ``-``).
+
+    Each unreadable input is reported on one line and counted in
+    ``failures``; its warnings are printed; the rest are yielded in order.
+    """
+
+    def __init__(self, paths: Sequence[str], max_bytes: int, **read_options):
+        self.paths = list(paths)
+        self.max_bytes = max_bytes
+        self.read_options = read_options
+        self.failures = 0
+
+    def fail(self, message: str) -> None:
+        """Report one more failed input (also for failures found after reading)."""
+        self.failures += 1
+        error(message)
+
+    def __iter__(self):
+        from ..reader import ReadError, expand_paths, read_path
+
+        for item in expand_paths(self.paths):
+            if isinstance(item, ReadError):
+                self.fail(str(item))
+                continue
+            try:
+                art = read_path(item, max_bytes=self.max_bytes, **self.read_options)
+            except ReadError as e:
+                self.fail(str(e))
+                continue
+            for w in art.warnings:
+                warn(w)
+            yield art

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from ._common import EXIT_OK, EXIT_SOME_FAILED, check_choice, error, fail, warn
+from ._common import EXIT_OK, EXIT_SOME_FAILED, Inputs, check_choice, error, fail, warn
 
 FIND_FORMATS = ("table", "json")
 
@@ -110,7 +110,6 @@ def find(
     """Find the most likely sources of each suspect article in an index of originals."""
     from ..align import word_count
     from ..index import NO_SOURCE_THRESHOLD, IndexFileError, SourceIndex
-    from ..reader import ReadError, expand_paths, read_path
     from ..segment import segment
 
     check_choice("format", format, FIND_FORMATS)
@@ -129,21 +128,9 @@ def find(
     if idx.embedder != emb.name:
         fail(f"{index_dir}: the index was built with embedder {idx.embedder!r}, not {emb.name!r}; pass --embedder for it")
 
-    failures = 0
+    inputs = Inputs(suspects, max_bytes)
     results = []
-    for item in expand_paths(suspects):
-        if isinstance(item, ReadError):
-            failures += 1
-            error(str(item))
-            continue
-        try:
-            art = read_path(item, max_bytes=max_bytes)
-        except ReadError as e:
-            failures += 1
-            error(str(e))
-            continue
-        for w in art.warnings:
-            warn(w)
+    for art in inputs:
         sents = segment(art.text)
         matches = idx.find(emb.encode([s.norm for s in sents]), [word_count(s.text) for s in sents], top=top)
         results.append(_result(art.path, sents, matches, min_score))
@@ -154,8 +141,8 @@ def find(
         import json
 
         sys.stdout.write(json.dumps(results, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
-    if failures:
-        error(f"{failures} input(s) could not be searched")
+    if inputs.failures:
+        error(f"{inputs.failures} input(s) could not be searched")
         raise typer.Exit(EXIT_SOME_FAILED)
     raise typer.Exit(EXIT_OK)
 

@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from ._common import EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE, check_choice, error, fail, load_detector, warn
+from ._common import EXIT_OK, EXIT_SOME_FAILED, check_choice, error, fail, load_detector, warn
 
 BATCH_DOCS = 16
 SCORE_FORMATS = ("table", "json", "jsonl", "csv", "html")

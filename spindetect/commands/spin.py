@@ -9,7 +9,7 @@ from typing import List, Optional
 
 import typer
 
-from ._common import EXIT_OK, EXIT_SOME_FAILED, check_choice, error, fail, warn
+from ._common import EXIT_OK, EXIT_SOME_FAILED, Inputs, check_choice, error, fail
 
 LABELS_FILE = "labels.jsonl"
 
@@ -25,7 +25,6 @@ def spin(
     max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", help="Refuse inputs larger than this many bytes."),
 ) -> None:
     """Spin articles (thesaurus swaps, phrase swaps, reordered attributions, moved quotes, number formats) to make labelled training data."""
-    from ..reader import ReadError, expand_paths, read_path
     from ..spin import MODES
     from ..spin import spin as spin_text
     from ..thesaurus import ThesaurusError
@@ -46,23 +45,11 @@ def spin(
         except OSError as e:
             fail(f"--out {out}: cannot create the directory ({e.strerror or e})")
 
-    failures = 0
+    inputs = Inputs(paths, max_bytes)
     used_names: set[str] = set()
     label_lines: list[str] = []
     first = True
-    for item in expand_paths(paths):
-        if isinstance(item, ReadError):
-            failures += 1
-            error(str(item))
-            continue
-        try:
-            art = read_path(item, max_bytes=max_bytes)
-        except ReadError as e:
-            failures += 1
-            error(str(e))
-            continue
-        for w in art.warnings:
-            warn(w)
+    for art in inputs:
         try:
             result = spin_text(art.text, rate=rate, seed=seed, mode=mode)
         except ThesaurusError as e:
@@ -84,15 +71,13 @@ def spin(
             continue
         target = out_dir / _output_name(art.path, used_names)
         if target.exists() and not force:
-            failures += 1
-            error(f"{target}: already exists; use --force to overwrite it")
+            inputs.fail(f"{target}: already exists; use --force to overwrite it")
             continue
         try:
             with open(target, "w", encoding="utf-8", newline="") as f:
                 f.write(result.text)
         except OSError as e:
-            failures += 1
-            error(f"{target}: cannot write ({e.strerror or e})")
+            inputs.fail(f"{target}: cannot write ({e.strerror or e})")
             continue
         label_lines.append(record)
     if out_dir is not None and labels:
@@ -102,8 +87,8 @@ def spin(
         except OSError as e:
             fail(f"{out_dir / LABELS_FILE}: cannot write ({e.strerror or e})", 1)
     sys.stdout.flush()
-    if failures:
-        error(f"{failures} input(s) could not be spun")
+    if inputs.failures:
+        error(f"{inputs.failures} input(s) could not be spun")
         raise typer.Exit(EXIT_SOME_FAILED)
     raise typer.Exit(EXIT_OK)
 
