@@ -43,7 +43,8 @@ def score(
     """Score articles for machine rewriting (1 = spun) and show the most suspicious sentences."""
     from .. import render
     from ..outfile import AtomicOutput, OutputError, done_keys
-    from ..reader import ReadError, expand_paths, iter_jsonl_articles, read_path
+    from ..parquet_io import MissingDependency
+    from ..reader import ReadError, expand_paths, read_path
 
     check_choice("format", format, SCORE_FORMATS)
     check_choice("engine", engine, ("local", "dask"))
@@ -86,7 +87,7 @@ def score(
         fail(f"{target}: cannot write ({e.strerror or e})")
 
     items = list(expand_paths(paths))
-    failures, scored_n, skipped_n = 0, 0, 0
+    failures, skipped_n = 0, 0
 
     def report(e: Exception) -> None:
         nonlocal failures
@@ -102,26 +103,17 @@ def score(
             if item in skip:
                 skipped_n += 1
                 continue
-            if item.endswith(".parquet"):
-                from ..parquet_io import MissingDependency, iter_parquet_articles
-
+            if item.endswith(".parquet") or jsonl or (jsonl is None and _is_jsonl(item)):
                 try:
-                    for art in iter_parquet_articles(item, text_field=text_field, id_field=id_field, max_bytes=max_bytes, html=html):
+                    for art in _records(item, text_field, id_field, max_bytes, html):
                         if isinstance(art, ReadError):
                             report(art)
-                        elif (art.id or art.path) not in skip:
+                        elif (art.id or art.path) in skip:
+                            skipped_n += 1
+                        else:
                             yield _warned(art)
                 except MissingDependency as e:
                     report(ReadError(f"{item}: {e}"))
-                continue
-            if jsonl or (jsonl is None and _is_jsonl(item)):
-                for art in iter_jsonl_articles(item, text_field=text_field, id_field=id_field, max_bytes=max_bytes, html=html):
-                    if isinstance(art, ReadError):
-                        report(art)
-                    elif (art.id or art.path) in skip:
-                        skipped_n += 1
-                    else:
-                        yield _warned(art)
                 continue
             try:
                 yield _warned(read_path(item, max_bytes=max_bytes, html=html))
@@ -170,6 +162,17 @@ def score(
         error(f"{failures} input(s) could not be scored; {scored_n} scored")
         raise typer.Exit(EXIT_SOME_FAILED)
     raise typer.Exit(EXIT_OK)
+
+
+def _records(path: str, text_field: str, id_field: str, max_bytes: int, html):
+    """Articles (or ReadErrors) from a JSONL(.gz) or Parquet file of records."""
+    if path.endswith(".parquet"):
+        from ..parquet_io import iter_parquet_articles
+
+        return iter_parquet_articles(path, text_field=text_field, id_field=id_field, max_bytes=max_bytes, html=html)
+    from ..reader import iter_jsonl_articles
+
+    return iter_jsonl_articles(path, text_field=text_field, id_field=id_field, max_bytes=max_bytes, html=html)
 
 
 def _warned(art):
