@@ -9,10 +9,11 @@ one human original and its machine rewrite) and labeled texts
 from __future__ import annotations
 
 import gzip
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
+
+from .fileutil import JsonLineError, json_lines
 
 #: Rewriter family of each (dataset, method/rewriter): the unit held out when
 #: validating leave-one-family-out.
@@ -73,16 +74,9 @@ def open_text(path: str | Path):
 def iter_jsonl(path: str | Path) -> Iterator[tuple[int, dict]]:
     try:
         with open_text(path) as f:
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except ValueError as e:
-                    raise DataError(f"{path}:{n}: not valid JSON ({e.msg})") from e
-                if not isinstance(row, dict):
-                    raise DataError(f"{path}:{n}: expected a JSON object per line")
-                yield n, row
+            yield from json_lines(f, path)
+    except JsonLineError as e:
+        raise DataError(str(e)) from e
     except (OSError, EOFError, UnicodeDecodeError) as e:
         raise DataError(f"{path}: cannot read ({e})") from e
 

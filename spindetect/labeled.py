@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from .fileutil import sha256_file
+from .fileutil import JsonLineError, json_lines, sha256_file
 
 #: Label spellings accepted in data files; 1 means spun (machine-rewritten).
 LABEL_VALUES = {
@@ -212,16 +212,9 @@ def _iter_jsonl(p: Path) -> Iterator[tuple[int, dict]]:
             if head.startswith("["):
                 yield from _iter_json_array(p, f)
                 return
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except ValueError as e:
-                    raise LabeledError(f"{p}:{n}: not valid JSON ({getattr(e, 'msg', e)})") from e
-                if not isinstance(row, dict):
-                    raise LabeledError(f"{p}:{n}: expected one JSON object per line")
-                yield n, row
+            yield from json_lines(f, p)
+    except JsonLineError as e:
+        raise LabeledError(str(e)) from e
     except (OSError, EOFError, UnicodeDecodeError, gzip.BadGzipFile) as e:
         raise LabeledError(f"{p}: cannot read ({_why(e)})") from e
 

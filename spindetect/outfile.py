@@ -9,9 +9,10 @@ with ``force`` or extended with ``resume``.
 from __future__ import annotations
 
 import csv
-import json
 import os
 from pathlib import Path
+
+from .fileutil import JsonLineError, json_lines
 
 
 class OutputError(ValueError):
@@ -25,14 +26,11 @@ def done_keys(path: Path, fmt: str) -> set[str]:
         return keys
     with open(path, encoding="utf-8", newline="") as f:
         if fmt == "jsonl":
-            for n, line in enumerate(f, 1):
-                if not line.strip():
-                    continue
-                try:
-                    row = json.loads(line)
-                except ValueError as e:
-                    raise OutputError(f"{path}:{n}: cannot resume, line is not JSON ({e.msg})") from e
-                keys.add(str(row.get("id") or row.get("path")))
+            try:
+                for _, row in json_lines(f, path):
+                    keys.add(str(row.get("id") or row.get("path")))
+            except JsonLineError as e:
+                raise OutputError(f"cannot resume: {e}") from e
         elif fmt == "csv":
             for row in csv.DictReader(f):
                 keys.add(str(row.get("id") or row.get("path")))
