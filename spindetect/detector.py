@@ -19,6 +19,9 @@ from .segment import segment
 from .types import Article, DocumentScore, Reason, Sentence, SentenceScore
 
 LABEL_SPUN, LABEL_ORIGINAL = "spun", "original"
+#: Below this many sentences a document score is flagged as unreliable: the
+#: threshold was chosen on held-out articles of at least this length (train.MIN_DOC_SENTENCES).
+MIN_RELIABLE_SENTENCES = 3
 
 
 class Detector:
@@ -100,7 +103,14 @@ class Detector:
             )
             for s, p, hs in zip(sents, probs, hits)
         )
-        warnings = article.warnings + (() if sents else (f"{article.path}: no sentences found",))
+        warnings = article.warnings
+        if not sents:
+            warnings += (f"{article.path}: no sentences found",)
+        elif len(sents) < MIN_RELIABLE_SENTENCES:
+            warnings += (
+                f"{article.path}: only {len(sents)} sentence(s); the threshold was chosen on articles of "
+                f"{MIN_RELIABLE_SENTENCES}+ sentences, so this score carries little signal",
+            )
         return DocumentScore(
             path=article.path,
             score=round(doc, 6),

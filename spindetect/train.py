@@ -355,7 +355,7 @@ def held_out(p: Prepared, cfg: TrainConfig, by: str = "dataset", log=print) -> t
 #: The threshold is chosen on held-out *articles*: documents of at least this
 #: many sentences. One-sentence "documents" (MRPC, PadBen) have far noisier
 #: scores than the articles the tool is used on and would set it for them.
-MIN_DOC_SENTENCES = 3
+MIN_DOC_SENTENCES = 3  # scoring warns below this length too (detector.MIN_RELIABLE_SENTENCES)
 
 
 def _choose_threshold(scores: np.ndarray, labels: np.ndarray, target_fpr: float) -> float:

@@ -54,3 +54,9 @@ def test_save_load_gives_identical_scores(detector, tmp_path):
     again = Detector(modeldir.load(tmp_path / "copy"), detector.embedder)
     a, b = detector.score(texts.SPUN_NEWS), again.score(texts.SPUN_NEWS)
     assert a == b
+
+
+def test_short_texts_are_flagged_as_unreliable(detector):
+    short = detector.score(texts.ONE_SENTENCE, path="short")
+    assert any("little signal" in w for w in short.warnings)
+    assert not any("little signal" in w for w in detector.score(texts.HUMAN_NEWS).warnings)

@@ -52,7 +52,7 @@ def info(
         "aggregation": manifest["aggregation"],
         "held_out_metrics": manifest.get("metrics", {}).get("summary", {}),
         "trained_with": manifest.get("versions", {}),
-        "installed": {p: _version(p) for p in ("sentence-transformers", "torch", "transformers", "scikit-learn", "numpy", "pysbd")},
+        "installed": {p: _version(p) for p in ("sentence-transformers", "torch", "transformers", "onnxruntime", "scikit-learn", "numpy", "pysbd")},
         "artifact_codes": {c: d for c, d in artifacts.CODES},
     }
     if as_json:
