@@ -174,25 +174,9 @@ def record_article(text, raw_id, name: str, text_field: str = "text", id_field: 
     # Four bytes per character at most, so only long texts pay for the encode.
     if len(text) * 4 > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
         raise reader._too_large(name, None, max_bytes)
-    if raw_id is None or isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool):
-        article_id = None if raw_id is None else str(raw_id)
-    else:
-        raise ReadError(f"{name}: field {id_field!r} is {type(raw_id).__name__}, expected a string or number")
-    warnings: list[str] = []
-    if any("\ud800" <= c <= "\udfff" for c in text):
-        text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-        warnings.append(f"{name}: lone surrogates in {text_field!r} replaced with U+FFFD")
-    # The same steps, limits and messages as reader._jsonl_article, so a crawl
+    # The same steps, limits and messages as a JSONL record, so a crawl
     # scores the same whether it arrives as JSONL or Parquet.
-    if reader._junk_share(text) > reader.MAX_JUNK_SHARE:
-        raise ReadError(f"{name}: field {text_field!r} holds binary data (control characters), not text")
-    text, more = reader.clean_text(text, name)
-    warnings += more
-    if html is None:
-        html = reader.looks_like_html(text)
-    if html:
-        text = reader.extract_html(text, name)
-    return reader._finish(text, name, "utf-8", warnings, False, check_language, article_id)
+    return reader.record_article(text, raw_id, name, text_field, id_field, html, check_language)
 
 
 def parquet_row_count(path: str) -> int:

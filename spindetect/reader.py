@@ -903,7 +903,18 @@ def _jsonl_article(
     text = row[text_field]
     if not isinstance(text, str):
         raise ReadError(f"{name}: field {text_field!r} is {type(text).__name__}, expected a string")
-    raw_id = row.get(id_field)
+    return record_article(text, row.get(id_field), name, text_field, id_field, html, check_language, warnings)
+
+
+def record_article(
+    text: str, raw_id, name: str, text_field: str, id_field: str,
+    html: bool | None, check_language: bool, warnings: list[str] | None = None,
+) -> Article:
+    """A crawl record's text and id to an Article: the steps JSONL and Parquet records share.
+
+    Raises ReadError naming ``name`` for a bad id, binary data or empty text.
+    """
+    warnings = list(warnings or [])
     if raw_id is None or isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool):
         article_id = None if raw_id is None else str(raw_id)
     else:
@@ -911,7 +922,7 @@ def _jsonl_article(
     # JSON escapes can smuggle in lone surrogates ("\ud800"), which no encoder accepts.
     if any("\ud800" <= c <= "\udfff" for c in text):
         text = text.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
-        warnings.append(f"{name}: lone surrogate escapes in {text_field!r} replaced with U+FFFD")
+        warnings.append(f"{name}: lone surrogates in {text_field!r} replaced with U+FFFD")
     if _junk_share(text) > MAX_JUNK_SHARE:
         raise ReadError(f"{name}: field {text_field!r} holds binary data (control characters), not text")
     text, more = clean_text(text, name)
