@@ -29,7 +29,7 @@ class SentenceClassifier:
             raise ValueError(f"expected {self.mean.shape[0]} features, got {x.shape[1]}")
         h = (x.astype(np.float64) - self.mean) / self.scale
         for k, (w, b) in enumerate(zip(self.weights, self.biases)):
-            h = h @ w + b
+            h = _rowwise(h, w) + b
             if k < len(self.weights) - 1:
                 h = np.maximum(h, 0.0)
         return h[:, 0]
@@ -61,6 +61,20 @@ class SentenceClassifier:
             weights=tuple(arrays[f"W{k}"] for k in range(n)),
             biases=tuple(arrays[f"b{k}"] for k in range(n)),
         )
+
+
+def _rowwise(h: np.ndarray, w: np.ndarray) -> np.ndarray:
+    """``h @ w`` one row at a time, so a row's result never depends on the rows beside it.
+
+    A BLAS product of the whole matrix picks its kernel and blocking from the
+    number of rows, which moved results in the last bits (313 of 777 rows
+    differed when the same rows were multiplied in groups of 1-100); the same
+    vector-matrix call per row is exact and costs ~3 ms per 1,000 sentences.
+    """
+    out = np.empty((h.shape[0], w.shape[1]), dtype=np.float64)
+    for i, row in enumerate(h):
+        out[i] = row @ w
+    return out
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

@@ -14,8 +14,10 @@ message, never a failed partition.
 
 The model is loaded once per worker process (``get_detector`` caches it by
 model directory, embedder and threshold), and sentences are embedded in
-batches across documents, as the local ``spindetect score`` does: scores
-equal a local run's up to the embedder's batch padding (see ``BATCH_DOCS``).
+batches across documents, as the local ``spindetect score`` does. Scores equal
+a local run's bit for bit: a sentence's embedding does not depend on the other
+sentences in its batch (``embed_onnx.WIDTH_STEP``), nor its logit on the other
+rows (``classifier._rowwise``).
 
 For notebooks: ``score_dataframe(ddf, ...)`` and ``score_bag(bag, ...)``.
 Dask itself is imported only inside the functions that need it.
@@ -37,10 +39,8 @@ from .reader import ReadError
 from .types import Article
 
 INSTALL_HINT = parquet_io.INSTALL_HINT
-#: Documents embedded together, as in the local `spindetect score`. Batch
-#: composition changes the embedder's padding, which moves embeddings by
-#: ~4e-8 (measured on MiniLM, CPU); scores are rounded to 6 decimals, so a
-#: score can differ from the local one by one unit in the last place at most.
+#: Documents embedded together, as in the local `spindetect score` (which
+#: documents share a batch does not change any score).
 BATCH_DOCS = 16
 #: Input rows per partition: ~2 minutes of one core at ~10 docs/s, short
 #: enough that a lost worker costs little and progress moves.

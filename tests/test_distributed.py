@@ -157,23 +157,16 @@ def test_dask_scores_equal_local_spindetect_score(crawl, cluster, model, tmp_pat
 
 
 def _assert_same(row, want):
-    """Same document, same scores: equal up to one unit of the 6-decimal rounding.
+    """Same document, same scores, bit for bit.
 
-    Other documents in an embedder batch change its padding, which moves an
-    embedding by ~4e-8 (see distributed.BATCH_DOCS), enough to flip the last
-    rounded digit now and then; anything larger is a real difference.
+    Embeddings do not depend on the other sentences in a batch
+    (embed_onnx.WIDTH_STEP) and the classifier multiplies row by row, so a
+    partition of other documents cannot move a score.
     """
-    assert row["score"] == pytest.approx(want["score"], abs=1.01e-6)
-    if abs(want["score"] - want["threshold"]) > 2e-6:
-        assert row["label"] == want["label"]
-    assert row["n_sentences"] == want["n_sentences"]
-    got_top = {s["index"]: s["score"] for s in row["top_sentences"]}
-    want_top = {s["index"]: s["score"] for s in want["top_sentences"]}
-    assert len(got_top) == len(want_top)
-    for k in set(got_top) & set(want_top):
-        assert got_top[k] == pytest.approx(want_top[k], abs=1.01e-6)
-    # A near-tie may swap which sentence comes fifth; the top ones agree.
-    assert max(got_top.values(), default=0) == pytest.approx(max(want_top.values(), default=0), abs=1.01e-6)
+    for k in ("score", "label", "threshold", "n_sentences", "top_sentences", "model_name", "model_version"):
+        assert row[k] == want[k], k
+    # Warnings name the document by its path, which differs (JSONL line vs .txt file).
+    assert [w.split(": ", 1)[1] for w in row["warnings"]] == [w.split(": ", 1)[1] for w in want["warnings"]]
 
 
 def test_error_rows_keep_their_place_and_message(crawl, cluster, model, tmp_path):

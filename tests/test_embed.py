@@ -228,9 +228,23 @@ def test_int8_export_parity(tmp_path, model_dir, reference):
 def test_batches_cover_every_sentence_once_within_budget():
     rng = np.random.default_rng(0)
     lens = rng.integers(3, 257, size=500)
-    order = np.argsort(-lens, kind="stable")
-    batches = list(embed_onnx._batches(order, lens, 64))
-    assert sorted(np.concatenate(batches).tolist()) == list(range(500))
-    for b in batches:
+    batches = list(embed_onnx._batches(lens, 64))
+    assert sorted(np.concatenate([b for _, b in batches]).tolist()) == list(range(500))
+    for width, b in batches:
         assert 1 <= len(b) <= 64
-        assert len(b) == 1 or len(b) * lens[b].max() <= embed_onnx.TOKEN_BUDGET
+        assert width % embed_onnx.WIDTH_STEP == 0 and (lens[b] <= width).all() and (lens[b] > width - embed_onnx.WIDTH_STEP).all()
+        assert len(b) == 1 or len(b) * width <= embed_onnx.TOKEN_BUDGET
+
+
+def test_vectors_do_not_depend_on_batch_neighbours(use_cache):
+    # Bit-for-bit: a sentence encoded alone, with others, reversed, or in batches
+    # of two gets the same vector, so a document scores the same in any batch.
+    fast = Embedder()
+    assert fast.backend == "onnx"
+    together = fast.encode(SENTENCES)
+    alone = np.vstack([fast.encode([s]) for s in SENTENCES])
+    assert np.array_equal(alone, together)
+    assert np.array_equal(fast.encode(SENTENCES[::-1])[::-1], together)
+    assert np.array_equal(fast.encode(SENTENCES, batch_size=2), together)
+    mixed = fast.encode(SENTENCES[:3] + ["An unrelated, much longer sentence about weather, trade and the late bus. " * 3])
+    assert np.array_equal(mixed[:3], together[:3])
