@@ -25,9 +25,10 @@ from collections import Counter
 from dataclasses import dataclass
 import math
 from functools import lru_cache
-from typing import Callable, Sequence
+from typing import TYPE_CHECKING, Callable, Sequence
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is imported where the matrix is built, so `info` stays light
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -621,6 +622,8 @@ def feature_matrix(hits: Sequence[Sequence[Hit]]) -> np.ndarray:
         ``(len(hits), len(CODES))`` float32, one column per code in ``CODES``
         order, each count capped at 3 so that one debris sentence cannot dominate.
     """
+    import numpy as np
+
     x = np.zeros((len(hits), len(CODES)), dtype=np.float32)
     for i, hs in enumerate(hits):
         for h in hs:

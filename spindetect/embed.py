@@ -19,8 +19,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads with the model, so resolving a backend stays light
+    import numpy as np
 
 DEFAULT_EMBEDDER = "all-MiniLM-L6-v2"
 ENV_EMBEDDER = "SPINDETECT_EMBEDDER"
@@ -150,6 +152,8 @@ class Embedder:
         numpy.ndarray
             ``(len(sentences), dim)`` float32, rows of length 1; ``(0, dim)`` for an empty list.
         """
+        import numpy as np
+
         model = self._load()
         if not sentences:
             return np.zeros((0, self.dim), dtype=np.float32)

@@ -25,9 +25,10 @@ import os
 import sys
 import time
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-import numpy as np
+if TYPE_CHECKING:  # numpy loads with the session; finding an export imports nothing heavy
+    import numpy as np
 
 from .fileutil import sha256_file
 
@@ -188,6 +189,8 @@ class OnnxEncoder:
 
     def encode(self, sentences: Sequence[str], batch_size: int = 64) -> np.ndarray:
         """Return an ``(n, dim)`` float32 array of unit vectors; ``(0, dim)`` for no sentences."""
+        import numpy as np
+
         if not sentences:
             return np.zeros((0, self.dim), dtype=np.float32)
         if batch_size < 1:
@@ -214,6 +217,8 @@ def padded_width(n_tokens: int) -> int:
 
 def _batches(lens: np.ndarray, batch_size: int):
     """Yield ``(width, indices)``: sentences of one padded width, ≤ batch_size rows and ≤ TOKEN_BUDGET padded tokens."""
+    import numpy as np
+
     widths = np.array([padded_width(n) for n in lens], dtype=np.int64)
     for width in sorted(set(widths.tolist()), reverse=True):
         idx = np.flatnonzero(widths == width)

@@ -13,11 +13,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
+from typing import TYPE_CHECKING
 
 from .fileutil import sha256_file
-from .aggregate import Aggregator
-from .classifier import SentenceClassifier
+
+if TYPE_CHECKING:  # numpy and the model classes load with the arrays, so `info` stays light
+    from .aggregate import Aggregator
+    from .classifier import SentenceClassifier
 
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
@@ -73,6 +75,8 @@ def save(path: Path, classifier: SentenceClassifier, aggregator: Aggregator, man
     Refuses to write into a non-empty directory that is not a model directory,
     so a user's folder is never overwritten by mistake.
     """
+    import numpy as np
+
     path = Path(path)
     if path.exists() and any(path.iterdir()) and not (path / MANIFEST).is_file():
         raise ModelError(f"{path}: exists and is not a spindetect model directory; choose an empty or new --out")
@@ -116,6 +120,11 @@ def load_manifest(path: Path) -> dict:
 
 def load(path: Path | None = None) -> Model:
     """Load and verify a model directory (the default one when ``path`` is None)."""
+    import numpy as np
+
+    from .aggregate import Aggregator
+    from .classifier import SentenceClassifier
+
     path = Path(path) if path else default_model_dir()
     manifest = load_manifest(path)
     arrays = {}

@@ -150,6 +150,25 @@ def test_version_and_info():
     assert info["artifact_codes"]
 
 
+@pytest.mark.parametrize("args", [["--help"], ["info"], ["--version"]])
+def test_light_commands_import_no_heavy_module(args):
+    # Issue 9's 0.3 s budget (measured in benchmarks/speed.py) rests on this:
+    # none of these may pull numpy, the neural stack, pydantic or rich.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from spindetect.cli import app\n"
+        f"sys.argv = ['spindetect', *{args!r}]\n"
+        "try:\n    app()\nexcept SystemExit:\n    pass\n"
+        "heavy = ('numpy', 'torch', 'transformers', 'sentence_transformers', 'onnxruntime', 'pydantic', 'rich', 'sklearn')\n"
+        "print(','.join(m for m in heavy if m in sys.modules) or 'none', file=sys.stderr)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stderr.strip().splitlines()[-1] == "none", out.stderr
+
+
 def test_explain_lists_flagged_sentences_with_reasons():
     r = _run(["score", SEED, "--explain"])
     assert r.exit_code == 0

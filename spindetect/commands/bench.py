@@ -15,6 +15,7 @@ FORMATS = ("table", "json")
 def bench(
     data: List[str] = typer.Argument(
         ...,
+        metavar="DATA...",
         help="Labeled sets: .jsonl/.json/.csv/.tsv (optionally .gz) with text+label or original+rewritten pairs, "
         "or directories holding original/ and spun/ .txt files.",
     ),

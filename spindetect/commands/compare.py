@@ -13,8 +13,8 @@ FORMATS = ("table", "json", "html")
 
 
 def compare(
-    original: str = typer.Argument(..., help="The original article: a file or - for stdin."),
-    suspect: str = typer.Argument(..., help="The suspected rewrite: a file or - for stdin."),
+    original: str = typer.Argument(..., metavar="ORIGINAL", help="The original article: a file or - for stdin."),
+    suspect: str = typer.Argument(..., metavar="SUSPECT", help="The suspected rewrite: a file or - for stdin."),
     format: str = typer.Option("table", "--format", "-f", help="table, json or html."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Write the output to this file instead of stdout."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Call it a rewrite at or above this coverage (share of the suspect's words; default: the benchmarked one)."),

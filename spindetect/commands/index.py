@@ -24,7 +24,7 @@ def _load_embedder(path: Optional[str]):
 
 
 def index(
-    corpus: List[str] = typer.Argument(..., help="Original articles: files, directories (every .txt/.md below) or .jsonl(.gz) files with 'text' and 'id' fields."),
+    corpus: List[str] = typer.Argument(..., metavar="CORPUS...", help="Original articles: files, directories (every .txt/.md below) or .jsonl(.gz) files with 'text' and 'id' fields."),
     out: str = typer.Option(..., "--out", "-o", help="Index directory to create (or to add to with --append)."),
     append: bool = typer.Option(False, "--append", "-a", help="Add documents to an existing index instead of creating a new one."),
     embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory (default: packaged all-MiniLM-L6-v2)."),
@@ -99,7 +99,7 @@ def index(
 
 
 def find(
-    suspects: List[str] = typer.Argument(..., help="Suspected rewrites: files, directories (every .txt/.md below) or - for stdin."),
+    suspects: List[str] = typer.Argument(..., metavar="SUSPECT...", help="Suspected rewrites: files, directories (every .txt/.md below) or - for stdin."),
     index_dir: str = typer.Option(..., "--index", "-i", help="Index directory built with 'spindetect index'."),
     top: int = typer.Option(5, "--top", "-k", help="How many candidate sources to list per suspect."),
     format: str = typer.Option("table", "--format", "-f", help="table or json."),

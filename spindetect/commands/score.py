@@ -19,7 +19,7 @@ def _is_jsonl(path: str) -> bool:
 
 
 def score(
-    paths: List[str] = typer.Argument(..., help="Files, directories (every .txt/.md/.html below, sorted), JSONL files, or - for stdin."),
+    paths: List[str] = typer.Argument(..., metavar="PATH...", help="Files, directories (every .txt/.md/.html below, sorted), JSONL files, or - for stdin."),
     format: str = typer.Option("table", "--format", "-f", help="table, json, jsonl, csv or html."),
     top: int = typer.Option(5, "--top", "-n", help="Sentences shown per document in the table view."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Label 'spun' at or above this document score (default: the model's)."),

@@ -15,7 +15,7 @@ LABELS_FILE = "labels.jsonl"
 
 
 def spin(
-    paths: List[str] = typer.Argument(..., help="Files, directories (every .txt/.md below, sorted) or - for stdin."),
+    paths: List[str] = typer.Argument(..., metavar="PATH...", help="Files, directories (every .txt/.md below, sorted) or - for stdin."),
     rate: float = typer.Option(0.3, "--rate", "-r", help="Probability (0-1) that each candidate word, phrase, clause, quote, number or title is changed."),
     seed: int = typer.Option(0, "--seed", "-s", help="Random seed: the same input, rate, seed and mode give the same output."),
     mode: str = typer.Option("mixed", "--mode", help="synonym, phrase, restructure or mixed."),

@@ -11,7 +11,7 @@ from ._common import check_choice, fail
 
 
 def train(
-    data: List[str] = typer.Argument(..., help="Pair JSONL(.gz) files (schema of shared/data) or labeled {text,label} JSONL."),
+    data: List[str] = typer.Argument(..., metavar="DATA...", help="Pair JSONL(.gz) files (schema of shared/data) or labeled {text,label} JSONL."),
     out: str = typer.Option(..., "--out", "-o", help="Model directory to write (new, empty, or an existing model directory)."),
     max_docs: int = typer.Option(400, "--max-docs", help="Pairs sampled per dataset."),
     max_sentences: int = typer.Option(12, "--max-sentences", help="Sentences kept per document (originals cut to the rewrite's length)."),
