@@ -122,6 +122,9 @@ def build_examples(
     """
     rng = random.Random(seed)
     ex = Examples()
+    # Every original sampled as a pair (any dataset): augmentation never reuses
+    # one, so a held-out fold never meets its own original windows in training.
+    used: set[str] = set()
     by_ds: dict[str, list[Pair]] = {}
     for p in pairs:
         if p.method not in SKIP_METHODS:
@@ -131,6 +134,7 @@ def build_examples(
         rng.shuffle(rows)
         seen_originals: set[str] = set()
         for p in rows[:max_docs]:
+            used.add(p.original)
             rew = _norms(p.rewritten)[:max_sentences]
             # Only the window is segmented properly (pysbd is slow on long
             # scrapes); copy matching needs every original sentence but only
@@ -146,7 +150,7 @@ def build_examples(
             labels = [0] * len(rew) if human else copy_labels(_ROUGH_SPLIT.split(p.original), rew)
             ex.add_doc(rew, labels, 0 if human else 1, ds, p.family, f"{p.id}:rewritten")
     if spin_docs:
-        _add_spun(ex, by_ds, max_docs, max_sentences, spin_docs, seed, rng)
+        _add_spun(ex, by_ds, used, max_sentences, spin_docs, seed, rng)
     by_ds_t: dict[str, list[LabeledText]] = {}
     for t in texts:
         by_ds_t.setdefault(t.dataset, []).append(t)
@@ -167,20 +171,30 @@ def build_examples(
 SPIN_RATES = (0.15, 0.3, 0.5)
 
 
-def _add_spun(ex: Examples, by_ds: dict, max_docs: int, max_sentences: int, spin_docs: int, seed: int, rng: random.Random):
+def _fresh(rows: Sequence[Pair], used: set[str]) -> list[Pair]:
+    """Rows whose original is not in ``used``, one per distinct original, in order."""
+    out, seen = [], set()
+    for p in rows:
+        if p.original not in used and p.original not in seen:
+            seen.add(p.original)
+            out.append(p)
+    return out
+
+
+def _add_spun(ex: Examples, by_ds: dict, used: set[str], max_sentences: int, spin_docs: int, seed: int, rng: random.Random):
+    """Spin ``spin_docs`` originals per news dataset that are not in ``used``; add them to ``used``."""
     from .spin import label_sentences, spin
 
     for ds in sorted(by_ds):
         rows = sorted(by_ds[ds], key=lambda p: p.id)
         if rows[0].domain != "news":
             continue
+        # This shuffle is kept although a fresh rng would do: it advances
+        # ``rng`` exactly as before, so the labeled texts sampled after it
+        # are the same ones.
         rng.shuffle(rows)
-        used = {p.original for p in rows[:max_docs]}
-        fresh, seen = [], set()
-        for p in rows[max_docs:]:
-            if p.original not in used and p.original not in seen:
-                seen.add(p.original)
-                fresh.append(p)
+        fresh = _fresh(rows, used)
+        used.update(p.original for p in fresh[:spin_docs])
         for k, p in enumerate(fresh[:spin_docs]):
             window = segment(p.original[:WINDOW_CHARS])[:max_sentences]
             if not window:

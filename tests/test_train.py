@@ -67,3 +67,34 @@ def test_train_bad_input(tmp_path):
     assert "expected 'original'+'rewritten'" in r.stderr
     r = CliRunner().invoke(app, ["train", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "m")])
     assert r.exit_code == 2 and "no such file" in r.stderr
+
+
+def _pairs(n, dataset="alpha"):
+    from spindetect.data import Pair
+
+    # Written here: each original differs (a number and a name), and each has
+    # attributions, percentages and dates the spinner can change.
+    return [
+        Pair(
+            id=f"{dataset}-{i}", dataset=dataset, rewriter="llm", method="paraphrase", domain="news",
+            original=(
+                f"The council of Town {i} approved the budget on Tuesday, the mayor said. "
+                f"Taxes will rise 5 percent in {2000 + i}, according to the treasurer. "
+                "Members debated the plan for an hour before the vote."
+            ),
+            rewritten=f"Town {i} passed its budget. Taxes go up. Members argued for an hour.",
+        )
+        for i in range(n)
+    ]
+
+
+def test_spun_originals_are_never_pair_originals():
+    from spindetect.train import build_examples
+
+    pairs = {p.id: p for p in _pairs(12)}
+    ex = build_examples(list(pairs.values()), [], max_docs=4, max_sentences=12, seed=0, spin_docs=6)
+    def originals(dataset, suffix):
+        return {pairs[i.split(":")[0]].original for d, i in zip(ex.doc_dataset, ex.doc_id) if d == dataset and i.endswith(suffix)}
+    as_pairs, spun = originals("alpha", ":rewritten"), originals("spinner", ":spun")
+    assert len(as_pairs) == 4 and spun
+    assert not as_pairs & spun
