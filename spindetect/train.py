@@ -112,6 +112,7 @@ def build_examples(
     max_sentences: int,
     seed: int,
     spin_docs: int = 0,
+    edit_docs: int = 0,
 ) -> Examples:
     """Sample at most ``max_docs`` pairs (and labeled texts) per dataset and label their sentences.
 
@@ -119,6 +120,12 @@ def build_examples(
     ones already sampled as pairs) are spun by :mod:`spindetect.spin` into
     the dataset ``spinner``: each spun window (sentences with an edit are 1,
     untouched ones 0) beside its unspun window (all 0).
+
+    With ``edit_docs``, up to that many further originals per news dataset
+    (never ones sampled as pairs or spun) are copy-edited by :mod:`spindetect.edit`
+    (typo fixes, spelling variety, number style, a sentence deleted or moved,
+    ...) into the dataset ``edited``: every sentence 0, family ``human``, so a
+    held-out fold reports how often ordinary editing is flagged.
     """
     rng = random.Random(seed)
     ex = Examples()
@@ -151,6 +158,8 @@ def build_examples(
             ex.add_doc(rew, labels, 0 if human else 1, ds, p.family, f"{p.id}:rewritten")
     if spin_docs:
         _add_spun(ex, by_ds, used, max_sentences, spin_docs, seed, rng)
+    if edit_docs:
+        _add_edited(ex, by_ds, used, max_sentences, edit_docs, seed)
     by_ds_t: dict[str, list[LabeledText]] = {}
     for t in texts:
         by_ds_t.setdefault(t.dataset, []).append(t)
@@ -206,6 +215,40 @@ def _add_spun(ex: Examples, by_ds: dict, used: set[str], max_sentences: int, spi
                 continue
             ex.add_doc([w.norm for w in window], [0] * len(window), 0, "spinner", "human", f"{p.id}:unspun")
             ex.add_doc([s.norm for s, _ in labelled], [1 if e else 0 for _, e in labelled], 1, "spinner", "spinner", f"{p.id}:spun")
+
+
+#: Editing rates drawn per document: a light touch to every edit the text allows.
+EDIT_RATES = (0.25, 0.5, 1.0)
+
+
+def _add_edited(ex: Examples, by_ds: dict, used: set[str], max_sentences: int, edit_docs: int, seed: int):
+    """Add up to ``edit_docs`` copy-edited originals per news dataset, none in ``used``; add those tried to ``used``."""
+    from .edit import edit
+
+    for ds in sorted(by_ds):
+        rows = sorted(by_ds[ds], key=lambda p: p.id)
+        if rows[0].domain != "news":
+            continue
+        # its own generator: the samples drawn from ``rng`` stay the same with or without edited documents
+        random.Random(f"{seed}:edited:{ds}").shuffle(rows)
+        added = 0
+        for k, p in enumerate(_fresh(rows, used)):
+            if added == edit_docs:
+                break
+            used.add(p.original)
+            window = segment(p.original[:WINDOW_CHARS])[:max_sentences]
+            if not window:
+                continue
+            text, before = p.original[: window[-1].end], [w.norm for w in window]
+            # A light draw often changes nothing the model sees (quote shapes are
+            # normalised away); then every edit the text allows. A text with none
+            # (a one-sentence MRPC original without numbers) is passed over.
+            for rate in (EDIT_RATES[k % len(EDIT_RATES)], 1.0):
+                edited = [s.norm for s in segment(edit(text, seed=seed * 100_003 + k, rate=rate).text)][:max_sentences]
+                if edited and edited != before:
+                    ex.add_doc(edited, [0] * len(edited), 0, "edited", "human", f"{p.id}:edited")
+                    added += 1
+                    break
 
 
 class EmbeddingCache:
@@ -320,6 +363,7 @@ class TrainConfig:
     target_fpr: float = 0.05
     seed: int = 0
     spin_docs: int = 150
+    edit_docs: int = 100
 
 
 def _fit(p: Prepared, mask: np.ndarray, cfg: TrainConfig) -> SentenceClassifier:
@@ -411,7 +455,7 @@ def train(
         pairs.extend(p)
         texts.extend(t)
         log(f"read {path}: {len(p)} pairs, {len(t)} labeled texts")
-    ex = build_examples(pairs, texts, cfg.max_docs, cfg.max_sentences, cfg.seed, cfg.spin_docs)
+    ex = build_examples(pairs, texts, cfg.max_docs, cfg.max_sentences, cfg.seed, cfg.spin_docs, cfg.edit_docs)
     log(f"{len(ex.doc_label)} documents, {len(ex.texts)} sentences ({sum(ex.labels)} labelled rewritten)")
     cache = EmbeddingCache(cache_path)
     prep = prepare(ex, embedder.encode, cache, lambda a, b: log(f"  embedded {a}/{b} new sentences"))

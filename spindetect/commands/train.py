@@ -21,6 +21,7 @@ def train(
     target_fpr: float = typer.Option(0.05, "--target-fpr", help="Threshold: false-positive rate allowed on held-out originals."),
     seed: int = typer.Option(0, "--seed", help="Sampling and fitting seed."),
     spin_docs: int = typer.Option(150, "--spin-docs", help="Further originals per news dataset spun by the built-in spinner (0: none)."),
+    edit_docs: int = typer.Option(100, "--edit-docs", help="Further originals per news dataset copy-edited (typos, spelling, number style, a sentence moved or cut) as label-0 documents (0: none)."),
     embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory."),
     cache: Optional[str] = typer.Option(None, "--cache", help="Embedding cache file (.npz); default ~/.cache/spindetect/train-embeddings.npz."),
     no_families: bool = typer.Option(False, "--no-families", help="Skip the leave-one-family-out table."),
@@ -35,10 +36,10 @@ def train(
     for path in data:
         if not Path(path).is_file():
             fail(f"{path}: no such file")
-    if not 0 < top_fraction <= 1 or not 0 < target_fpr < 1 or max_docs < 1 or max_sentences < 1 or c <= 0 or spin_docs < 0:
-        fail("--top-fraction must be in (0, 1], --target-fpr in (0, 1), --max-docs/--max-sentences >= 1, --c > 0")
+    if not 0 < top_fraction <= 1 or not 0 < target_fpr < 1 or max_docs < 1 or max_sentences < 1 or c <= 0 or spin_docs < 0 or edit_docs < 0:
+        fail("--top-fraction must be in (0, 1], --target-fpr in (0, 1), --max-docs/--max-sentences >= 1, --c > 0, --spin-docs/--edit-docs >= 0")
     cfg = TrainConfig(max_docs=max_docs, max_sentences=max_sentences, classifier=classifier, c=c,
-                      top_fraction=top_fraction, target_fpr=target_fpr, seed=seed, spin_docs=spin_docs)
+                      top_fraction=top_fraction, target_fpr=target_fpr, seed=seed, spin_docs=spin_docs, edit_docs=edit_docs)
     cache_path = Path(cache) if cache else Path.home() / ".cache" / "spindetect" / "train-embeddings.npz"
     try:
         # sentence-transformers (fp32) is the reference and the training path;
