@@ -9,6 +9,10 @@ Sentence labels (issue 5, "not every sentence of a rewritten document is 1"):
   copy when difflib's word-sequence ratio to it is >= ``COPY_RATIO`` (0.9).
   A lexical rule is used because "copied unchanged" is a lexical property;
   embedding similarity would also call a fluent paraphrase a copy.
+  ``benchmarks/alignment_labels.py`` compares it with embedding + order
+  alignment (``spindetect.align``): both give the same labels over the same
+  segmented original; the regex split used here labels a few copies 1 where
+  it glues a sentence to an unpunctuated neighbour (benchmarks/README.md).
 * labeled texts (``{"text","label"}``, e.g. PadBen sentences) keep their label
   on every sentence; both sides of human paraphrase pairs are 0.
 
