@@ -10,6 +10,14 @@ documents with its original windows.
 
 Embeddings are cached in ~/.cache/spindetect/train-embeddings.npz (shared with
 `spindetect train`), so a rerun costs minutes, not the first run's ~30.
+
+With ``--lm`` the language-model surprisal columns (the accurate mode) are
+computed too (cached in train-lm-smollm2-int8.npz, shared with
+`spindetect train --lm`) and two more rows compare them, on the same sample,
+with the fast mode's features. At ~400 tokens/s that is ~15 min per 10k new
+sentences, so the accurate-mode comparison runs on a smaller sample:
+
+    python benchmarks/quality.py --data ../shared/data --lm --max-docs 80 --spin-docs 40 --families --out benchmarks/runs/quality-lm
 """
 
 from __future__ import annotations
@@ -35,6 +43,10 @@ SUBSETS = {
     "artifacts + lexical profile": ("artifact:", "style:"),
     "embeddings + artifacts": ("emb:", "artifact:"),
     "all (shipped)": ("emb:", "artifact:", "style:"),
+}
+LM_SUBSETS = {
+    "LM surprisal only": ("lm:",),
+    "all + LM surprisal (accurate mode)": ("emb:", "artifact:", "style:", "lm:"),
 }
 
 
@@ -93,8 +105,9 @@ def main(argv=None) -> int:
     ap.add_argument("--max-docs", type=int, default=T.TrainConfig.max_docs)
     ap.add_argument("--spin-docs", type=int, default=T.TrainConfig.spin_docs)
     ap.add_argument("--families", action="store_true", help="also leave-one-family-out for every subset")
+    ap.add_argument("--lm", action="store_true", help="add the language-model rows (accurate mode)")
     args = ap.parse_args(argv)
-    cfg = T.TrainConfig(max_docs=args.max_docs, spin_docs=args.spin_docs)
+    cfg = T.TrainConfig(max_docs=args.max_docs, spin_docs=args.spin_docs, lm=args.lm)
     t0 = time.time()
     pairs, texts = [], []
     for f in FILES:
@@ -102,18 +115,27 @@ def main(argv=None) -> int:
         pairs += p
         texts += t
     ex = T.build_examples(pairs, texts, cfg.max_docs, cfg.max_sentences, cfg.seed, cfg.spin_docs)
-    cache = T.EmbeddingCache(Path.home() / ".cache" / "spindetect" / "train-embeddings.npz")
-    prep = T.prepare(ex, Embedder(backend="torch").encode, cache)
-    names = __import__("spindetect.features", fromlist=["feature_names"]).feature_names(prep.embedding_dim)
-    results = {"config": cfg.__dict__, "dataset": {}, "family": {}, "spinner_in_distribution": {}}
-    rows = [(name, prep.x[:, [i for i, n in enumerate(names) if n.startswith(pref)]]) for name, pref in SUBSETS.items()]
+    cache_dir = Path.home() / ".cache" / "spindetect"
+    cache = T.EmbeddingCache(cache_dir / "train-embeddings.npz")
+    lm = lm_cache = None
+    if args.lm:
+        from spindetect.surprisal import LanguageModel
+
+        lm, lm_cache = LanguageModel().features, T.EmbeddingCache(cache_dir / "train-lm-smollm2-int8.npz")
+    t_feat = time.time()
+    prep = T.prepare(ex, Embedder(backend="torch").encode, cache, lambda a, b: print(f"  computed {a}/{b}", flush=True), lm, lm_cache)
+    print(f"{len(ex.texts)} sentences, features in {time.time() - t_feat:.0f}s", flush=True)
+    names = __import__("spindetect.features", fromlist=["feature_names"]).feature_names(prep.embedding_dim, lm=args.lm)
+    results = {"config": cfg.__dict__, "n_sentences": len(ex.texts), "dataset": {}, "family": {}, "spinner_in_distribution": {}}
+    subsets = {**SUBSETS, **(LM_SUBSETS if args.lm else {})}
+    rows = [(name, prep.x[:, [i for i, n in enumerate(names) if n.startswith(pref)]]) for name, pref in subsets.items()]
     rows += list(baselines(prep).items())
     for name, x in rows:
         results["dataset"][name] = auc_table(prep, x, cfg, "dataset")
         if not name.startswith("baseline"):
             results["spinner_in_distribution"][name] = spinner_in_distribution(prep, x, cfg)
         print(name, results["dataset"][name], flush=True)
-        if args.families or name == "all (shipped)":
+        if args.families or name == "all (shipped)" or "accurate" in name:
             results["family"][name] = auc_table(prep, x, cfg, "family")
             print("  families:", results["family"][name], flush=True)
     results["seconds"] = round(time.time() - t0)

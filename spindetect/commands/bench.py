@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from ._common import EXIT_OK, EXIT_SOME_FAILED, check_choice, error, fail, load_detector, stderr_console, warn
+from ._common import MODE_HELP, model_for, EXIT_OK, EXIT_SOME_FAILED, check_choice, error, fail, load_detector, stderr_console, warn
 
 FORMATS = ("table", "json")
 
@@ -20,6 +20,7 @@ def bench(
         "or directories holding original/ and spun/ .txt files.",
     ),
     model: Optional[str] = typer.Option(None, "--model", "-m", envvar="SPINDETECT_MODEL", help="Model directory (default: the shipped spindetect-base)."),
+    mode: str = typer.Option("fast", "--mode", help=MODE_HELP),
     embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory (default: packaged all-MiniLM-L6-v2)."),
     group_by: Optional[str] = typer.Option(None, "--group-by", "-g", help="Also report metrics per value of this field (rewriter, dataset, method, domain, group, file, ...), worst first."),
     format: str = typer.Option("table", "--format", "-f", help="table or json (json prints metrics.json)."),
@@ -34,6 +35,7 @@ def bench(
     from ..labeled import LabeledError, group_fields, read_labeled_file
 
     check_choice("format", format, FORMATS)
+    model = model_for(mode, model)
     if limit is not None and limit < 1:
         fail(f"--limit must be 1 or more, got {limit}")
     out_dir = None

@@ -54,6 +54,7 @@ def info(
         "trained_with": manifest.get("versions", {}),
         "installed": {p: _version(p) for p in ("sentence-transformers", "torch", "transformers", "onnxruntime", "scikit-learn", "numpy", "pysbd")},
         "artifact_codes": {c: d for c, d in artifacts.CODES},
+        "modes": _modes(),
     }
     if as_json:
         typer.echo(json.dumps(data, indent=2, sort_keys=True))
@@ -68,6 +69,31 @@ def info(
         typer.echo(f"held-out {k}: {v}")
     typer.echo("installed:  " + ", ".join(f"{k} {v}" for k, v in data["installed"].items()))
     typer.echo("trained with: " + ", ".join(f"{k} {v}" for k, v in sorted(data["trained_with"].items())))
+    typer.echo("modes:")
+    for name, m in data["modes"].items():
+        typer.echo(f"  {name:<9} {m['model_dir']}" + (f"  (language model: {m['language_model']})" if "language_model" in m else ""))
     typer.echo("artifact codes:")
     for c, d in data["artifact_codes"].items():
         typer.echo(f"  {c:<22} {d}")
+    typer.echo(f"  {'lm_surprise':<22} {LM_SURPRISE} (accurate mode only; a reason, not a feature column)")
+
+
+LM_SURPRISE = "a word the language model found very surprising in its context (a possible synonym swap)"
+
+
+def _modes() -> dict:
+    """Each --mode, its shipped model directory and, for accurate, whether the LM is ready (no model is loaded)."""
+    from ..modeldir import MANIFEST, MODES, default_model_dir
+    from ..surprisal import cache_dir, find_prepared, gguf_file, LanguageModelUnavailable
+
+    out = {}
+    for mode in MODES:
+        d = default_model_dir(mode)
+        out[mode] = {"model_dir": str(d) if (d / MANIFEST).is_file() else f"{d} (missing)"}
+    try:
+        gguf_file()
+        ready = find_prepared()
+        out["accurate"]["language_model"] = str(ready) if ready else f"installed, not prepared: run python -m spindetect.surprisal (into {cache_dir()})"
+    except LanguageModelUnavailable as e:
+        out["accurate"]["language_model"] = f"not installed: {e}"
+    return out

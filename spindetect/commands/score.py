@@ -8,7 +8,7 @@ from typing import List, Optional
 
 import typer
 
-from ._common import EXIT_OK, EXIT_SOME_FAILED, check_choice, error, fail, load_detector, warn
+from ._common import MODE_HELP, model_for, EXIT_OK, EXIT_SOME_FAILED, check_choice, error, fail, load_detector, warn
 
 BATCH_DOCS = 16
 SCORE_FORMATS = ("table", "json", "jsonl", "csv", "html")
@@ -24,6 +24,7 @@ def score(
     top: int = typer.Option(5, "--top", "-n", help="Sentences shown per document in the table view."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Label 'spun' at or above this document score (default: the model's)."),
     model: Optional[str] = typer.Option(None, "--model", "-m", envvar="SPINDETECT_MODEL", help="Model directory (default: the shipped spindetect-base)."),
+    mode: str = typer.Option("fast", "--mode", help=MODE_HELP),
     embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory (default: packaged all-MiniLM-L6-v2)."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Write results to this file (atomically, streamed) instead of stdout."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing --out file."),
@@ -47,6 +48,7 @@ def score(
     from ..reader import ReadError, expand_paths, read_path
 
     check_choice("format", format, SCORE_FORMATS)
+    model = model_for(mode, model)
     check_choice("engine", engine, ("local", "dask"))
     if engine != "dask" and (scheduler or local_workers is not None):
         fail("--scheduler and --local-workers need --engine dask")

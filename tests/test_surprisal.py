@@ -1,0 +1,88 @@
+"""The language-model stage (accurate mode): token surprisal, features, surprising words."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+
+import pytest
+
+from spindetect import surprisal
+from spindetect.surprisal import TokenScores, sentence_features, surprising_words
+
+needs_lm = pytest.mark.skipif(
+    surprisal.find_prepared() is None, reason="language model not prepared (bash scripts/setup.sh --accurate)"
+)
+
+
+def test_sentence_features_by_hand():
+    t = TokenScores(spans=((0, 3), (3, 8), (8, 12)), surprisal=(1.0, 3.0, 8.0), rank=(0, 12, 3))
+    mean, std, top, ge10, top1, logrank = sentence_features(t)
+    assert mean == pytest.approx(4.0)
+    assert std == pytest.approx(math.sqrt((9 + 1 + 16) / 3))
+    assert top == 8.0
+    assert ge10 == pytest.approx(1 / 3) and top1 == pytest.approx(1 / 3)
+    assert logrank == pytest.approx((0 + math.log(13) + math.log(4)) / 3)
+    assert sentence_features(TokenScores((), (), ())) == [0.0] * len(surprisal.NAMES)
+
+
+def test_surprising_words_widen_to_lower_case_words_only():
+    s = "Kim tacked on a remark to Reuters."
+    #     0123456789...
+    spans = ((0, 3), (3, 7), (7, 10), (10, 13), (13, 15), (15, 22), (22, 25), (25, 33), (33, 34))
+    sur = (16.0, 16.0, 2.0, 1.0, 1.0, 3.0, 1.0, 18.0, 0.5)
+    rank = (5000, 4000, 3, 0, 0, 10, 0, 9000, 0)
+    got = surprising_words(s, TokenScores(spans, sur, rank))
+    # "Kim" (a name) and "Reuters" (capitalised) are skipped; the "tack" + "ed"
+    # pieces become one word.
+    assert [(s[a:b], v) for a, b, v in got] == [("tacked", 16.0)]
+
+
+def test_surprising_words_need_both_surprise_and_rank():
+    s = "they opined loudly"
+    spans = ((0, 4), (4, 11), (11, 18))
+    assert surprising_words(s, TokenScores(spans, (1.0, 20.0, 1.0), (0, 10, 0))) == []  # rank too good
+    assert surprising_words(s, TokenScores(spans, (1.0, 5.0, 1.0), (0, 5000, 0))) == []  # not surprising enough
+    assert [s[a:b] for a, b, _ in surprising_words(s, TokenScores(spans, (1.0, 20.0, 1.0), (0, 5000, 0)))] == ["opined"]
+
+
+def test_missing_language_model_is_one_line_error(tmp_path):
+    # An empty cache: the accurate mode must name the fix, not crash.
+    env = {"SPINDETECT_CACHE": str(tmp_path), "PATH": "/usr/bin:/bin"}
+    import os
+
+    env = {**os.environ, **env}
+    r = subprocess.run(
+        [sys.executable, "-m", "spindetect", "score", "--mode", "accurate", "seeds/spun_biden_putin_call.txt"],
+        capture_output=True, text=True, env=env,
+    )
+    assert r.returncode == 2, r.stderr
+    lines = r.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in r.stderr
+    assert "language model" in lines[0] or "spindetect-accurate" in lines[0]
+
+
+def test_unknown_mode_names_the_choices():
+    r = subprocess.run([sys.executable, "-m", "spindetect", "score", "--mode", "turbo", "x.txt"], capture_output=True, text=True)
+    assert r.returncode == 2
+    assert "expected one of: fast, accurate" in r.stderr
+
+
+@needs_lm
+def test_real_model_scores_fluent_text_as_less_surprising():
+    lm = surprisal.LanguageModel()
+    fluent = "The city council voted on Tuesday to raise the minimum wage next year."
+    salad = "Tuesday wage the council next minimum on raise voted city the year to."
+    a, b = lm.score([fluent, salad])
+    assert len(a.surprisal) == len(a.rank) == len(a.spans) > 5
+    # token spans point into the sentence, in order
+    assert all(0 <= x < y <= len(fluent) for x, y in a.spans)
+    assert [x for x, _ in a.spans] == sorted(x for x, _ in a.spans)
+    fa, fb = sentence_features(a), sentence_features(b)
+    assert fa[0] < fb[0] - 1.0  # mean surprisal (nats)
+    assert fa[4] > fb[4]  # share of tokens the model guessed first
+    x = lm.features([fluent, salad, fluent])
+    assert x.shape == (3, len(surprisal.NAMES))
+    assert x[0].tolist() == pytest.approx(x[2].tolist(), abs=1e-4)
+    assert lm.features([]).shape == (0, len(surprisal.NAMES))
