@@ -147,10 +147,15 @@ def build_examples(
         for p in rows[:max_docs]:
             used.add(p.original)
             rew = _norms(p.rewritten)[:max_sentences]
-            # Only the window is segmented properly (pysbd is slow on long
-            # scrapes); copy matching needs every original sentence but only
-            # lexically, so a plain split on sentence punctuation serves.
-            window = _norms(p.original[:WINDOW_CHARS])[: (max_sentences if p.rewriter == "human" else len(rew))]
+            # Only the first WINDOW_CHARS are segmented properly (pysbd is slow
+            # on long scrapes). Copy matching looks at those segmented sentences
+            # and at a plain punctuation split of the whole original: the split
+            # alone glued copied headlines and quoted lines to their neighbours
+            # (10 of 36 verbatim copies in f3 labelled 1; see
+            # benchmarks/alignment_labels.py), the segmenter alone merges a few
+            # the split finds.
+            segmented = _norms(p.original[:WINDOW_CHARS])
+            window = segmented[: (max_sentences if p.rewriter == "human" else len(rew))]
             if not rew or not window:
                 continue
             human = p.rewriter == "human"
@@ -158,7 +163,7 @@ def build_examples(
             if key not in seen_originals:
                 seen_originals.add(key)
                 ex.add_doc(window, [0] * len(window), 0, ds, "human", f"{p.id}:original")
-            labels = [0] * len(rew) if human else copy_labels(_ROUGH_SPLIT.split(p.original), rew)
+            labels = [0] * len(rew) if human else copy_labels(segmented + _ROUGH_SPLIT.split(p.original), rew)
             ex.add_doc(rew, labels, 0 if human else 1, ds, p.family, f"{p.id}:rewritten")
     if spin_docs:
         _add_spun(ex, by_ds, used, max_sentences, spin_docs, seed, rng)
@@ -553,7 +558,11 @@ def train(
             "n_sentences": len(ex.texts),
             "n_sentences_rewritten": int(sum(ex.labels)),
             "documents_per_dataset": {d: int((doc_ds == d).sum()) for d in sorted(set(ex.doc_dataset))},
-            "sentence_labels": f"original sentences 0; rewritten sentences 1 unless a near-copy (word difflib ratio >= {COPY_RATIO}) of an original sentence",
+            "sentence_labels": (
+                f"original sentences 0; rewritten sentences 1 unless a near-copy (word difflib ratio >= {COPY_RATIO}) of an "
+                "original sentence (segmented first window + punctuation split of the whole original); spinner "
+                "sentences by its exact edit record; copy-edited originals 0"
+            ),
             "calibration": calibration,
             "seconds": round(time.time() - t_start, 1),
         },
