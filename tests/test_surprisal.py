@@ -31,28 +31,29 @@ def test_surprising_words_widen_to_lower_case_words_only():
     s = "Kim tacked on a remark to Reuters."
     #     0123456789...
     spans = ((0, 3), (3, 7), (7, 10), (10, 13), (13, 15), (15, 22), (22, 25), (25, 33), (33, 34))
-    sur = (16.0, 16.0, 2.0, 1.0, 1.0, 3.0, 1.0, 18.0, 0.5)
+    hi = surprisal.SURPRISE_NATS
+    sur = (hi + 1, hi + 1, 2.0, 1.0, 1.0, 3.0, 1.0, hi + 2, 0.5)
     rank = (5000, 4000, 3, 0, 0, 10, 0, 9000, 0)
     got = surprising_words(s, TokenScores(spans, sur, rank))
     # "Kim" (a name) and "Reuters" (capitalised) are skipped; the "tack" + "ed"
     # pieces become one word.
-    assert [(s[a:b], v) for a, b, v in got] == [("tacked", 16.0)]
+    assert [(s[a:b], v) for a, b, v in got] == [("tacked", hi + 1)]
 
 
 def test_surprising_words_need_both_surprise_and_rank():
     s = "they opined loudly"
     spans = ((0, 4), (4, 11), (11, 18))
-    assert surprising_words(s, TokenScores(spans, (1.0, 20.0, 1.0), (0, 10, 0))) == []  # rank too good
+    hi = surprisal.SURPRISE_NATS + 2
+    assert surprising_words(s, TokenScores(spans, (1.0, hi, 1.0), (0, 10, 0))) == []  # rank too good
     assert surprising_words(s, TokenScores(spans, (1.0, 5.0, 1.0), (0, 5000, 0))) == []  # not surprising enough
-    assert [s[a:b] for a, b, _ in surprising_words(s, TokenScores(spans, (1.0, 20.0, 1.0), (0, 5000, 0)))] == ["opined"]
+    assert [s[a:b] for a, b, _ in surprising_words(s, TokenScores(spans, (1.0, hi, 1.0), (0, 5000, 0)))] == ["opined"]
 
 
 def test_missing_language_model_is_one_line_error(tmp_path):
     # An empty cache: the accurate mode must name the fix, not crash.
-    env = {"SPINDETECT_CACHE": str(tmp_path), "PATH": "/usr/bin:/bin"}
     import os
 
-    env = {**os.environ, **env}
+    env = {**os.environ, "SPINDETECT_CACHE": str(tmp_path)}
     r = subprocess.run(
         [sys.executable, "-m", "spindetect", "score", "--mode", "accurate", "seeds/spun_biden_putin_call.txt"],
         capture_output=True, text=True, env=env,
@@ -60,7 +61,7 @@ def test_missing_language_model_is_one_line_error(tmp_path):
     assert r.returncode == 2, r.stderr
     lines = r.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in r.stderr
-    assert "language model" in lines[0] or "spindetect-accurate" in lines[0]
+    assert "no prepared language model" in lines[0] and "setup.sh --accurate" in lines[0]
 
 
 def test_unknown_mode_names_the_choices():
@@ -86,3 +87,39 @@ def test_real_model_scores_fluent_text_as_less_surprising():
     assert x.shape == (3, len(surprisal.NAMES))
     assert x[0].tolist() == pytest.approx(x[2].tolist(), abs=1e-4)
     assert lm.features([]).shape == (0, len(surprisal.NAMES))
+
+
+def _accurate_model_shipped() -> bool:
+    from spindetect import modeldir
+
+    try:
+        modeldir.load_manifest(modeldir.default_model_dir("accurate"))
+        return True
+    except modeldir.ModelError:
+        return False
+
+
+@needs_lm
+@pytest.mark.skipif(not _accurate_model_shipped(), reason="models/spindetect-accurate not built")
+def test_accurate_mode_scores_the_seed_with_lm_features_and_reasons():
+    import json
+
+    r = subprocess.run(
+        [sys.executable, "-m", "spindetect", "score", "--mode", "accurate", "--format", "json", "seeds/spun_biden_putin_call.txt"],
+        capture_output=True, text=True,
+    )
+    assert r.returncode == 0, r.stderr
+    (doc,) = json.loads(r.stdout)
+    assert doc["model"]["name"] == "spindetect-accurate"
+    assert 0.0 <= doc["score"] <= 1.0 and doc["n_sentences"] > 20
+    text = open("seeds/spun_biden_putin_call.txt", encoding="utf-8").read()
+    lm = [x for s in doc["sentences"] for x in s["reasons"] if x["code"] == "lm_surprise"]
+    # every reported word is a lower-case word of the input, at its offsets
+    for x in lm:
+        word = text[x["start"] : x["end"]]
+        assert word.isalpha() and word.islower() and word in x["message"]
+    # the accurate model really uses the LM columns
+    from spindetect import modeldir
+
+    names = modeldir.load_manifest(modeldir.default_model_dir("accurate"))["features"]
+    assert [n for n in names if n.startswith("lm:")] == list(surprisal.NAMES)
