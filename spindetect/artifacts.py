@@ -449,8 +449,7 @@ def _repetition(sentence: str, doc: _Doc, i: int) -> list[Hit]:
 #: 2.5-3.0 band holds swapped-in synonyms ('opined', 'posited') and is higher on
 #: the rewritten side for llmfake, sheepdog and padben, lower for f3, hppt and
 #: detectrl, equal on the human-paraphrase control. A weak, mixed feature.
-RARE_ZIPF_LOW = 2.5
-RARE_ZIPF = 3.0
+from .artifact_codes import RARE_ZIPF, RARE_ZIPF_LOW  # noqa: E402  (2.5 and 3.0; named in the code table)
 
 
 @lru_cache(maxsize=1)
@@ -541,23 +540,7 @@ def _llm_lexicon(sentence: str, doc: _Doc, i: int) -> list[Hit]:
 # --------------------------------------------------------------------------
 
 #: (code, description) for every code a detector can emit, in feature order.
-CODES: tuple[tuple[str, str], ...] = (
-    ("quote_attribution", "a quote mark opens on the attribution ('... private \"The agency quoted him')"),
-    ("quote_glued", "a full-sentence quotation glued to the preceding clause with no punctuation"),
-    ("quote_swallowed", "the attribution sits inside the quotation ('\"We are ready, he said.\"')"),
-    ("quote_unbalanced", "an odd number of quote marks that no nearby sentence pairs"),
-    ("title_conflict", "a person's title contradicts the document, or two people hold one unique office"),
-    ("link_leadin", "a link-list or source lead-in ('Related:', 'Read more', 'Also, see source:')"),
-    ("credit", "a photo/source credit or advertisement fragment"),
-    ("share_fragment", "a share/subscribe/newsletter fragment from a web page"),
-    ("lowercase_start", "a sentence that starts in lower case"),
-    ("doubled_word", "a doubled word ('the the')"),
-    ("broken_join", "two sentences joined without a space ('end.Next')"),
-    ("repeated_phrase", "a phrase of 3+ words repeated at once in the sentence, outside quotations"),
-    ("rare_word", f"a lower-case word of zipf {RARE_ZIPF_LOW}-{RARE_ZIPF} (spinners pick rare synonyms)"),
-    ("llm_word", "a word LLM polishers overuse ('delve', 'underscore', 'pivotal')"),
-    ("stock_phrase", "a stock LLM phrase ('it is important to note', 'sparked outrage')"),
-)
+from .artifact_codes import CODES  # noqa: E402  (the code table lives in a light module for `info`)
 DETECTORS: tuple[Detector, ...] = (
     _quote_placement, _title_conflict, _boilerplate, _structure, _repetition, _rare_words, _llm_lexicon,
 )

@@ -1,0 +1,29 @@
+"""The artifact codes and their one-line descriptions, in feature-column order.
+
+Kept apart from the detectors (``artifacts.py``, which compiles its patterns at
+import) so that `spindetect info` can list them without that cost.
+"""
+
+from __future__ import annotations
+
+#: The rare-word band (wordfreq zipf), measured and explained in artifacts.py.
+RARE_ZIPF_LOW = 2.5
+RARE_ZIPF = 3.0
+
+CODES: tuple[tuple[str, str], ...] = (
+    ("quote_attribution", "a quote mark opens on the attribution ('... private \"The agency quoted him')"),
+    ("quote_glued", "a full-sentence quotation glued to the preceding clause with no punctuation"),
+    ("quote_swallowed", "the attribution sits inside the quotation ('\"We are ready, he said.\"')"),
+    ("quote_unbalanced", "an odd number of quote marks that no nearby sentence pairs"),
+    ("title_conflict", "a person's title contradicts the document, or two people hold one unique office"),
+    ("link_leadin", "a link-list or source lead-in ('Related:', 'Read more', 'Also, see source:')"),
+    ("credit", "a photo/source credit or advertisement fragment"),
+    ("share_fragment", "a share/subscribe/newsletter fragment from a web page"),
+    ("lowercase_start", "a sentence that starts in lower case"),
+    ("doubled_word", "a doubled word ('the the')"),
+    ("broken_join", "two sentences joined without a space ('end.Next')"),
+    ("repeated_phrase", "a phrase of 3+ words repeated at once in the sentence, outside quotations"),
+    ("rare_word", f"a lower-case word of zipf {RARE_ZIPF_LOW}-{RARE_ZIPF} (spinners pick rare synonyms)"),
+    ("llm_word", "a word LLM polishers overuse ('delve', 'underscore', 'pivotal')"),
+    ("stock_phrase", "a stock LLM phrase ('it is important to note', 'sparked outrage')"),
+)
