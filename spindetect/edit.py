@@ -45,7 +45,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .spin import Edit
+from .spin import Edit, assemble
 from .types import Sentence
 
 OPS = ("typo", "spelling", "number", "quotes", "paragraph", "delete", "move", "boilerplate")
@@ -186,20 +186,7 @@ def _with_local_edits(p: _Proposal, text: str, local: Sequence[_Proposal]) -> _P
 
 
 def _assemble(text: str, kept: Sequence[_Proposal]) -> EditResult:
-    out, edits, pos, dst = [], [], 0, 0
-    for p in kept:
-        before = text[p.start : p.end]
-        if before == p.after:
-            continue
-        gap = text[pos : p.start]
-        out.append(gap)
-        dst += len(gap)
-        out.append(p.after)
-        edits.append(Edit(p.op, p.start, p.end, dst, dst + len(p.after), before, p.after))
-        dst += len(p.after)
-        pos = p.end
-    out.append(text[pos:])
-    return EditResult("".join(out), tuple(edits))
+    return EditResult(*assemble(text, kept))
 
 
 def _match_case(src: str, repl: str) -> str:

@@ -237,7 +237,12 @@ def _resolve(proposals: Iterable[_Proposal]) -> list[_Proposal]:
     return sorted(kept, key=lambda p: p.start)
 
 
-def _assemble(text: str, kept: Sequence[_Proposal]) -> SpinResult:
+def assemble(text: str, kept: Sequence) -> tuple[str, tuple[Edit, ...]]:
+    """Apply sorted, non-overlapping replacements (objects with op, start, end, after); return the text and its edits.
+
+    Shared by the spinner and the copy editor (``edit.py``): a replacement equal
+    to what it replaces is dropped, so every ``Edit`` is a real change.
+    """
     out, edits, pos, dst = [], [], 0, 0
     for p in kept:
         before = text[p.start : p.end]
@@ -251,7 +256,11 @@ def _assemble(text: str, kept: Sequence[_Proposal]) -> SpinResult:
         dst += len(p.after)
         pos = p.end
     out.append(text[pos:])
-    return SpinResult("".join(out), tuple(edits))
+    return "".join(out), tuple(edits)
+
+
+def _assemble(text: str, kept: Sequence[_Proposal]) -> SpinResult:
+    return SpinResult(*assemble(text, kept))
 
 
 # --- casing helpers --------------------------------------------------------
