@@ -3,7 +3,7 @@
 Usage::
 
     python benchmarks/crawl.py --docs 1000 [--docs 250 ...] [--workers 2] [--model DIR]
-                               [--out benchmarks/runs/crawl-DATE]
+                               [--modes single,dask] [--max-chars N] [--out benchmarks/runs/crawl-DATE]
 
 For each ``--docs N`` it writes a JSONL.gz crawl of N news texts sampled at
 run time from ``shared/data/llmfake.jsonl.gz`` (originals and rewrites,
@@ -47,8 +47,8 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def write_crawl(path: Path, n: int, seed: int = 0) -> dict:
-    """N documents sampled (with replacement) from the originals and rewrites of DATA."""
+def write_crawl(path: Path, n: int, seed: int = 0, max_chars: int = 0) -> dict:
+    """N documents sampled (with replacement) from the originals and rewrites of DATA (cut to max_chars if > 0)."""
     texts = []
     with gzip.open(DATA, "rt", encoding="utf-8") as f:
         for line in f:
@@ -59,6 +59,8 @@ def write_crawl(path: Path, n: int, seed: int = 0) -> dict:
     with gzip.open(path, "wt", encoding="utf-8") as f:
         for k in range(n):
             t = rng.choice(texts)
+            if max_chars:
+                t = t[:max_chars]
             chars += len(t)
             f.write(json.dumps({"url": f"https://example.org/{k}", "text": t}) + "\n")
     return {"docs": n, "mean_chars": round(chars / max(n, 1))}
@@ -137,6 +139,8 @@ def main() -> None:
     ap.add_argument("--partition-rows", type=int, default=100)
     ap.add_argument("--model", default=None, help="model directory (default: the shipped one)")
     ap.add_argument("--modes", default="single,dask")
+    ap.add_argument("--max-chars", type=int, default=0,
+                    help="cut each document to this many characters (short documents make a 100k-document memory run feasible)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "runs" / time.strftime("crawl-%Y%m%d-%H%M")))
     args = ap.parse_args()
     sizes = args.docs or [1000]
@@ -144,7 +148,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="spindetect-crawl-") as tmp:
         for n in sizes:
             crawl = Path(tmp) / f"crawl-{n}.jsonl.gz"
-            info = write_crawl(crawl, n)
+            info = write_crawl(crawl, n, max_chars=args.max_chars)
             for mode in args.modes.split(","):
                 load0 = os.getloadavg()[0]
                 if mode == "single":
