@@ -210,6 +210,8 @@ class LanguageModel:
     def score(self, sentences: Sequence[str], batch_size: int = BATCH_SIZE) -> list[TokenScores]:
         """Surprisal and rank of every token of every sentence (first ``MAX_TOKENS`` tokens)."""
         torch = self._torch
+        if not sentences:  # the tokenizer cannot batch nothing
+            return []
         enc = self._tok(list(sentences), add_special_tokens=False, return_offsets_mapping=True)
         ids = [x[:MAX_TOKENS] for x in enc["input_ids"]]
         offs = [[tuple(o) for o in x[:MAX_TOKENS]] for x in enc["offset_mapping"]]

@@ -87,6 +87,7 @@ def test_real_model_scores_fluent_text_as_less_surprising():
     assert x.shape == (3, len(surprisal.NAMES))
     assert x[0].tolist() == pytest.approx(x[2].tolist(), abs=1e-4)
     assert lm.features([]).shape == (0, len(surprisal.NAMES))
+    assert lm.score([]) == []
 
 
 def _accurate_model_shipped() -> bool:
