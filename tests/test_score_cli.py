@@ -161,6 +161,12 @@ def test_version_and_info():
     assert info["model"]["name"] == "spindetect-base"
     assert "value" in info["threshold"] and info["threshold"]["how"]
     assert info["artifact_codes"]
+    # versions read from dist-info folder names agree with importlib.metadata
+    from importlib import metadata
+
+    assert info["installed"]["numpy"] == metadata.version("numpy")
+    assert info["installed"]["scikit-learn"] == metadata.version("scikit-learn")
+    assert set(info["modes"]) == {"fast", "accurate"}
 
 
 @pytest.mark.parametrize("args", [["--help"], ["info"], ["--version"]])
