@@ -45,7 +45,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from .spin import Edit, assemble
+from .spin import SpinResult, assemble
 from .types import Sentence
 
 OPS = ("typo", "spelling", "number", "quotes", "paragraph", "delete", "move", "boilerplate")
@@ -55,12 +55,9 @@ _PRIORITY = {op: k for k, op in enumerate(("boilerplate", "delete", "move", "par
 MIN_SENTENCES_TO_DROP = 3
 
 
-@dataclass(frozen=True)
-class EditResult:
-    """The edited text and the edits (sorted by ``src_start``, non-overlapping) that made it."""
-
-    text: str
-    edits: tuple[Edit, ...]
+#: The edited text and the edits (sorted by ``src_start``, non-overlapping)
+#: that made it: the spinner's result type, shared.
+EditResult = SpinResult
 
 
 @dataclass(frozen=True)
@@ -136,7 +133,7 @@ def edit(text: str, seed: int = 0, rate: float = 0.5, ops: Sequence[str] | None 
         local += _quote_proposals(text, rate, seed)
     local = _resolve(local)
     kept = [_with_local_edits(p, text, local) if p.moved else p for p in _resolve(whole + local)]
-    return _assemble(text, kept)
+    return assemble(text, kept)
 
 
 # --- assembling ---------------------------------------------------------------
@@ -182,11 +179,7 @@ def _with_local_edits(p: _Proposal, text: str, local: Sequence[_Proposal]) -> _P
     a, b = p.moved
     inner = [q for q in local if a <= q.start and q.end <= b]
     shifted = [_Proposal(q.op, q.start - a, q.end - a, q.after) for q in inner]
-    return _Proposal(p.op, p.start, p.end, _assemble(text[a:b], shifted).text + " ", p.group)
-
-
-def _assemble(text: str, kept: Sequence[_Proposal]) -> EditResult:
-    return EditResult(*assemble(text, kept))
+    return _Proposal(p.op, p.start, p.end, assemble(text[a:b], shifted).text + " ", p.group)
 
 
 def _match_case(src: str, repl: str) -> str:

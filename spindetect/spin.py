@@ -75,7 +75,10 @@ class Edit:
 
 @dataclass(frozen=True)
 class SpinResult:
-    """The spun text and the edits (sorted by ``src_start``, non-overlapping) that made it."""
+    """The rewritten text and the edits (sorted by ``src_start``, non-overlapping) that made it.
+
+    The spinner's result, and the copy editor's (``edit.EditResult`` is this class).
+    """
 
     text: str
     edits: tuple[Edit, ...]
@@ -149,7 +152,7 @@ def spin(text: str, rate: float = 0.3, seed: int = 0, mode: str = "mixed") -> Sp
         # Spinners swap words inside the clauses they reorder too; the sentence
         # stays one "restructure" edit, so its label is still exact.
         kept = [_respin(p, rate, seed, ops) if p.op == "restructure" else p for p in kept]
-    return _assemble(text, kept)
+    return assemble(text, kept)
 
 
 def apply_edits(original: str, edits: Sequence[Edit]) -> str:
@@ -237,8 +240,8 @@ def _resolve(proposals: Iterable[_Proposal]) -> list[_Proposal]:
     return sorted(kept, key=lambda p: p.start)
 
 
-def assemble(text: str, kept: Sequence) -> tuple[str, tuple[Edit, ...]]:
-    """Apply sorted, non-overlapping replacements (objects with op, start, end, after); return the text and its edits.
+def assemble(text: str, kept: Sequence) -> SpinResult:
+    """Apply sorted, non-overlapping replacements (objects with op, start, end, after): the new text and its edits.
 
     Shared by the spinner and the copy editor (``edit.py``): a replacement equal
     to what it replaces is dropped, so every ``Edit`` is a real change.
@@ -256,11 +259,7 @@ def assemble(text: str, kept: Sequence) -> tuple[str, tuple[Edit, ...]]:
         dst += len(p.after)
         pos = p.end
     out.append(text[pos:])
-    return "".join(out), tuple(edits)
-
-
-def _assemble(text: str, kept: Sequence[_Proposal]) -> SpinResult:
-    return SpinResult(*assemble(text, kept))
+    return SpinResult("".join(out), tuple(edits))
 
 
 # --- casing helpers --------------------------------------------------------
@@ -373,7 +372,7 @@ def _respin(p: _Proposal, rate: float, seed: int, ops: Sequence[str]) -> _Propos
     after = p.after
     whole = [Sentence(0, 0, len(after), after, after)]
     words = _word_proposals(after, whole, rate, f"{seed}:restructure:{p.start}", ops)
-    return _Proposal(p.op, p.start, p.end, _assemble(after, _resolve(words)).text)
+    return _Proposal(p.op, p.start, p.end, assemble(after, _resolve(words)).text)
 
 
 def _restructure_proposals(text: str, sentences: Sequence[Sentence], rate: float, seed: int) -> list[_Proposal]:
