@@ -12,8 +12,9 @@ from spindetect.cli import app
 from spindetect.data import Pair
 from spindetect.edit import OPS, EditResult, edit
 from spindetect.segment import segment
-from spindetect.spin import apply_edits
 from spindetect.train import build_examples
+
+from .edits import check_edits
 
 # Written for these tests (no third-party text): a short news story with
 # something for every operation.
@@ -53,19 +54,8 @@ CASES = [
 ]
 
 
-def _check_edits(original: str, result: EditResult) -> None:
-    """Every invariant a consumer of the spans relies on (as for the spinner)."""
-    prev_src = prev_dst = 0
-    for e in result.edits:
-        assert e.op in OPS
-        assert e.before == original[e.src_start : e.src_end]
-        assert e.after == result.text[e.dst_start : e.dst_end]
-        assert e.before != e.after
-        assert prev_src <= e.src_start <= e.src_end and prev_dst <= e.dst_start <= e.dst_end
-        assert e.dst_start - prev_dst == e.src_start - prev_src  # unchanged text between edits is copied
-        prev_src, prev_dst = e.src_end, e.dst_end
-    assert len(result.text) - prev_dst == len(original) - prev_src
-    assert apply_edits(original, result.edits) == result.text
+def _check_edits(original: str, result) -> None:
+    check_edits(original, result, OPS)
 
 
 def _words(s: str) -> list[str]:

@@ -16,6 +16,8 @@ from spindetect.commands import spin as spin_cmd
 from spindetect.segment import segment
 from spindetect.spin import MODES, OPS, Edit, SpinResult, apply_edits, changed_token_rate, label_sentences, spin
 
+from .edits import check_edits
+
 # Written for these tests (no third-party text): attributions in every shape
 # the spinner restructures, quotes, numbers, dates and titles.
 ARTICLE = (
@@ -32,21 +34,8 @@ ARTICLE = (
 NUMBERS = "Officials expect 175,000 visitors Tuesday, and prices rose 5 percent after President Lina Ortega spoke."
 
 
-def _check_edits(original: str, result: SpinResult) -> None:
-    """Every invariant a label consumer relies on."""
-    assert isinstance(result.text, str)
-    prev_src = prev_dst = 0
-    for e in result.edits:
-        assert e.op in OPS
-        assert e.before == original[e.src_start : e.src_end]
-        assert e.after == result.text[e.dst_start : e.dst_end]
-        assert e.before != e.after
-        assert prev_src <= e.src_start <= e.src_end and prev_dst <= e.dst_start <= e.dst_end
-        # unchanged text between edits is copied verbatim, so the gaps line up
-        assert e.dst_start - prev_dst == e.src_start - prev_src
-        prev_src, prev_dst = e.src_end, e.dst_end
-    assert len(result.text) - prev_dst == len(original) - prev_src
-    assert apply_edits(original, result.edits) == result.text
+def _check_edits(original: str, result) -> None:
+    check_edits(original, result, OPS)
 
 
 # --- library --------------------------------------------------------------
