@@ -11,6 +11,8 @@ from typing import NoReturn, Sequence
 
 import typer
 
+from .. import modeldir as _modeldir  # light: json and paths (numpy loads with the arrays)
+
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
 
@@ -42,7 +44,7 @@ def check_choice(name: str, value: str, choices: Sequence[str]) -> str:
     return value
 
 
-MODES = ("fast", "accurate")
+MODES = tuple(_modeldir.MODES)
 MODE_HELP = (
     "fast: embeddings + artifacts (spindetect-base); accurate: adds language-model surprisal "
     "(spindetect-accurate; slower, needs the LM, see README). --model overrides."
@@ -54,9 +56,7 @@ def model_for(mode: str, model: str | None) -> str | None:
     check_choice("mode", mode, MODES)
     if model is not None or mode == "fast":
         return model
-    from ..modeldir import default_model_dir
-
-    return str(default_model_dir(mode))
+    return str(_modeldir.default_model_dir(mode))
 
 
 def load_detector(model: str | None, embedder: str | None, threshold: float | None):
