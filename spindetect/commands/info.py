@@ -20,7 +20,6 @@ def _versions(pkgs: tuple[str, ...]) -> dict[str, str]:
     import os
     import re
     import sys
-    from importlib import metadata
 
     def canon(name: str) -> str:
         return re.sub(r"[-_.]+", "_", name).lower()
@@ -38,8 +37,12 @@ def _versions(pkgs: tuple[str, ...]) -> dict[str, str]:
                 pkg = want.get(canon(dist))
                 if pkg and pkg not in out:
                     out[pkg] = ver
-    for pkg in pkgs:
-        if pkg not in out:
+    missing = [p for p in pkgs if p not in out]
+    if missing:
+        # Imported only here: importlib.metadata pulls in email and more (~45 ms).
+        from importlib import metadata
+
+        for pkg in missing:
             try:
                 out[pkg] = metadata.version(pkg)
             except metadata.PackageNotFoundError:
