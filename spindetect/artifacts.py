@@ -25,7 +25,6 @@ from collections import Counter
 from dataclasses import dataclass
 import math
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
 if TYPE_CHECKING:  # numpy is imported where the matrix is built, so `info` stays light
@@ -452,43 +451,12 @@ def _repetition(sentence: str, doc: _Doc, i: int) -> list[Hit]:
 from .artifact_codes import RARE_ZIPF, RARE_ZIPF_LOW  # noqa: E402  (2.5 and 3.0; named in the code table)
 
 
-@lru_cache(maxsize=1)
-def _zipf_table() -> dict[str, float]:
-    """Word -> zipf value from wordfreq's English list ('best' = large_en), loaded once.
-
-    Read straight from wordfreq's data file (a gzipped msgpack "cBpack": a
-    header, then one list of words per centibel of frequency): importing
-    wordfreq pulls langcodes only to resolve "en", which with
-    ``get_frequency_dict`` cost 0.28 s of every cold `spindetect score`; this
-    read takes ~0.1 s. The values are computed as wordfreq computes them
-    (``log10(10 ** (-cB / 100)) + 9``), so they are the same floats
-    (tests/test_artifacts.py compares them).
-    """
-    import gzip
-    from importlib.util import find_spec
-
-    import msgpack
-
-    spec = find_spec("wordfreq")
-    if spec is None or spec.origin is None:
-        raise ImportError("wordfreq is not installed; pip install wordfreq==3.1.1")
-    path = Path(spec.origin).parent / "data" / "large_en.msgpack.gz"
-    with gzip.open(path, "rb") as f:
-        pack = msgpack.unpackb(f.read(), raw=False)
-    if not isinstance(pack[0], dict) or pack[0].get("format") != "cB" or pack[0].get("version") != 1:
-        raise ValueError(f"{path}: not a wordfreq cBpack version 1")
-    table: dict[str, float] = {}
-    for index, bucket in enumerate(pack[1:]):
-        if bucket:
-            z = math.log10(10 ** (-index / 100)) + 9.0
-            table.update(dict.fromkeys(bucket, z))
-    return table
-
-
 @lru_cache(maxsize=200_000)
 def _zipf(word: str) -> float:
     """wordfreq's zipf value of a lower-case word; 0 when unknown."""
-    return _zipf_table().get(word, 0.0)
+    from . import zipf  # the table loads on first use: `info` and the help never pay for it
+
+    return zipf.table().get(word, 0.0)
 
 
 def _rare_words(sentence: str, doc: _Doc, i: int) -> list[Hit]:

@@ -305,20 +305,3 @@ def test_structured_noise_never_raises(sentences):
     hits = detect(sentences)
     for s, hs in zip(sentences, hits):
         assert all(0 <= h.start <= h.end <= len(s) for h in hs)
-
-
-def test_zipf_table_matches_wordfreq():
-    # artifacts reads wordfreq's data file itself (to skip importing langcodes);
-    # the values must be the very floats wordfreq gives, or the shipped
-    # classifier would see other rare-word counts than it was trained on.
-    import math
-
-    import wordfreq
-
-    from spindetect.artifacts import _zipf_table
-
-    ref = wordfreq.get_frequency_dict("en", wordlist="best")
-    table = _zipf_table()
-    assert len(table) == len(ref)
-    assert all(table[w] == math.log10(f) + 9.0 for w, f in ref.items())
-    assert abs(table["the"] - wordfreq.zipf_frequency("the", "en")) < 0.01  # zipf_frequency rounds
