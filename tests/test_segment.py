@@ -66,3 +66,34 @@ def test_normalize_map_points_into_input():
 @given(st.text(max_size=400))
 def test_offsets_hold_for_any_unicode(text):
     _check_offsets(text)
+
+
+_PYSBD_WORDS = st.sampled_from(
+    ["He said.", "Mr.", "Dr. Smith", "U.S.", "a.m.", "It rained.", "Why?", "No!", "\"Yes.\"", "5.5", "i.e.", "etc.",
+     "the", "vote", "St.", "Jan.", "No.", "1.", "(a)", "...", "—", "“Quote.”", "\t", "  ", "é", "e\u0301", "Inc."]
+)
+
+
+def _pysbd_pair():
+    import pysbd
+
+    from spindetect.segment import _segmenter
+
+    return pysbd.Segmenter(language="en", clean=False), _segmenter()
+
+
+def test_fast_span_search_equals_pysbd_on_samples():
+    ref, fast = _pysbd_pair()
+    for name in ("HUMAN_NEWS", "SPUN_NEWS", "UNICODE", "ABBREVIATIONS", "CURLY", "ONE_SENTENCE"):
+        text = getattr(texts, name)
+        for line in text.splitlines() + [text]:
+            assert fast.segment(line) == ref.segment(line), (name, line)
+    repeated = "It rained. It rained.  It rained. Then it stopped. It rained."
+    assert fast.segment(repeated) == ref.segment(repeated)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_PYSBD_WORDS, max_size=40).map(" ".join))
+def test_fast_span_search_equals_pysbd(text):
+    ref, fast = _pysbd_pair()
+    assert fast.segment(text) == ref.segment(text)
