@@ -32,11 +32,18 @@ def batch(tmp_path):
     return d, good, bad
 
 
+def _sigint_default():
+    # A shell without job control starts background jobs with SIGINT ignored
+    # (`bash .ci/run &`), and Python keeps an ignored SIGINT ignored: the
+    # child would never see the Ctrl-C this test sends. Give it a terminal's.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _cli(*args):
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}
     return subprocess.Popen(
         [sys.executable, "-m", "spindetect", "score", *args, "--format", "jsonl", "--no-progress"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, preexec_fn=_sigint_default,
     )
 
 
