@@ -104,6 +104,33 @@ def _sentences(n: int) -> tuple[list[str], str]:
     return (base * (n // len(base) + 1))[:n], f"{n} sentences: the seed article repeated"
 
 
+def _bare_st(warm_up: list[str]):
+    """The reference: a bare SentenceTransformer (fp32, torch), after one warm-up encode."""
+    from spindetect.embed import Embedder
+
+    ref = Embedder(backend="torch")
+    ref._load()
+    ref._model.encode(warm_up)
+    return ref._model
+
+
+def _st_encode(st, sents: list[str]):
+    return st.encode(sents, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
+
+
+def _interleaved(rounds: int, st, sents: list[str], run) -> tuple[list[float], list[float], object]:
+    """Each round: time a bare ST encode of ``sents``, then ``run()``; return both timings and run's last result."""
+    t_st, t_run, last = [], [], None
+    for _ in range(rounds):
+        t = time.perf_counter()
+        _st_encode(st, sents)
+        t_st.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        last = run()
+        t_run.append(time.perf_counter() - t)
+    return t_st, t_run, last
+
+
 def _warm(n: int, rounds: int) -> dict:
     import numpy as np
 
@@ -111,21 +138,10 @@ def _warm(n: int, rounds: int) -> dict:
 
     sents, what = _sentences(n)
     fast = Embedder()
-    ref = Embedder(backend="torch")
-    ref._load()
-    st = ref._model
+    st = _bare_st(sents[:16])
     fast.encode(sents[:16])
-    st.encode(sents[:16])
-    t_fast, t_st = [], []
-    for _ in range(rounds):
-        t = time.perf_counter()
-        st.encode(sents, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
-        t_st.append(time.perf_counter() - t)
-        t = time.perf_counter()
-        e = fast.encode(sents)
-        t_fast.append(time.perf_counter() - t)
-    r = st.encode(sents, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
-    cos = (e * r).sum(1)
+    t_st, t_fast, e = _interleaved(rounds, st, sents, lambda: fast.encode(sents))
+    cos = (e * _st_encode(st, sents)).sum(1)
     return {
         "sentences": what,
         "backend": fast.backend,
@@ -149,27 +165,16 @@ def _warm_scoring(n: int, modes: list[str], rounds: int) -> dict:
     """
     from spindetect import modeldir
     from spindetect.detector import Detector
-    from spindetect.embed import Embedder
     from spindetect.types import Article
 
     sents, _ = _sentences(n)
     docs = [Article(path=f"doc{k}", text=" ".join(sents[k : k + 16])) for k in range(0, len(sents), 16)]
-    ref = Embedder(backend="torch")
-    ref._load()
-    st = ref._model
-    st.encode(sents[:16])
+    st = _bare_st(sents[:16])
     out = {}
     for mode in modes:
         det = Detector.load(modeldir.default_model_dir(mode))
         det.score_articles(docs[:1])
-        t_st, t_det = [], []
-        for _ in range(rounds):
-            t = time.perf_counter()
-            st.encode(sents, batch_size=64, normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)
-            t_st.append(time.perf_counter() - t)
-            t = time.perf_counter()
-            scored = det.score_articles(docs)
-            t_det.append(time.perf_counter() - t)
+        t_st, t_det, scored = _interleaved(rounds, st, sents, lambda: det.score_articles(docs))
         n_sent = sum(d.n_sentences for d in scored)
         sent_s, st_sent_s = n_sent / statistics.median(t_det), len(sents) / statistics.median(t_st)
         out[mode] = {
