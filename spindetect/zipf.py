@@ -7,11 +7,11 @@ only to resolve "en". Values are computed as wordfreq computes them
 (``log10(10 ** (-cB / 100)) + 9``), so they are the same floats
 (tests/test_zipf.py compares every word).
 
-Building a dict of its 321,180 words costs ~0.15 s (hashing every word), a
-tenth of a cold one-file `spindetect score`. So the first load also writes a
-sorted copy to the cache folder (``$SPINDETECT_CACHE/wordfreq``, ~3.5 MB;
+Building a dict of its 321,180 words costs 0.15-0.2 s (hashing every word),
+a tenth of a cold one-file `spindetect score`. So the first load also writes a
+sorted copy to the cache folder (``$SPINDETECT_CACHE/wordfreq``, 3.3 MB;
 keyed by the data file's size and modification time), and later loads read
-that copy and look words up by binary search: ~0.03 s to load, and a
+that copy and look words up by binary search: ~0.06 s to load, and a
 one-file score looks up a few hundred words. The copy holds only data (a
 header, a CRC, bucket numbers, words); a damaged copy is ignored and
 rebuilt, and an unwritable cache folder only costs the slower load.
@@ -23,6 +23,7 @@ import math
 import os
 import struct
 import sys
+import threading
 import zlib
 from array import array
 from bisect import bisect_left
@@ -95,7 +96,7 @@ def cache_file(source: Path) -> Path:
 
 
 def read_source(source: Path) -> ZipfTable:
-    """Parse wordfreq's cBpack file into a ZipfTable (the slow path: ~0.25 s)."""
+    """Parse wordfreq's cBpack file into a ZipfTable (the slow path: ~0.45 s with the sort)."""
     import gzip
 
     import msgpack
@@ -140,8 +141,6 @@ def _decode(data: bytes) -> ZipfTable:
 
 def _write_atomic(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    import threading
-
     # Unique per process and thread: two writers never share a temporary file.
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
