@@ -191,16 +191,24 @@ def test_chromium_dom_has_every_sentence_with_its_score(browser_docs, tmp_path):
 def test_chromium_tooltip_shows_on_keyboard_focus(tmp_path):
     # A probe script (added to a copy of the page only) focuses the first flagged
     # sentence the way Tab would and records whether its tooltip became visible.
+    # Chromium matches :focus only once the page itself has focus, which headless
+    # Chromium gives it a moment after parsing (on a busy machine the script ran
+    # first: 2 failures in 8 runs), so the probe waits for that; the virtual-time
+    # budget lets the wait happen before the DOM is dumped.
     probe = (
         "<script>const s = document.querySelector('.s.flagged');"
         "const tip = document.getElementById(s.getAttribute('aria-describedby'));"
-        "document.body.dataset.before = getComputedStyle(tip).display; s.focus();"
-        "document.body.dataset.after = getComputedStyle(tip).display;"
-        "document.body.dataset.focused = document.activeElement.dataset.index;</script></body>"
+        "function probe() { if (document.body.dataset.after) return;"
+        " document.body.dataset.before = getComputedStyle(tip).display; s.focus();"
+        " document.body.dataset.after = getComputedStyle(tip).display;"
+        " document.body.dataset.focused = document.activeElement.dataset.index; }"
+        "if (document.hasFocus()) probe(); else window.addEventListener('focus', probe);"
+        "</script></body>"
     )
     page = tmp_path / "probe.html"
     page.write_text(render_report([TRICKY], "focus").replace("</body>", probe), encoding="utf-8")
-    body = _parse(_chromium(tmp_path, "--dump-dom", page.as_uri())).body
+    body = _parse(_chromium(tmp_path, "--virtual-time-budget=5000", "--dump-dom", page.as_uri())).body
+    assert "data-after" in body, "the page never got focus in headless Chromium"
     assert (body["data-before"], body["data-after"], body["data-focused"]) == ("none", "block", "1")
 
 
