@@ -27,6 +27,8 @@ import math
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Sequence
 
+from . import zipf  # stdlib imports only; the table itself loads on first lookup
+
 if TYPE_CHECKING:  # numpy is imported where the matrix is built, so `info` stays light
     import numpy as np
 
@@ -454,8 +456,6 @@ from .artifact_codes import RARE_ZIPF, RARE_ZIPF_LOW  # noqa: E402  (2.5 and 3.0
 @lru_cache(maxsize=200_000)
 def _zipf(word: str) -> float:
     """wordfreq's zipf value of a lower-case word; 0 when unknown."""
-    from . import zipf  # the table loads on first use: `info` and the help never pay for it
-
     return zipf.table().get(word, 0.0)
 
 
