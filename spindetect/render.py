@@ -74,6 +74,8 @@ def table_detail(doc: DocumentScore, top: int):
         f"  (threshold {doc.threshold:.3f}, {doc.n_sentences} sentences, model {doc.model['name']} {doc.model['version']})",
         style="dim",
     )
+    for n in doc.notes:
+        head.append(f"\n{n}", style="magenta")
     for w in doc.warnings:
         head.append(f"\nwarning: {w}", style="yellow")
     t = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
@@ -87,10 +89,21 @@ def table_detail(doc: DocumentScore, top: int):
             a, b = r.start - s.start, r.end - s.start
             if 0 <= a < b <= len(s.text):
                 body.stylize("underline bold magenta", a, b)
+        _style_words(body, s)
         for r in s.reasons:
             body.append(f"\n  ↳ {r.code}: {r.message}", style="magenta")
+        if s.words:
+            body.append("\n  ↳ words: " + ", ".join(f"{w.text} (+{w.score:.2f})" for w in s.words), style="cyan")
         t.add_row(str(s.index), Text(f"{s.score:.3f}", style=_shade(s.score)), body)
     return Group(head, t)
+
+
+def _style_words(body, s) -> None:
+    """Underline the sentence's suspicious words (word-level evidence) in cyan."""
+    for w in s.words:
+        a, b = w.start - s.start, w.end - s.start
+        if 0 <= a < b <= len(s.text):
+            body.stylize("underline cyan", a, b)
 
 
 def table_summary(docs: list[DocumentScore]):
@@ -127,7 +140,10 @@ def explain_view(doc: DocumentScore):
             a, b = r.start - s.start, r.end - s.start
             if 0 <= a < b <= len(s.text):
                 body.stylize("underline bold magenta", a, b)
+        _style_words(body, s)
         t.append_text(body)
+        if s.words:
+            t.append("\n    words: " + ", ".join(f"“{w.text}” (+{w.score:.2f})" for w in s.words), style="cyan")
         for r in s.reasons:
             span = s.text[r.start - s.start : r.end - s.start]
             t.append(f"\n    {r.code}: {r.message} — “{span}” (weight {r.weight:+.2f})", style="magenta")

@@ -65,6 +65,8 @@ def _paragraphs(sentences: list[dict]) -> list[list[dict]]:
             "text": s["text"],
             "score": float(s["score"]),
             "reasons": reasons,
+            "words": s.get("words") or [],
+            "pieces": _pieces(s),
             "flagged": float(s["score"]) >= FLAG_SCORE or bool(reasons),
             "colour": score_colour(s["score"]),
         }
@@ -73,6 +75,22 @@ def _paragraphs(sentences: list[dict]) -> list[list[dict]]:
         paras[-1].append(view)
         prev_end = s["end"]
     return paras
+
+
+def _pieces(s: dict) -> list[dict]:
+    """The sentence text cut into plain runs and suspicious words (``word`` true), in order."""
+    text, base, out, at = s["text"], s["start"], [], 0
+    for w in sorted(s.get("words") or [], key=lambda w: w["start"]):
+        a, b = w["start"] - base, w["end"] - base
+        if not at <= a < b <= len(text):
+            continue
+        if a > at:
+            out.append({"text": text[at:a], "word": False})
+        out.append({"text": text[a:b], "word": True, "score": float(w["score"])})
+        at = b
+    if at < len(text):
+        out.append({"text": text[at:], "word": False})
+    return out
 
 
 def render_report(docs: list[dict], title: str) -> str:

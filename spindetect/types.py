@@ -43,6 +43,19 @@ class Reason:
 
 
 @dataclass(frozen=True)
+class Word:
+    """A word whose character n-grams push its sentence towards 'rewritten'; offsets into the article text.
+
+    ``score`` is the word's share of the sentence's log-odds (document-model units, > 0).
+    """
+
+    start: int
+    end: int
+    text: str
+    score: float
+
+
+@dataclass(frozen=True)
 class SentenceScore:
     index: int
     start: int
@@ -50,6 +63,7 @@ class SentenceScore:
     text: str
     score: float
     reasons: tuple[Reason, ...] = ()
+    words: tuple[Word, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -64,14 +78,17 @@ class DocumentScore:
     encoding: str = "utf-8"
     warnings: tuple[str, ...] = ()
     id: str | None = None
+    #: Document-level evidence beside the sentences' (e.g. the strong rule firing).
+    notes: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """Plain JSON-ready dict (the single source for every output format)."""
         d = asdict(self)
         d["sentences"] = [
-            {**s, "reasons": [dict(r) for r in s["reasons"]]} for s in d["sentences"]
+            {**s, "reasons": [dict(r) for r in s["reasons"]], "words": [dict(w) for w in s["words"]]} for s in d["sentences"]
         ]
         d["warnings"] = list(self.warnings)
+        d["notes"] = list(self.notes)
         return d
 
 

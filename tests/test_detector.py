@@ -36,14 +36,35 @@ def test_batch_equals_single(detector):
             assert doc.score == pytest.approx(single.score, abs=1e-5)
 
 
-def test_document_score_does_not_drop_when_a_sentence_rises(detector):
-    logits = np.array([-2.0, -1.0, 0.5, 1.0])
-    agg = detector.model.aggregator
-    base = agg.score(logits)
-    for k in range(len(logits)):
-        bumped = logits.copy()
-        bumped[k] += 1.5
-        assert agg.score(bumped) >= base
+def test_a_strong_artifact_never_lowers_the_score(detector):
+    """Strong codes are evidence of rewriting by design: one more hit never lowers a document's log-odds."""
+    dm = detector.model.document
+    weights = dm.input_weights()
+    strong = [n for n in dm.names if n.startswith("strong:")]
+    assert strong and all(weights[n] >= 0 for n in strong)
+    from spindetect import artifacts
+    from spindetect.segment import segment
+
+    norms = [s.norm for s in segment(texts.HUMAN_NEWS)]
+    row = dm.row(norms, artifacts.detect(norms))
+    for n in strong:
+        bumped = row.copy()
+        bumped[dm.names.index(n)] += 1
+        assert dm.logit(bumped) >= dm.logit(row)
+
+
+def test_scoring_path_equals_the_training_path(detector):
+    """The detector's document score equals train_doc.predict's vectorised arithmetic on the same text."""
+    from spindetect import artifacts, docset, train_doc
+    from spindetect.segment import segment
+
+    docs = [docset.Doc(t, 0, "x", "human", "news", "0") for t in (texts.HUMAN_NEWS, texts.SPUN_NEWS)]
+    p = train_doc.prepare(docs, log=lambda *a: None)
+    vectorised = train_doc.predict(p, detector.model.document, np.arange(len(docs)))
+    for d, v in zip(docs, vectorised):
+        norms = [s.norm for s in segment(d.text)]
+        dm = detector.model.document
+        assert dm.probability(norms, artifacts.detect(norms)) == pytest.approx(1 / (1 + np.exp(-v)), abs=1e-12)
 
 
 def test_spun_sample_scores_above_its_original(detector):
@@ -54,7 +75,7 @@ def test_save_load_gives_identical_scores(detector, tmp_path):
     from spindetect import modeldir
 
     m = detector.model
-    modeldir.save(tmp_path / "copy", m.classifier, m.aggregator, {k: v for k, v in m.manifest.items() if k not in ("files",)})
+    modeldir.save_document(tmp_path / "copy", m.document, {k: v for k, v in m.manifest.items() if k not in ("files",)})
     again = Detector(modeldir.load(tmp_path / "copy"), detector.embedder)
     a, b = detector.score(texts.SPUN_NEWS), again.score(texts.SPUN_NEWS)
     assert a == b

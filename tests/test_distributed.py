@@ -284,3 +284,13 @@ def test_outdated_model_is_one_error_before_any_worker_starts(tmp_path, model, c
     assert e.value.exit_code == 2
     err = capsys.readouterr().err.strip()
     assert err.count("\n") == 0 and "retrain it with 'spindetect train'" in err
+
+
+def test_the_shipped_accurate_model_passes_the_dask_front_end_check():
+    """`--mode accurate --engine dask` once refused the shipped accurate model (the Dask front end kept its own
+    feature check without the language-model columns); both front ends now run detector.check_features."""
+    from spindetect.commands._score_dask import _model_info
+    from spindetect.modeldir import default_model_dir
+
+    info = _model_info(str(default_model_dir("accurate")))
+    assert info["name"] == "spindetect-accurate"

@@ -41,13 +41,14 @@ def test_shipped_model_loads_and_has_provenance():
     m = modeldir.load()
     assert m.name == "spindetect-base"
     assert 0.0 < m.threshold < 1.0
-    assert m.manifest["threshold"]["how"]
-    assert m.manifest["metrics"]["per_dataset"]
+    assert m.manifest["threshold"]["rule"]
+    assert m.manifest["metrics"]["leave_one_family_out"]["mean"]["roc_auc"] > 0.5
+    assert m.manifest["metrics"]["leave_one_domain_out"]["mean"]["roc_auc"] > 0.5
     assert all(len(h) == 64 for h in m.manifest["files"].values())
 
 
 def test_tampered_weights_are_refused(model_copy):
-    f = model_copy / "classifier.W0.npy"
+    f = model_copy / "stack.coef.npy"
     data = bytearray(f.read_bytes())
     data[-1] ^= 1
     f.write_bytes(bytes(data))
@@ -56,14 +57,14 @@ def test_tampered_weights_are_refused(model_copy):
 
 
 def test_truncated_weights_are_refused(model_copy):
-    f = model_copy / "classifier.mean.npy"
+    f = model_copy / "stack.mean.npy"
     f.write_bytes(f.read_bytes()[:50])
     with pytest.raises(ModelError):
         modeldir.load(model_copy)
 
 
 def test_missing_weight_file(model_copy):
-    os.remove(model_copy / "classifier.b0.npy")
+    os.remove(model_copy / "stack.bias.npy")
     with pytest.raises(ModelError, match="missing"):
         modeldir.load(model_copy)
 
@@ -80,7 +81,7 @@ def test_malicious_pickle_with_matching_hash_never_runs(model_copy, tmp_path):
     marker = tmp_path / "pwned"
     arr = np.empty(1, dtype=object)
     arr[0] = _Boom(str(marker))
-    np.save(model_copy / "classifier.W0.npy", arr, allow_pickle=True)
+    np.save(model_copy / "stack.coef.npy", arr, allow_pickle=True)
     _rehash(model_copy)  # an attacker can rewrite the manifest too
     with pytest.raises(ModelError, match="without pickle"):
         modeldir.load(model_copy)
@@ -107,5 +108,5 @@ def test_save_refuses_to_overwrite_a_foreign_directory(tmp_path):
     (tmp_path / "mine.txt").write_text("keep me")
     m = modeldir.load()
     with pytest.raises(ModelError, match="not a spindetect model directory"):
-        modeldir.save(tmp_path, m.classifier, m.aggregator, m.manifest)
+        modeldir.save_document(tmp_path, m.document, m.manifest)
     assert (tmp_path / "mine.txt").read_text() == "keep me"

@@ -159,7 +159,7 @@ def test_version_and_info():
     assert r.exit_code == 0
     info = json.loads(r.stdout)
     assert info["model"]["name"] == "spindetect-base"
-    assert "value" in info["threshold"] and info["threshold"]["how"]
+    assert "value" in info["threshold"] and info["threshold"]["rule"]
     assert info["artifact_codes"]
     # versions read from dist-info folder names agree with importlib.metadata
     from importlib import metadata

@@ -122,5 +122,8 @@ def test_accurate_mode_scores_the_seed_with_lm_features_and_reasons():
     # the accurate model really uses the LM columns
     from spindetect import modeldir
 
+    from spindetect.signals.docmodel import LM_NAMES
+
     names = modeldir.load_manifest(modeldir.default_model_dir("accurate"))["features"]
-    assert [n for n in names if n.startswith("lm:")] == list(surprisal.NAMES)
+    assert [n for n in names if n.startswith("lm:")] == [f"lm:{n}" for n in LM_NAMES]
+    assert [n for n in names if n.startswith("lm2:")] == [f"lm2:{n}" for n in LM_NAMES]

@@ -46,7 +46,7 @@ def test_train_writes_a_loadable_model(tmp_path):
     out = tmp_path / "model"
     r = CliRunner().invoke(
         app,
-        ["train", str(tmp_path / "alpha.jsonl.gz"), str(tmp_path / "beta.jsonl.gz"), "--out", str(out),
+        ["train", str(tmp_path / "alpha.jsonl.gz"), str(tmp_path / "beta.jsonl.gz"), "--out", str(out), "--kind", "sentence",
          "--cache", str(tmp_path / "cache.npz"), "--no-families", "--c", "1.0"],
     )
     assert r.exit_code == 0, r.output
@@ -57,6 +57,35 @@ def test_train_writes_a_loadable_model(tmp_path):
     det = Detector.load(model_dir=out)
     doc = det.score(REWRITES[0])
     assert 0.0 <= doc.score <= 1.0
+
+
+def test_train_document_model_end_to_end(tmp_path):
+    """The default kind: documents, both validations, a threshold from held-out scores, a loadable model."""
+    for ds, domain in (("alpha", "news"), ("beta", "review")):
+        _write(tmp_path / f"{ds}.jsonl.gz", [
+            {"id": p.id, "dataset": ds, "rewriter": "llm", "method": "paraphrase", "domain": domain,
+             "original": p.original + " " + o, "rewritten": p.rewritten + " " + r}
+            for p, o, r in zip(_pairs(16, ds), ORIGINALS * 4, REWRITES * 4)
+        ])
+    out = tmp_path / "model"
+    r = CliRunner().invoke(app, ["train", str(tmp_path / "alpha.jsonl.gz"), str(tmp_path / "beta.jsonl.gz"),
+                                 "--out", str(out), "--quick", "--spin-docs", "3", "--edit-docs", "2"])
+    assert r.exit_code == 0, r.output
+    metrics = json.loads(r.stdout)
+    assert set(metrics["leave_one_domain_out"]) >= {"news", "review", "mean"}
+    m = modeldir.load(out)
+    assert m.manifest["kind"] == "document" and m.document is not None
+    assert "held-out" in m.manifest["threshold"]["rule"]
+    assert m.manifest["training"]["documents"]
+    det = Detector.load(model_dir=out)
+    doc = det.score(REWRITES[0] + " " + ORIGINALS[1])
+    assert 0.0 <= doc.score <= 1.0 and doc.label in ("spun", "original")
+    # retraining into the same directory replaces it; into a foreign one is refused
+    (tmp_path / "foreign").mkdir()
+    (tmp_path / "foreign" / "keep.txt").write_text("mine")
+    r = CliRunner().invoke(app, ["train", str(tmp_path / "alpha.jsonl.gz"), "--out", str(tmp_path / "foreign"), "--quick"])
+    assert r.exit_code == 2 and "not a spindetect model directory" in r.stderr
+    assert (tmp_path / "foreign" / "keep.txt").read_text() == "mine"
 
 
 def test_train_bad_input(tmp_path):

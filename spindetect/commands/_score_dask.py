@@ -46,20 +46,14 @@ def _model_info(model: str | None) -> dict:
     Checked here, before any worker starts, so a broken or outdated model is
     one error line rather than one failed partition per partition.
     """
-    from .. import __version__, features
+    from ..detector import check_features
     from ..modeldir import ModelError, load
 
     try:
         m = load(Path(model) if model else None)
-        built = features.feature_names(int(m.manifest["embedder"]["dim"]))
+        check_features(m)
     except ModelError as e:
         fail(str(e))
-    except (KeyError, TypeError, ValueError) as e:
-        fail(f"{model or 'the shipped model'}: damaged manifest ({type(e).__name__}: {e})")
-    if built != m.feature_names:
-        # The same message as Detector.load gives.
-        fail(f"{m.path}: model was trained with {len(m.feature_names)} features that differ from the "
-             f"{len(built)} this spindetect {__version__} builds; retrain it with 'spindetect train'")
     return {"name": m.name, "version": m.version, "path": str(Path(m.path).resolve())}
 
 

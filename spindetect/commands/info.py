@@ -78,11 +78,12 @@ def info(
         "spindetect": __version__,
         "model_dir": str(mdir),
         "model": {"name": manifest["name"], "version": manifest["version"]},
-        "embedder": {**manifest["embedder"], "dir": edir, "backend": backend},
+        "kind": manifest.get("kind", "sentence"),
+        "embedder": {**manifest.get("embedder", {}), "dir": edir, "backend": backend},
         "threshold": manifest["threshold"],
-        "aggregation": manifest["aggregation"],
-        "held_out_metrics": manifest.get("metrics", {}).get("summary", {}),
-        "trained_with": manifest.get("versions", {}),
+        "aggregation": manifest.get("aggregation"),
+        "held_out_metrics": _held_out(manifest),
+        "trained_with": manifest.get("versions") or manifest.get("library_versions", {}),
         "installed": _versions(("sentence-transformers", "torch", "transformers", "onnxruntime", "scikit-learn", "numpy", "pysbd")),
         "artifact_codes": {c: d for c, d in artifacts.CODES},
         "modes": _modes(),
@@ -92,10 +93,16 @@ def info(
         return
     typer.echo(f"spindetect {data['spindetect']}")
     typer.echo(f"model:      {data['model']['name']} {data['model']['version']}  ({mdir})")
-    typer.echo(f"embedder:   {data['embedder'].get('name')} dim={data['embedder'].get('dim')} backend={backend}  ({edir})")
+    if data["kind"] == "document":
+        signals = "character style + artifacts" + (" + language-model surprisal" if manifest.get("uses_lm") else "")
+        typer.echo(f"detector:   document model ({signals}); the embedder serves compare/index/find")
+    else:
+        typer.echo("detector:   sentence model (MiniLM embedding + artifacts)")
+    typer.echo(f"embedder:   {data['embedder'].get('name', 'all-MiniLM-L6-v2')} backend={backend}  ({edir})")
     th = data["threshold"]
-    typer.echo(f"threshold:  {th['value']:.4f}  — {th.get('how', '')}")
-    typer.echo(f"aggregation: {data['aggregation'].get('method')} a={data['aggregation']['a']:.4g} b={data['aggregation']['b']:.4g}")
+    typer.echo(f"threshold:  {th['value']:.4f}  — {th.get('how') or th.get('rule', '')}")
+    if data["aggregation"]:
+        typer.echo(f"aggregation: {data['aggregation'].get('method')} a={data['aggregation']['a']:.4g} b={data['aggregation']['b']:.4g}")
     for k, v in data["held_out_metrics"].items():
         typer.echo(f"held-out {k}: {v}")
     typer.echo("installed:  " + ", ".join(f"{k} {v}" for k, v in data["installed"].items()))
@@ -107,6 +114,18 @@ def info(
     for c, d in data["artifact_codes"].items():
         typer.echo(f"  {c:<22} {d}")
     typer.echo(f"  {'lm_surprise':<22} {LM_SURPRISE} (accurate mode only; a reason, not a feature column)")
+
+
+def _held_out(manifest: dict) -> dict:
+    """The manifest's held-out summary: mean leave-one-family/domain-out figures of a document model."""
+    metrics = manifest.get("metrics", {})
+    if "summary" in metrics:
+        return metrics["summary"]
+    out = {}
+    for key in ("leave_one_family_out", "leave_one_domain_out"):
+        if key in metrics and "mean" in metrics[key]:
+            out[key.replace("_", "-")] = metrics[key]["mean"]
+    return out
 
 
 LM_SURPRISE = "a word the language model found very surprising in its context (a possible synonym swap)"

@@ -13,6 +13,12 @@ from ._common import check_choice, fail
 def train(
     data: List[str] = typer.Argument(..., metavar="DATA...", help="Pair JSONL(.gz) files (schema of shared/data) or labeled {text,label} JSONL."),
     out: str = typer.Option(..., "--out", "-o", help="Model directory to write (new, empty, or an existing model directory)."),
+    kind: str = typer.Option("document", "--kind", help="document: character style + artifacts (+ LM with --lm) stacked per document (the shipped models); sentence: the earlier MiniLM sentence classifier."),
+    per_dataset: int = typer.Option(300, "--per-dataset", help="[document] Pairs sampled per dataset and rewriter family."),
+    max_words: int = typer.Option(300, "--max-words", help="[document] Words per document (original cut to its rewrite's length, both capped here)."),
+    quick: bool = typer.Option(False, "--quick", help="[document] A small run for CI: 30 pairs per dataset and family, 6 spun and 4 edited per dataset."),
+    lm_docs: int = typer.Option(2600, "--lm-docs", help="[document --lm] Documents (a seeded sample) given language-model statistics; ~0.5 s each."),
+    lm_cache: Optional[str] = typer.Option(None, "--lm-cache", help="[document --lm] JSON cache of per-document LM statistics; default $SPINDETECT_CACHE/train-lm-stats.json."),
     max_docs: int = typer.Option(400, "--max-docs", help="Pairs sampled per dataset."),
     max_sentences: int = typer.Option(12, "--max-sentences", help="Sentences kept per document (originals cut to the rewrite's length)."),
     classifier: str = typer.Option("logistic", "--classifier", help="logistic or mlp."),
@@ -20,14 +26,23 @@ def train(
     top_fraction: float = typer.Option(1.0, "--top-fraction", help="Document statistic: mean of this top fraction of sentence log-odds."),
     target_fpr: float = typer.Option(0.05, "--target-fpr", help="Threshold: false-positive rate allowed on held-out originals."),
     seed: int = typer.Option(0, "--seed", help="Sampling and fitting seed."),
-    spin_docs: int = typer.Option(150, "--spin-docs", help="Further originals per news dataset spun by the built-in spinner (0: none)."),
-    edit_docs: int = typer.Option(100, "--edit-docs", help="Further originals per news dataset copy-edited (typos, spelling, number style, a sentence moved or cut) as label-0 documents (0: none)."),
+    spin_docs: Optional[int] = typer.Option(None, "--spin-docs", help="Further originals per dataset spun by the built-in spinner (0: none; default 80 per dataset of every domain for document, 150 per news dataset for sentence)."),
+    edit_docs: Optional[int] = typer.Option(None, "--edit-docs", help="Further originals per dataset copy-edited (typos, spelling, number style, a sentence moved or cut) as label-0 documents (0: none; default 40 for document, 100 per news dataset for sentence)."),
     lm: bool = typer.Option(False, "--lm", help="Add language-model surprisal features (the accurate mode's model; needs the LM, ~400 tokens/s)."),
     embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory."),
     cache: Optional[str] = typer.Option(None, "--cache", help="Embedding cache file (.npz); default ~/.cache/spindetect/train-embeddings.npz."),
     no_families: bool = typer.Option(False, "--no-families", help="Skip the leave-one-family-out table."),
 ) -> None:
-    """Train the sentence classifier, validate on held-out datasets, and write a model directory."""
+    """Train the detector, validate leave-one-family-out and leave-one-domain-out, and write a model directory."""
+    check_choice("kind", kind, ("document", "sentence"))
+    for path in data:
+        if not Path(path).is_file():
+            fail(f"{path}: no such file")
+    if kind == "document":
+        _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_docs, lm, lm_docs, lm_cache, target_fpr, seed)
+        return
+    spin_docs = 150 if spin_docs is None else spin_docs
+    edit_docs = 100 if edit_docs is None else edit_docs
     from ..data import DataError
     from ..embed import Embedder, EmbedderError
     from ..modeldir import ModelError
@@ -35,14 +50,11 @@ def train(
     from ..train import TrainConfig, train as run
 
     check_choice("classifier", classifier, ("logistic", "mlp"))
-    for path in data:
-        if not Path(path).is_file():
-            fail(f"{path}: no such file")
     if not 0 < top_fraction <= 1 or not 0 < target_fpr < 1 or max_docs < 1 or max_sentences < 1 or c <= 0 or spin_docs < 0 or edit_docs < 0:
         fail("--top-fraction must be in (0, 1], --target-fpr in (0, 1), --max-docs/--max-sentences >= 1, --c > 0, --spin-docs/--edit-docs >= 0")
     cfg = TrainConfig(max_docs=max_docs, max_sentences=max_sentences, classifier=classifier, c=c,
                       top_fraction=top_fraction, target_fpr=target_fpr, seed=seed, spin_docs=spin_docs, edit_docs=edit_docs, lm=lm)
-    cache_path = Path(cache) if cache else Path.home() / ".cache" / "spindetect" / "train-embeddings.npz"
+    cache_path = Path(cache) if cache else _cache_root() / "train-embeddings.npz"
     try:
         # sentence-transformers (fp32) is the reference and the training path;
         # scoring may use the faster ONNX export of the same model.
@@ -53,4 +65,45 @@ def train(
         fail(str(e))
     import json
 
+    typer.echo(json.dumps(manifest["metrics"], indent=2, sort_keys=True))
+
+
+def _cache_root() -> Path:
+    import os
+
+    return Path(os.environ.get("SPINDETECT_CACHE") or Path.home() / ".cache" / "spindetect")
+
+
+def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_docs, lm, lm_docs, lm_cache, target_fpr, seed) -> None:
+    import json
+
+    from ..data import DataError
+    from ..modeldir import ModelError
+    from ..surprisal import LanguageModelUnavailable
+    from ..train_doc import Config, train as run
+
+    if quick:
+        per_dataset, spin_docs, edit_docs = min(per_dataset, 30), 6 if spin_docs is None else spin_docs, 4 if edit_docs is None else edit_docs
+        lm_docs = min(lm_docs, 60)
+    spin_docs = 80 if spin_docs is None else spin_docs
+    edit_docs = 40 if edit_docs is None else edit_docs
+    if per_dataset < 1 or max_words < 15 or spin_docs < 0 or edit_docs < 0 or lm_docs < 1 or not 0 < target_fpr < 1:
+        fail("--per-dataset must be >= 1, --max-words >= 15, --spin-docs/--edit-docs >= 0, --lm-docs >= 1, --target-fpr in (0, 1)")
+    target = Path(out)
+    if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not (target / "manifest.json").is_file())):
+        fail(f"{out}: exists and is not a spindetect model directory; choose an empty or new --out")
+    cfg = Config(per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs, edit_docs=edit_docs, lm=lm, lm_docs=lm_docs,
+                 target_fpr=target_fpr, seed=seed)
+    try:
+        model = None
+        if lm:
+            from ..surprisal import LanguageModel
+
+            model = LanguageModel()
+        cache = Path(lm_cache) if lm_cache else _cache_root() / "train-lm-stats.json"
+        manifest = run(data, Path(out), cfg, model, cache, log=lambda m: typer.echo(m, err=True))
+    except (DataError, ModelError, ValueError) as e:
+        fail(str(e), 1)
+    except LanguageModelUnavailable as e:
+        fail(str(e))
     typer.echo(json.dumps(manifest["metrics"], indent=2, sort_keys=True))

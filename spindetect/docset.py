@@ -1,0 +1,182 @@
+"""Length-matched documents for training and validating the document detector.
+
+Each pair of the shared data gives two documents cut to the same number of
+words (the rewrite's, capped at ``max_words``): its original (label 0) and
+its rewrite (label 1), tagged with dataset, rewriter family, domain and a
+group key (the original's hash) so that validation never splits one
+original across training and test. Sentence-level sets (MRPC human
+paraphrase pairs, PadBen) are grouped into pseudo-documents of
+``SENTENCES_PER_PSEUDO_DOC`` sentences. Augmentation adds variety the shared
+data lacks: originals of *every* domain spun by :mod:`spindetect.spin` at
+several rates and modes (family ``spinner``), and copy-edited originals
+(:mod:`spindetect.edit`, label 0, dataset ``edited``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+from dataclasses import dataclass
+from typing import Sequence
+
+from .data import LabeledText, Pair
+
+#: llmfake's open-ended rows are free generation, not rewriting.
+SKIP_METHODS = frozenset({"open-ended"})
+SENTENCES_PER_PSEUDO_DOC = 8
+#: Spinner draws per augmented document: (rate, mode), cycled.
+SPIN_DRAWS = ((0.15, "mixed"), (0.3, "mixed"), (0.5, "mixed"), (0.3, "synonym"), (0.5, "synonym"), (0.3, "phrase"))
+EDIT_RATES = (0.25, 0.5, 1.0)
+_WORD_SPAN = re.compile(r"\S+")
+_SENT_END = re.compile(r"[.!?][\"')\]]*(?=\s|$)")
+
+
+@dataclass(frozen=True)
+class Doc:
+    text: str
+    label: int
+    dataset: str
+    family: str
+    domain: str
+    group: str
+
+
+def group_key(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:12]
+
+
+def clip_words(text: str, n_words: int, slack: int = 25) -> str:
+    """The first ``n_words`` words of ``text``, extended to the next sentence end within ``slack`` words."""
+    spans = [m.end() for m in _WORD_SPAN.finditer(text, 0, min(len(text), 30 * (n_words + slack)))]
+    if len(spans) <= n_words:
+        return text.strip()
+    cut = spans[n_words - 1]
+    limit = spans[min(len(spans), n_words + slack) - 1]
+    m = _SENT_END.search(text, cut - 1, limit)
+    return text[: m.end() if m else cut].strip()
+
+
+def _n_words(text: str) -> int:
+    return len(_WORD_SPAN.findall(text))
+
+
+def build(
+    pairs: Sequence[Pair],
+    texts: Sequence[LabeledText] = (),
+    per_dataset: int = 300,
+    max_words: int = 300,
+    spin_docs: int = 60,
+    edit_docs: int = 40,
+    seed: int = 0,
+) -> list[Doc]:
+    """Sample at most ``per_dataset`` pairs per dataset and make the documents described above.
+
+    ``spin_docs`` and ``edit_docs`` are per dataset, drawn from originals not
+    sampled as pairs.
+    """
+    rng = random.Random(seed)
+    docs: list[Doc] = []
+    by_ds: dict[str, list[Pair]] = {}
+    for p in pairs:
+        if p.method not in SKIP_METHODS:
+            by_ds.setdefault(p.dataset, []).append(p)
+    used: set[str] = set()
+    for ds in sorted(by_ds):
+        rows = sorted(by_ds[ds], key=lambda p: p.id)
+        rng.shuffle(rows)
+        if all(p.rewriter == "human" for p in rows):
+            docs += _pseudo_pairs(rows[: per_dataset * SENTENCES_PER_PSEUDO_DOC], ds)
+            continue
+        # up to per_dataset pairs of each family: a file holding three rewriter
+        # families (detectrl) gives each as many documents as a one-family file
+        by_family: dict[str, list[Pair]] = {}
+        for p in rows:
+            by_family.setdefault(p.family, []).append(p)
+        seen: set[str] = set()
+        for p in [p for fam in sorted(by_family) for p in by_family[fam][:per_dataset]]:
+            used.add(p.original)
+            n = min(_n_words(p.rewritten), max_words)
+            if n < 15:
+                continue
+            g = group_key(p.original)
+            if g not in seen:
+                seen.add(g)
+                docs.append(Doc(clip_words(p.original, n), 0, ds, "human", p.domain, g))
+            docs.append(Doc(clip_words(p.rewritten, n), 1, ds, p.family, p.domain, g))
+    by_t: dict[str, list[LabeledText]] = {}
+    for t in texts:
+        by_t.setdefault(t.dataset, []).append(t)
+    for ds in sorted(by_t):
+        rows = sorted(by_t[ds], key=lambda t: t.id)
+        rng.shuffle(rows)
+        for label in (0, 1):
+            chosen = [t for t in rows if t.label == label][: per_dataset * SENTENCES_PER_PSEUDO_DOC]
+            for k in range(0, len(chosen) - SENTENCES_PER_PSEUDO_DOC + 1, SENTENCES_PER_PSEUDO_DOC):
+                chunk = chosen[k : k + SENTENCES_PER_PSEUDO_DOC]
+                fam = "human" if label == 0 else "mixed-paraphrase"
+                docs.append(Doc(" ".join(t.text for t in chunk), label, ds, fam, "news", group_key(chunk[0].id)))
+    if spin_docs:
+        docs += _spun(by_ds, used, spin_docs, max_words, seed)
+    if edit_docs:
+        docs += _edited(by_ds, used, edit_docs, max_words, seed)
+    return docs
+
+
+def _pseudo_pairs(rows: Sequence[Pair], ds: str) -> list[Doc]:
+    """Human sentence pairs grouped into two human documents each (both label 0)."""
+    out = []
+    for k in range(0, len(rows) - SENTENCES_PER_PSEUDO_DOC + 1, SENTENCES_PER_PSEUDO_DOC):
+        chunk = rows[k : k + SENTENCES_PER_PSEUDO_DOC]
+        g = group_key(chunk[0].original)
+        out.append(Doc(" ".join(p.original for p in chunk), 0, ds, "human", "news", g))
+        out.append(Doc(" ".join(p.rewritten for p in chunk), 0, ds, "human-paraphrase", "news", g))
+    return out
+
+
+def _fresh(rows: Sequence[Pair], used: set[str], n: int, key: str, seed: int) -> list[Pair]:
+    rows = sorted(rows, key=lambda p: p.id)
+    random.Random(f"{seed}:{key}").shuffle(rows)
+    out, seen = [], set()
+    for p in rows:
+        if len(out) == n:
+            break
+        if p.original not in used and p.original not in seen and _n_words(p.original) >= 60:
+            seen.add(p.original)
+            out.append(p)
+    used.update(p.original for p in out)
+    return out
+
+
+def _spun(by_ds: dict, used: set[str], n: int, max_words: int, seed: int) -> list[Doc]:
+    from .spin import spin
+
+    out = []
+    for ds in sorted(by_ds):
+        if all(p.rewriter == "human" for p in by_ds[ds]):
+            continue
+        for k, p in enumerate(_fresh(by_ds[ds], used, n, f"spin:{ds}", seed)):
+            rate, mode = SPIN_DRAWS[k % len(SPIN_DRAWS)]
+            text = clip_words(p.original, max_words)
+            spun = spin(text, rate=rate, seed=seed * 100_003 + k, mode=mode)
+            if not spun.edits:
+                continue
+            g = group_key(p.original)
+            out.append(Doc(text, 0, "spinner", "human", p.domain, g))
+            out.append(Doc(spun.text, 1, "spinner", "spinner", p.domain, g))
+    return out
+
+
+def _edited(by_ds: dict, used: set[str], n: int, max_words: int, seed: int) -> list[Doc]:
+    from .edit import edit
+
+    out = []
+    for ds in sorted(by_ds):
+        if all(p.rewriter == "human" for p in by_ds[ds]):
+            continue
+        for k, p in enumerate(_fresh(by_ds[ds], used, n, f"edit:{ds}", seed)):
+            text = clip_words(p.original, max_words)
+            edited = edit(text, seed=seed * 100_003 + k, rate=EDIT_RATES[k % len(EDIT_RATES)]).text
+            if edited != text:
+                out.append(Doc(edited, 0, "edited", "human", p.domain, group_key(p.original)))
+    return out

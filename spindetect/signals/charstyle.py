@@ -1,0 +1,159 @@
+"""Character n-gram style: how a text is typed, not what it says.
+
+LLM rewriters drop dashes and semicolons and add commas and stock
+connectives; back-translation leaves spaced hyphens and odd casing; spinners
+leave rare word shapes. A linear model over hashed ``char_wb`` 2-4-grams
+(each whitespace token padded with one space, as scikit-learn's ``char_wb``
+analyser does) catches these habits.
+
+Features are hashed with CRC-32 into ``2**BITS`` buckets, so the model is two
+float arrays (idf and weights) and a bias: nothing to unpickle, and scoring
+needs neither scikit-learn nor scipy. Term frequencies are sublinear
+(``1 + log tf``), multiplied by idf and L2-normalised per text.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+from collections import Counter
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+BITS = 20
+N_FEATURES = 1 << BITS
+_MASK = N_FEATURES - 1
+NGRAM_RANGE = (2, 4)
+_TOKEN = re.compile(r"\S+")
+
+
+def ngram_counts(text: str) -> Counter:
+    """Hashed ``char_wb`` n-gram counts of the lower-cased text: ``{bucket: count}``."""
+    lo, hi = NGRAM_RANGE
+    out: Counter = Counter()
+    crc = zlib.crc32
+    for word in text.lower().split():
+        w = f" {word} "
+        n_w = len(w)
+        for n in range(lo, hi + 1):
+            for k in range(max(1, n_w - n + 1)):  # a padded word shorter than n counts once, whole
+                out[crc(w[k : k + n].encode("utf-8")) & _MASK] += 1
+            if n_w <= n:  # as scikit-learn: no longer n-grams of a word that fitted in this one
+                break
+    return out
+
+
+def _vector(counts: Counter, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices and L2-normalised sublinear tf-idf values of one text."""
+    if not counts:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+    idx = np.fromiter(counts.keys(), dtype=np.int64, count=len(counts))
+    tf = np.fromiter((1.0 + math.log(c) for c in counts.values()), dtype=np.float64, count=len(counts))
+    val = tf * idf[idx]
+    norm = math.sqrt(float(val @ val))
+    return idx, (val / norm if norm > 0 else val)
+
+
+def count_matrix(texts: Sequence[str]):
+    """Raw hashed n-gram counts as a ``scipy.sparse.csr_matrix`` (training only; scoring never imports scipy)."""
+    from scipy.sparse import csr_matrix
+
+    indptr, indices, data = [0], [], []
+    for t in texts:
+        c = ngram_counts(t)
+        indices.append(np.fromiter(c.keys(), dtype=np.int64, count=len(c)))
+        data.append(np.fromiter(c.values(), dtype=np.float64, count=len(c)))
+        indptr.append(indptr[-1] + len(c))
+    ind = np.concatenate(indices) if indices else np.zeros(0, dtype=np.int64)
+    dat = np.concatenate(data) if data else np.zeros(0)
+    return csr_matrix((dat, ind, np.array(indptr)), shape=(len(texts), N_FEATURES))
+
+
+def idf_from_counts(counts) -> np.ndarray:
+    """Smoothed idf ``log((1 + n) / (1 + df)) + 1`` over hashed buckets (scikit-learn's formula)."""
+    df = np.bincount(counts.indices, minlength=N_FEATURES).astype(np.float64)
+    return np.log((1.0 + counts.shape[0]) / (1.0 + df)) + 1.0
+
+
+def tfidf(counts, idf: np.ndarray):
+    """Sublinear tf times idf, L2-normalised per row: the same numbers :func:`_vector` gives one text."""
+    x = counts.copy()
+    x.data = (1.0 + np.log(x.data)) * idf[x.indices]
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    x.data /= np.repeat(norms, np.diff(x.indptr))
+    return x
+
+
+@dataclass(frozen=True)
+class CharStyle:
+    """A fitted style model: ``logit(text) = w . tfidf(text) + b``."""
+
+    idf: np.ndarray
+    weights: np.ndarray
+    bias: float
+
+    def logit(self, text: str) -> float:
+        """Log-odds that the text was machine-rewritten, by its character style alone (bias for no n-grams)."""
+        idx, val = _vector(ngram_counts(text), self.idf)
+        return float(val @ self.weights[idx]) + self.bias
+
+    def logits(self, texts: Sequence[str]) -> np.ndarray:
+        return np.array([self.logit(t) for t in texts], dtype=np.float64)
+
+    def ngram_weights(self, text: str) -> dict[int, float]:
+        """Each hashed n-gram's contribution to ``logit(text)`` (for explanations)."""
+        idx, val = _vector(ngram_counts(text), self.idf)
+        return {int(i): float(v * self.weights[i]) for i, v in zip(idx, val)}
+
+    def word_contributions(self, text: str) -> list[tuple[int, int, float]]:
+        """``(start, end, log-odds)`` of every whitespace token of ``text``: its share of ``logit(text) - bias``.
+
+        ``char_wb`` n-grams never cross a token, so the text's log-odds splits
+        exactly over its tokens (an n-gram seen in several tokens is shared by
+        count). Offsets point into ``text``.
+        """
+        spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        if not spans:
+            return []
+        per_token = [ngram_counts(text[a:b]) for a, b in spans]
+        total: Counter = Counter()
+        for c in per_token:
+            total.update(c)
+        idx, val = _vector(total, self.idf)
+        contrib = {int(i): float(v * self.weights[i]) for i, v in zip(idx, val)}
+        return [(a, b, sum(contrib[g] * n / total[g] for g, n in c.items())) for (a, b), c in zip(spans, per_token)]
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        return {
+            "idf": self.idf.astype(np.float32),
+            "weights": self.weights.astype(np.float32),
+            "bias": np.array([self.bias], dtype=np.float64),
+        }
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> "CharStyle":
+        for k in ("idf", "weights", "bias"):
+            if k not in arrays:
+                raise ValueError(f"char-style arrays need idf, weights and bias; '{k}' is missing")
+        if arrays["idf"].shape != (N_FEATURES,) or arrays["weights"].shape != (N_FEATURES,):
+            raise ValueError(f"char-style arrays must have {N_FEATURES} buckets")
+        return cls(arrays["idf"].astype(np.float64), arrays["weights"].astype(np.float64), float(arrays["bias"][0]))
+
+
+def fit_counts(counts, labels, c: float = 4.0, sample_weight=None, seed: int = 0) -> CharStyle:
+    """Fit idf and a logistic regression (``C=c``) on rows of :func:`count_matrix`."""
+    from sklearn.linear_model import LogisticRegression
+
+    idf = idf_from_counts(counts)
+    m = LogisticRegression(C=c, max_iter=3000, solver="liblinear", random_state=seed)
+    m.fit(tfidf(counts, idf), np.asarray(labels), sample_weight=sample_weight)
+    return CharStyle(idf, m.coef_[0].astype(np.float64), float(m.intercept_[0]))
+
+
+def fit(texts: Sequence[str], labels: Sequence[int], c: float = 4.0, sample_weight=None, seed: int = 0) -> CharStyle:
+    """Fit the style model on texts; see :func:`fit_counts`."""
+    return fit_counts(count_matrix(texts), labels, c, sample_weight, seed)

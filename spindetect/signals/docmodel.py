@@ -1,0 +1,237 @@
+"""The document model: character style, artifact evidence and (accurate mode) LM surprisal, stacked.
+
+``logit(doc) = bias + sum_f coef_f * (x_f - mean_f) / scale_f`` over the
+document features :func:`features` builds:
+
+- ``char``: the :mod:`.charstyle` log-odds of the whole text (in training,
+  out-of-fold, so the stack learns how far to trust it on unseen documents);
+- ``strong:<code>``: hits of the artifact codes that almost never fire on
+  human text (measured per code in benchmarks/README.md), capped at
+  ``STRONG_CAP`` per document -- a moved quote mark or a contradictory title
+  is strong evidence by itself;
+- ``rate:<code>``: hits per sentence of the weaker, common codes;
+- ``lex:*``: the :mod:`.lexical` statistics (word rarity, punctuation, rhythm),
+  and ``lex2:*``, each one's squared distance from the human training mean in
+  human standard deviations -- two-sided evidence: a text far from human
+  habits in either direction (rarer words like a spinner, commoner ones like
+  an LLM) is suspicious, which is what transfers to a rewriter never seen;
+- ``lm:*`` (accurate mode): document statistics of the language model's
+  token surprisal and rank, plus each one's squared distance from the human
+  training mean -- two-sided, because spinners raise surprisal and LLM
+  rewriters lower it.
+
+On top of the stack, one rule with a measured false-positive rate: a
+document holding at least ``rule_min_hits`` hits of the ``rule_codes`` (the
+codes that fired in at most ``RULE_CODE_MAX_RATE`` of human training
+documents) scores at least ``rule_score``, one minus the (add-one smoothed)
+share of human training documents that reach that many hits. ``min_hits`` is
+the smallest count whose human rate is within ``RULE_FPR_BUDGET``. Both are
+measured by ``fit_rule`` at training time and stored in the manifest.
+
+A sentence's score is the same linear function applied to the sentence as a
+one-sentence document (its own char logit, artifacts and LM statistics), so
+sentence and document scores share one scale, and the sentences that show a
+strong artifact rise to the top. Arrays only; nothing is unpickled.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Sequence
+
+import numpy as np
+
+from ..artifacts import Hit
+from . import lexical
+from .charstyle import CharStyle
+
+#: Artifact codes counted as strong evidence: on the 2,983 human documents of
+#: the training set (shared data + copy-edited originals) each fired in at most
+#: 2 % of documents, and in most of them never (benchmarks/README.md).
+STRONG_CODES = ("quote_attribution", "title_conflict", "quote_glued", "doubled_word", "broken_join")
+STRONG_CAP = 3
+RATE_CODES = ("llm_word", "stock_phrase", "rare_word", "lowercase_start", "repeated_phrase", "quote_unbalanced")
+#: A code joins the rule when it fired in at most this share of human training documents ...
+RULE_CODE_MAX_RATE = 0.005
+#: ... and the rule fires at the smallest hit count that at most this share of them reach.
+RULE_FPR_BUDGET = 0.001
+#: Language-model document statistics (accurate mode), from ``lm_statistics``.
+LM_NAMES = ("mean_nll", "std_nll", "q90_nll", "median_nll", "rank_ge_10", "rank_ge_100", "rank_ge_1000",
+            "top1", "mean_log1p_rank")
+#: Sentences per document fed to the language model (its first ones): the
+#: statistics were measured on ~150 tokens, and the LM costs ~25 ms a token.
+LM_SENTENCES = 6
+
+
+def feature_names(lm: bool) -> list[str]:
+    names = ["char"] + [f"strong:{c}" for c in STRONG_CODES] + [f"rate:{c}" for c in RATE_CODES]
+    lex = [n.split(":", 1)[1] for n in lexical.NAMES]
+    names += [f"lex:{n}" for n in lex] + [f"lex2:{n}" for n in lex]
+    if lm:
+        names += [f"lm:{n}" for n in LM_NAMES] + [f"lm2:{n}" for n in LM_NAMES]
+    return names
+
+
+def lm_statistics(token_scores: Sequence) -> np.ndarray | None:
+    """``LM_NAMES`` over all tokens of the given ``surprisal.TokenScores`` (None when there are none)."""
+    s = np.array([x for t in token_scores for x in t.surprisal], dtype=np.float64)
+    r = np.array([x for t in token_scores for x in t.rank], dtype=np.float64)
+    if len(s) == 0:
+        return None
+    return np.array([
+        s.mean(), s.std(), np.quantile(s, 0.9), np.quantile(s, 0.5),
+        (r >= 10).mean(), (r >= 100).mean(), (r >= 1000).mean(), (r == 0).mean(), np.log1p(r).mean(),
+    ])
+
+
+def artifact_columns(hits: Sequence[Sequence[Hit]]) -> np.ndarray:
+    """Strong-code counts (capped) and weak-code rates per sentence of one text's hits."""
+    n = max(1, len(hits))
+    counts = {}
+    for hs in hits:
+        for h in hs:
+            counts[h.code] = counts.get(h.code, 0) + 1
+    strong = [min(counts.get(c, 0), STRONG_CAP) for c in STRONG_CODES]
+    rates = [counts.get(c, 0) / n for c in RATE_CODES]
+    return np.array(strong + rates, dtype=np.float64)
+
+
+def two_sided(x: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
+    """Squared distance from the human mean in human standard deviations, per column."""
+    return ((x - mean) / scale) ** 2
+
+
+def features(char_logit: float, hits: Sequence[Sequence[Hit]], lex: np.ndarray, lex_mean: np.ndarray,
+             lex_scale: np.ndarray, lm_stats: np.ndarray | None, lm_mean: np.ndarray | None,
+             lm_scale: np.ndarray | None) -> np.ndarray:
+    """One document's (or sentence's) feature row in ``feature_names`` order.
+
+    ``lm_stats`` None with an LM model means "no tokens": the human mean is used
+    (no evidence either way).
+    """
+    lex = np.asarray(lex, dtype=np.float64)
+    row = [np.array([char_logit]), artifact_columns(hits), lex, two_sided(lex, lex_mean, lex_scale)]
+    if lm_mean is not None:
+        x = lm_mean if lm_stats is None else np.asarray(lm_stats, dtype=np.float64)
+        row += [x, two_sided(x, lm_mean, lm_scale)]
+    return np.concatenate(row)
+
+
+@dataclass(frozen=True)
+class StrongRule:
+    """``score(doc) >= rule_score`` when the document has ``min_hits`` hits of ``codes``; see the module docstring."""
+
+    codes: tuple[str, ...] = ()
+    min_hits: int = 0
+    score: float = 0.0
+    #: Provenance: human training documents, and how many of them reach ``min_hits``.
+    human_docs: int = 0
+    human_docs_firing: int = 0
+
+    def hits(self, hits: Sequence[Sequence[Hit]]) -> int:
+        return sum(1 for hs in hits for h in hs if h.code in self.codes)
+
+    def fires(self, n_hits: int) -> bool:
+        return bool(self.codes) and self.min_hits > 0 and n_hits >= self.min_hits
+
+    def to_dict(self) -> dict:
+        return {"codes": list(self.codes), "min_hits": self.min_hits, "score": self.score,
+                "human_docs": self.human_docs, "human_docs_firing": self.human_docs_firing,
+                "rule": f"codes firing in <= {RULE_CODE_MAX_RATE:.1%} of human documents; the least hit count "
+                        f"reached by <= {RULE_FPR_BUDGET:.1%} of them; score = 1 - (firing + 1) / (docs + 2)"}
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> "StrongRule":
+        if not d:
+            return cls()
+        return cls(tuple(d["codes"]), int(d["min_hits"]), float(d["score"]), int(d.get("human_docs", 0)),
+                   int(d.get("human_docs_firing", 0)))
+
+
+def fit_rule(strong_counts: np.ndarray, labels: np.ndarray) -> StrongRule:
+    """Measure the rule on documents' uncapped hit counts of ``STRONG_CODES`` (one column each) and their labels."""
+    human = strong_counts[np.asarray(labels) == 0]
+    n = len(human)
+    if n == 0:
+        return StrongRule()
+    codes = [c for k, c in enumerate(STRONG_CODES) if (human[:, k] > 0).mean() <= RULE_CODE_MAX_RATE]
+    if not codes:
+        return StrongRule()
+    total = human[:, [STRONG_CODES.index(c) for c in codes]].sum(axis=1)
+    for k in range(1, 11):
+        firing = int((total >= k).sum())
+        if firing / n <= RULE_FPR_BUDGET:
+            return StrongRule(tuple(codes), k, 1.0 - (firing + 1) / (n + 2), n, firing)
+    return StrongRule()
+
+
+@dataclass(frozen=True)
+class DocumentModel:
+    """A fitted stack; see the module docstring."""
+
+    char: CharStyle
+    names: tuple[str, ...]
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray
+    bias: float
+    #: Human mean and std of the lexical statistics (the ``lex2`` reference).
+    lex_mean: np.ndarray
+    lex_scale: np.ndarray
+    #: Human mean and std of the LM statistics (accurate mode), else None.
+    lm_mean: np.ndarray | None = None
+    lm_scale: np.ndarray | None = None
+    rule: StrongRule = StrongRule()
+
+    @property
+    def uses_lm(self) -> bool:
+        return self.lm_mean is not None
+
+    def probability(self, sentences: Sequence[str], hits: Sequence[Sequence[Hit]],
+                    lm_stats: np.ndarray | None = None) -> float:
+        """The document score: the stack's probability, raised to ``rule.score`` when the strong rule fires."""
+        p = sigmoid(self.logit(self.row(sentences, hits, lm_stats)))
+        return max(p, self.rule.score) if self.rule.fires(self.rule.hits(hits)) else p
+
+    def logit(self, row: np.ndarray) -> float:
+        if row.shape != self.mean.shape:
+            raise ValueError(f"expected {self.mean.shape[0]} document features, got {row.shape[0]}")
+        return float(((row - self.mean) / self.scale) @ self.coef) + self.bias
+
+    def row(self, sentences: Sequence[str], hits: Sequence[Sequence[Hit]], lm_stats: np.ndarray | None = None) -> np.ndarray:
+        """The feature row of a text given as its normalised sentences and their artifact hits."""
+        return features(self.char.logit(" ".join(sentences)), hits, lexical.features(sentences), self.lex_mean,
+                        self.lex_scale, lm_stats, self.lm_mean, self.lm_scale)
+
+    def input_weights(self) -> dict[str, float]:
+        """Each feature's weight on its raw scale (log-odds per unit)."""
+        return {n: float(c / s) for n, c, s in zip(self.names, self.coef, self.scale)}
+
+    def arrays(self) -> dict[str, np.ndarray]:
+        out = {f"charstyle.{k}": v for k, v in self.char.arrays().items()}
+        out.update({"stack.mean": self.mean, "stack.scale": self.scale, "stack.coef": self.coef,
+                    "stack.bias": np.array([self.bias]), "stack.lex_mean": self.lex_mean, "stack.lex_scale": self.lex_scale})
+        if self.lm_mean is not None:
+            out.update({"stack.lm_mean": self.lm_mean, "stack.lm_scale": self.lm_scale})
+        return out
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], names: Sequence[str], rule: dict | None = None) -> "DocumentModel":
+        char = CharStyle.from_arrays({k.split(".", 1)[1]: v for k, v in arrays.items() if k.startswith("charstyle.")})
+        for k in ("stack.mean", "stack.scale", "stack.coef", "stack.bias", "stack.lex_mean", "stack.lex_scale"):
+            if k not in arrays:
+                raise ValueError(f"document model arrays lack '{k}'")
+        m = cls(char, tuple(names), arrays["stack.mean"].astype(np.float64), arrays["stack.scale"].astype(np.float64),
+                arrays["stack.coef"].astype(np.float64), float(arrays["stack.bias"][0]),
+                arrays["stack.lex_mean"].astype(np.float64), arrays["stack.lex_scale"].astype(np.float64),
+                arrays.get("stack.lm_mean"), arrays.get("stack.lm_scale"), StrongRule.from_dict(rule))
+        if not len(m.names) == m.mean.shape[0] == m.scale.shape[0] == m.coef.shape[0]:
+            raise ValueError(f"document model: {len(m.names)} feature names for {m.coef.shape[0]} weights")
+        if list(m.names) != feature_names(m.uses_lm):
+            raise ValueError("document model was built for other features; retrain it with 'spindetect train'")
+        return m
+
+
+def sigmoid(z: float) -> float:
+    return 1.0 / (1.0 + math.exp(-max(-50.0, min(50.0, z))))

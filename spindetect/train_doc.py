@@ -1,0 +1,381 @@
+"""Train the document model (:mod:`spindetect.signals.docmodel`) and validate it on what it never saw.
+
+Steps: length-matched documents from the shared data plus augmentation
+(:mod:`spindetect.docset`); per document its normalised sentences, artifact
+hits, hashed character n-grams and (``lm=True``) language-model statistics;
+the character model's out-of-fold log-odds (``OOF_FOLDS`` folds of original
+groups); a logistic stack over those features. Validation refits everything
+inside each fold:
+
+- leave-one-family-out: train without one rewriter family, test that family
+  against the human originals of the datasets it rewrote;
+- leave-one-domain-out: train without one domain (news, abstract, arxiv,
+  story, review), test every document of it;
+
+each on both halves of a split by original (a held-out original is never in
+training), with ROC AUC and TPR at 1 % FPR per fold. The threshold is the
+``1 - target_fpr`` quantile of the held-out human documents' scores pooled over
+the leave-one-domain-out folds, so it is chosen on text from domains the
+model did not see, never on the final fit.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+from . import artifacts, docset
+from .metrics import tpr_at_fpr
+from .segment import segment
+from .signals import charstyle, docmodel, lexical
+
+OOF_FOLDS = 3
+#: Inverse L2 strength of the stack and of the character model (the char value
+#: is the prototype's, FINDINGS.md; the stack's was compared at 0.1/0.3/1 in
+#: leave-one-domain-out and differed by < 0.005).
+STACK_C = 0.3
+CHAR_C = 4.0
+FAMILIES = ("llm-paraphrase", "llm-polish", "back-translation", "dipper", "mixed-paraphrase", "spinner")
+DOMAINS = ("news", "abstract", "arxiv", "story", "review")
+
+
+@dataclass(frozen=True)
+class Config:
+    per_dataset: int = 300
+    max_words: int = 300
+    spin_docs: int = 80
+    edit_docs: int = 40
+    lm: bool = False
+    #: Documents given LM statistics (a seeded sample; the LM costs ~0.5 s a document on 2 cores).
+    lm_docs: int = 2600
+    target_fpr: float = 0.05
+    seed: int = 0
+
+
+@dataclass
+class Prepared:
+    docs: list
+    y: np.ndarray
+    family: np.ndarray
+    dataset: np.ndarray
+    domain: np.ndarray
+    group: np.ndarray
+    half: np.ndarray
+    texts: list
+    art: np.ndarray
+    #: Uncapped hit counts of docmodel.STRONG_CODES (for the strong rule).
+    strong: np.ndarray
+    lex: np.ndarray
+    counts: object
+    lm: np.ndarray | None
+
+
+def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = None, log: Callable = print,
+            lm_docs: int = 0, seed: int = 0) -> Prepared:
+    """Measure every document once: sentences, artifacts, n-gram counts, and LM statistics of ``lm_docs`` of them."""
+    t0 = time.time()
+    texts, art, lex, strong = [], [], [], []
+    sents_all = []
+    for d in docs:
+        norms = [s.norm for s in segment(d.text)]
+        sents_all.append(norms)
+        texts.append(" ".join(norms))
+        hits = artifacts.detect(norms)
+        art.append(docmodel.artifact_columns(hits))
+        strong.append([sum(1 for hs in hits for h in hs if h.code == c) for c in docmodel.STRONG_CODES])
+        lex.append(lexical.features(norms))
+    log(f"segmented and scanned {len(docs)} documents ({time.time() - t0:.0f} s)")
+    counts = charstyle.count_matrix(texts)
+    lm = None
+    if lm_model is not None:
+        chosen = np.zeros(len(docs), dtype=bool)
+        chosen[np.random.RandomState(seed + 1).choice(len(docs), size=min(lm_docs, len(docs)), replace=False)] = True
+        lm = _lm_statistics([s if c else None for s, c in zip(sents_all, chosen)], lm_model, lm_cache, log)
+    return Prepared(
+        docs=list(docs), y=np.array([d.label for d in docs]), family=np.array([d.family for d in docs]),
+        dataset=np.array([d.dataset for d in docs]), domain=np.array([d.domain for d in docs]),
+        group=np.array([d.group for d in docs]), half=np.array([int(d.group, 16) % 2 for d in docs]),
+        texts=texts, art=np.array(art), strong=np.array(strong, dtype=np.int64).reshape(-1, len(docmodel.STRONG_CODES)), lex=np.array(lex, dtype=np.float64), counts=counts, lm=lm,
+    )
+
+
+def _lm_key(sentences: Sequence[str]) -> str:
+    return hashlib.sha1("\n".join(sentences[: docmodel.LM_SENTENCES]).encode("utf-8")).hexdigest()
+
+
+def _lm_statistics(sents_all, lm_model, cache: Path | None, log: Callable) -> np.ndarray:
+    """LM statistics per document (NaN rows for None entries and empty ones), cached by the hash of the LM's input."""
+    known: dict[str, list] = {}
+    if cache and cache.is_file():
+        known = json.loads(cache.read_text(encoding="utf-8"))
+    out = np.full((len(sents_all), len(docmodel.LM_NAMES)), np.nan)
+    t0, new = time.time(), 0
+    for k, sents in enumerate(sents_all):
+        if sents is None:  # not in the LM sample
+            continue
+        key = _lm_key(sents)
+        if key not in known:
+            stats = docmodel.lm_statistics(lm_model.score(sents[: docmodel.LM_SENTENCES])) if sents else None
+            known[key] = None if stats is None else [float(v) for v in stats]
+            new += 1
+            if cache and new % 100 == 0:
+                _write_json(cache, known)
+                log(f"  language model: {k + 1}/{len(sents_all)} documents ({time.time() - t0:.0f} s)")
+        if known[key] is not None:
+            out[k] = known[key]
+    if cache and new:
+        _write_json(cache, known)
+    return out
+
+
+def _write_json(path: Path, obj) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(obj), encoding="utf-8")
+    tmp.replace(path)
+
+
+def _fit_char(p: Prepared, idx: np.ndarray) -> charstyle.CharStyle:
+    return charstyle.fit_counts(p.counts[idx], p.y[idx], c=CHAR_C)
+
+
+def _char_logits(p: Prepared, model: charstyle.CharStyle, idx: np.ndarray) -> np.ndarray:
+    return charstyle.tfidf(p.counts[idx], model.idf) @ model.weights + model.bias
+
+
+def _oof_char(p: Prepared, idx: np.ndarray) -> np.ndarray:
+    """Character log-odds of each training document from a model that did not see its original."""
+    out = np.zeros(len(idx))
+    fold = np.array([int(p.group[i][:6], 16) % OOF_FOLDS for i in idx])
+    for k in range(OOF_FOLDS):
+        te = fold == k
+        out[te] = _char_logits(p, _fit_char(p, idx[~te]), idx[te])
+    return out
+
+
+def _rows(p: Prepared, idx: np.ndarray, char: np.ndarray, lex_ref, lm_ref) -> np.ndarray:
+    """Feature rows in ``docmodel.feature_names`` order (the scoring path's ``docmodel.features``, vectorised)."""
+    lex = p.lex[idx]
+    x = np.hstack([char[:, None], p.art[idx], lex, docmodel.two_sided(lex, *lex_ref)])
+    if lm_ref[0] is not None:
+        lm = p.lm[idx]
+        lm = np.where(np.isnan(lm), lm_ref[0], lm)
+        x = np.hstack([x, lm, docmodel.two_sided(lm, *lm_ref)])
+    return x
+
+
+def _reference(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Human mean and standard deviation of each column (the two-sided features' origin and unit)."""
+    return x.mean(axis=0), x.std(axis=0) + 1e-6
+
+
+def fit(p: Prepared, idx: np.ndarray, lm: bool, seed: int = 0, signals: Sequence[str] | None = None) -> docmodel.DocumentModel:
+    """Fit the character model and the stack on documents ``idx``.
+
+    ``signals`` (feature-name prefixes such as ``char``, ``lex``, ``strong``)
+    restricts the stack to those columns, the others getting weight 0: the
+    per-signal rows of benchmarks/signals.py.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    idx = np.asarray(idx)
+    if lm:
+        if p.lm is None:
+            raise ValueError("an LM stack needs documents prepared with the language model")
+        idx = idx[~np.isnan(p.lm[idx]).any(axis=1)]  # documents the LM could not score (empty) are left out
+    human = idx[p.y[idx] == 0]
+    lex_ref = _reference(p.lex[human])
+    lm_ref = _reference(p.lm[human]) if lm else (None, None)
+    x = _rows(p, idx, _oof_char(p, idx), lex_ref, lm_ref)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale < 1e-8] = 1.0
+    z = (x - mean) / scale
+    names = docmodel.feature_names(lm)
+    strong = np.array([n.startswith("strong:") for n in names])
+    keep = np.ones(len(names), dtype=bool)
+    if signals is not None:
+        keep = np.array([n.split(":", 1)[0] in signals for n in names])
+    # A strong code is evidence of rewriting by design; a negative weight would
+    # come from the one or two human documents it fired in, so such a code is
+    # dropped (weight 0) and the stack refitted without it.
+    for _ in range(int(strong.sum()) + 1):
+        m = LogisticRegression(C=STACK_C, max_iter=5000, random_state=seed).fit(z[:, keep], p.y[idx])
+        coef = np.zeros(len(names))
+        coef[keep] = m.coef_[0]
+        negative = strong & keep & (coef < 0)
+        if not negative.any():
+            break
+        keep &= ~negative
+    return docmodel.DocumentModel(
+        char=_fit_char(p, idx), names=tuple(names), mean=mean, scale=scale,
+        coef=coef, bias=float(m.intercept_[0]), rule=docmodel.fit_rule(p.strong[idx], p.y[idx]) if signals is None or "strong" in signals else docmodel.StrongRule(), lex_mean=lex_ref[0], lex_scale=lex_ref[1],
+        lm_mean=lm_ref[0], lm_scale=lm_ref[1],
+    )
+
+
+def predict(p: Prepared, model: docmodel.DocumentModel, idx: np.ndarray) -> np.ndarray:
+    """Document log-odds of ``idx``, the strong rule applied (the scoring path's arithmetic, vectorised)."""
+    x = _rows(p, idx, _char_logits(p, model.char, idx), (model.lex_mean, model.lex_scale), (model.lm_mean, model.lm_scale))
+    logit = ((x - model.mean) / model.scale) @ model.coef + model.bias
+    rule = model.rule
+    if rule.codes and rule.min_hits:
+        n = p.strong[idx][:, [docmodel.STRONG_CODES.index(c) for c in rule.codes]].sum(axis=1)
+        floor = np.log(rule.score / (1.0 - rule.score))
+        logit = np.where(n >= rule.min_hits, np.maximum(logit, floor), logit)
+    return logit
+
+
+def folds(p: Prepared, by: str, h: int) -> list[tuple[str, np.ndarray, np.ndarray]]:
+    """(name, train, test) index arrays of one half ``h`` of the split by original."""
+    out = []
+    if by == "family":
+        for f in FAMILIES:
+            if not (p.family == f).any():
+                continue
+            ds = np.unique(p.dataset[p.family == f])
+            test = (p.family == f) | ((p.y == 0) & (p.family == "human") & np.isin(p.dataset, ds))
+            out.append((f, np.where((p.half != h) & (p.family != f))[0], np.where((p.half == h) & test)[0]))
+    elif by == "domain":
+        for d in DOMAINS:
+            if not (p.domain == d).any():
+                continue
+            out.append((d, np.where((p.half != h) & (p.domain != d))[0], np.where((p.half == h) & (p.domain == d))[0]))
+    else:
+        raise ValueError(f"unknown split {by!r}; expected one of: family, domain")
+    return out
+
+
+def _auc(y, s) -> float:
+    from sklearn.metrics import roc_auc_score
+
+    return float(roc_auc_score(y, s)) if len(set(y.tolist())) == 2 else float("nan")
+
+
+def validate(p: Prepared, by: str, lm: bool, log: Callable = print,
+             signals: Sequence[str] | None = None) -> tuple[dict, np.ndarray, np.ndarray]:
+    """Per held-out group: ROC AUC and TPR at 1 % FPR (mean over the two halves); also every held-out (index, logit)."""
+    per: dict[str, list] = {}
+    all_idx, all_s = [], []
+    for h in (0, 1):
+        for name, tr, te in folds(p, by, h):
+            if lm:
+                te = te[~np.isnan(p.lm[te]).any(axis=1)]
+                tr = tr[~np.isnan(p.lm[tr]).any(axis=1)]
+            if len(set(p.y[tr].tolist())) < 2 or len(set(p.y[te].tolist())) < 2 or len(tr) < 2 * OOF_FOLDS:
+                log(f"  {name:<18} skipped in half {h}: training or test set lacks one class")
+                continue
+            s = predict(p, fit(p, tr, lm, signals=signals), te)
+            per.setdefault(name, []).append((_auc(p.y[te], s), tpr_at_fpr(p.y[te], s, 0.01)["tpr"] or 0.0, len(te)))
+            all_idx.append(te)
+            all_s.append(s)
+    table = {}
+    for name, v in per.items():
+        a = np.array(v)
+        table[name] = {"roc_auc": round(float(np.nanmean(a[:, 0])), 4), "tpr_at_fpr_1pct": round(float(np.mean(a[:, 1])), 4),
+                       "n_docs": int(a[:, 2].sum())}
+        log(f"  {name:<18} ROC AUC {table[name]['roc_auc']:.3f}  TPR@1%FPR {table[name]['tpr_at_fpr_1pct']:.3f}  ({table[name]['n_docs']} docs)")
+    aucs = [t["roc_auc"] for t in table.values()]
+    if not aucs:
+        return table, np.zeros(0, dtype=int), np.zeros(0)
+    table["mean"] = {"roc_auc": round(float(np.mean(aucs)), 4), "min_roc_auc": round(float(np.min(aucs)), 4),
+                     "tpr_at_fpr_1pct": round(float(np.mean([t["tpr_at_fpr_1pct"] for t in table.values()])), 4)}
+    log(f"  {'mean':<18} ROC AUC {table['mean']['roc_auc']:.3f}  (worst {table['mean']['min_roc_auc']:.3f})")
+    return table, np.concatenate(all_idx), np.concatenate(all_s)
+
+
+def _fpr_at(p: Prepared, idx: np.ndarray, logits: np.ndarray, mask: np.ndarray, threshold: float) -> dict:
+    sel = mask[idx]
+    probs = 1.0 / (1.0 + np.exp(-logits[sel]))
+    return {"fpr": round(float((probs >= threshold).mean()), 4) if sel.any() else None, "n_docs": int(sel.sum())}
+
+
+def train(
+    data: Sequence[str | Path],
+    out: Path,
+    cfg: Config,
+    lm_model=None,
+    lm_cache: Path | None = None,
+    log: Callable = print,
+) -> dict:
+    """Build documents, validate leave-one-family-out and leave-one-domain-out, fit on all, save ``out``.
+
+    Returns the manifest written.
+    """
+    from . import __version__, modeldir
+    from .data import read_training_file
+
+    if cfg.lm and lm_model is None:
+        raise ValueError("cfg.lm needs a language model")
+    t0 = time.time()
+    pairs, texts = [], []
+    for f in data:
+        a, b = read_training_file(f)
+        pairs += a
+        texts += b
+    docs = docset.build(pairs, texts, per_dataset=cfg.per_dataset, max_words=cfg.max_words,
+                        spin_docs=cfg.spin_docs, edit_docs=cfg.edit_docs, seed=cfg.seed)
+    if len({d.label for d in docs}) < 2:
+        raise ValueError("training needs both human (0) and machine-rewritten (1) documents")
+    log(f"{len(docs)} documents ({sum(d.label for d in docs)} rewritten) from {len(data)} file(s)")
+    p = prepare(docs, lm_model if cfg.lm else None, lm_cache, log, cfg.lm_docs, cfg.seed)
+    log("leave-one-family-out:")
+    by_family, f_idx, f_logit = validate(p, "family", cfg.lm, log)
+    log("leave-one-domain-out:")
+    by_domain, d_idx, d_logit = validate(p, "domain", cfg.lm, log)
+    # Every held-out score, from both splits: a human document of an unseen
+    # domain and one of a seen domain beside an unseen rewriter family.
+    d_idx, d_logit = np.concatenate([f_idx, d_idx]), np.concatenate([f_logit, d_logit])
+    human = p.y[d_idx] == 0
+    probs = 1.0 / (1.0 + np.exp(-d_logit))
+    if human.any():
+        threshold = float(np.quantile(probs[human], 1.0 - cfg.target_fpr))
+        rule = (f"{1 - cfg.target_fpr:.2f} quantile of held-out human documents' scores "
+                f"(leave-one-family-out and leave-one-domain-out folds, both halves: {int(human.sum())} scores)")
+    else:
+        threshold, rule = 0.5, "0.5: no domain could be held out (one domain in the data), so no held-out human scores"
+        log("warning: " + rule)
+    edited = _fpr_at(p, d_idx, d_logit, p.dataset == "edited", threshold)
+    paraphrase = _fpr_at(p, d_idx, d_logit, p.family == "human-paraphrase", threshold)
+    log(f"threshold {threshold:.4f} (held-out human documents, {cfg.target_fpr:.0%} FPR); "
+        f"copy-edited flagged {edited['fpr']}, human paraphrases flagged {paraphrase['fpr']}")
+    model = fit(p, np.arange(len(docs)), cfg.lm, cfg.seed)
+    counts: dict[str, int] = {}
+    for d in docs:
+        key = f"{d.dataset}/{d.family}/{d.label}"
+        counts[key] = counts.get(key, 0) + 1
+    manifest = {
+        "name": Path(out).name,
+        "version": __version__,
+        "kind": "document",
+        "features": list(model.names),
+        "threshold": {"value": threshold, "rule": rule, "target_fpr": cfg.target_fpr},
+        "uses_lm": cfg.lm,
+        "training": {"files": [Path(f).name for f in data], "config": cfg.__dict__, "documents": counts,
+                     "seconds": round(time.time() - t0, 1)},
+        "metrics": {"leave_one_family_out": by_family, "leave_one_domain_out": by_domain,
+                    "flagged_copy_edited": edited, "flagged_human_paraphrases": paraphrase},
+        "weights": {k: round(v, 6) for k, v in model.input_weights().items()},
+        "strong_rule": model.rule.to_dict(),
+        "library_versions": _versions(),
+    }
+    modeldir.save_document(Path(out), model, manifest)
+    log(f"wrote {out} ({time.time() - t0:.0f} s)")
+    return manifest
+
+
+def _versions() -> dict:
+    from importlib.metadata import PackageNotFoundError, version
+
+    out = {}
+    for pkg in ("numpy", "scikit-learn", "scipy", "wordfreq", "pysbd", "torch", "transformers"):
+        try:
+            out[pkg] = version(pkg)
+        except PackageNotFoundError:
+            pass
+    return out

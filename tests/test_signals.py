@@ -1,0 +1,111 @@
+"""The document signals as pure functions: char n-gram style, lexical statistics, the strong rule, document sets."""
+
+import numpy as np
+import pytest
+
+from spindetect import docset
+from spindetect.signals import charstyle, docmodel, lexical
+
+
+def test_char_ngrams_follow_sklearn_char_wb():
+    # " ab " gives 2-grams " a", "ab", "b "; 3-grams " ab", "ab "; one 4-gram " ab "
+    assert sum(charstyle.ngram_counts("AB").values()) == 6
+    # a one-letter word: " a " has 2-grams " a", "a ", one 3-gram, and no 4-gram
+    assert sum(charstyle.ngram_counts("a").values()) == 3
+    assert charstyle.ngram_counts("") == {} and charstyle.ngram_counts("Same") == charstyle.ngram_counts("same")
+
+
+def _toy_model():
+    texts = ["The council said on Tuesday; it was late.", "Additionally, the council noted it was late.",
+             "He said -- quietly -- that it rained.", "Furthermore, it rained, officials noted."] * 3
+    return charstyle.fit(texts, [0, 1, 0, 1] * 3, c=1.0), texts
+
+
+def test_char_scoring_equals_the_training_matrix():
+    model, texts = _toy_model()
+    x = charstyle.tfidf(charstyle.count_matrix(texts), model.idf)
+    np.testing.assert_allclose(x @ model.weights + model.bias, model.logits(texts), atol=1e-12)
+    assert model.logit("Additionally, it rained.") > model.logit("He said -- it rained; late.")
+
+
+def test_word_contributions_split_the_logit_exactly():
+    model, _ = _toy_model()
+    text = "Additionally,  the council   noted it rained."
+    words = model.word_contributions(text)
+    assert [text[a:b] for a, b, _ in words] == text.split()
+    assert sum(c for _, _, c in words) + model.bias == pytest.approx(model.logit(text), abs=1e-12)
+    assert model.word_contributions("   ") == []
+
+
+def test_char_arrays_round_trip_and_refuse_bad_shapes():
+    model, _ = _toy_model()
+    again = charstyle.CharStyle.from_arrays(model.arrays())
+    assert again.logit("Additionally, it rained.") == pytest.approx(model.logit("Additionally, it rained."), abs=1e-6)
+    with pytest.raises(ValueError, match="buckets"):
+        charstyle.CharStyle.from_arrays({"idf": np.ones(3), "weights": np.ones(3), "bias": np.zeros(1)})
+    with pytest.raises(ValueError, match="'bias' is missing"):
+        charstyle.CharStyle.from_arrays({"idf": model.idf, "weights": model.weights})
+
+
+def test_lexical_statistics():
+    assert not lexical.features([]).any() and not lexical.features(["1 2 3 ..."]).any()
+    plain = dict(zip(lexical.NAMES, lexical.features(["The man said it was a good day for the town."])))
+    rare = dict(zip(lexical.NAMES, lexical.features(["The gentleman opined it was an auspicious diurnal span."])))
+    assert rare["lex:mean_zipf"] < plain["lex:mean_zipf"] and rare["lex:share_zipf_lt4"] > plain["lex:share_zipf_lt4"]
+    marks = dict(zip(lexical.NAMES, lexical.features(["He came; she left -- and (quietly) nobody saw."])))
+    assert marks["lex:semicolon_per_word"] > 0 and marks["lex:dash_per_word"] > 0 and marks["lex:paren_per_word"] > 0
+    assert len(lexical.features(["One. Two words here."])) == len(lexical.NAMES)
+
+
+def test_strong_rule_is_measured_on_human_documents():
+    k = {c: i for i, c in enumerate(docmodel.STRONG_CODES)}
+    counts = np.zeros((2000, len(docmodel.STRONG_CODES)), dtype=int)
+    labels = np.zeros(2000, dtype=int)
+    counts[:3, k["quote_attribution"]] = 1          # 0.15 % of human documents: joins the rule
+    counts[:40, k["doubled_word"]] = 1              # 2 %: too common in human text
+    labels[1500:] = 1
+    counts[1500:1600, k["title_conflict"]] = 2      # rewrites only
+    rule = docmodel.fit_rule(counts, labels)
+    assert "doubled_word" not in rule.codes and {"quote_attribution", "title_conflict"} <= set(rule.codes)
+    # one hit: 3 of 1,500 human documents (0.2 %) > the 0.1 % budget; two hits: none
+    assert rule.min_hits == 2 and rule.human_docs == 1500 and rule.human_docs_firing == 0
+    assert rule.score == pytest.approx(1 - 1 / 1502)
+    assert docmodel.StrongRule.from_dict(rule.to_dict()) == rule
+    assert not docmodel.StrongRule().fires(10)
+
+
+def test_clip_words_cuts_at_a_sentence_end():
+    text = "One two three four. Five six seven eight nine ten. Eleven twelve."
+    assert docset.clip_words(text, 3) == "One two three four."
+    assert docset.clip_words(text, 100) == text
+    assert docset.clip_words("a b c d e f", 2, slack=0) == "a b"
+
+
+def test_document_set_is_length_matched_and_grouped():
+    from spindetect.data import Pair
+
+    words = " ".join(f"w{i}" for i in range(80))
+    pairs = [Pair(f"p{i}", "alpha", "llm", "paraphrase", "news", f"Original {i}. {words} " * 3, f"Rewrite {i}. {words}.")
+             for i in range(6)]
+    docs = docset.build(pairs, per_dataset=4, spin_docs=0, edit_docs=0)
+    originals = [d for d in docs if d.label == 0]
+    rewrites = [d for d in docs if d.label == 1]
+    assert len(originals) == len(rewrites) == 4
+    for o, r in zip(originals, rewrites):
+        assert o.group == r.group and abs(len(o.text.split()) - len(r.text.split())) <= 25
+        assert r.family == "llm-paraphrase" and o.family == "human"
+
+
+def test_char_ngram_counts_equal_scikit_learns_char_wb():
+    import zlib
+    from collections import Counter
+
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    text = "Hello, a ab abc World!  x  Additionally\u2014the council\u2019s plan. \u00c9t\u00e9 NASA's 2-4"
+    v = CountVectorizer(analyzer="char_wb", ngram_range=charstyle.NGRAM_RANGE, lowercase=True)
+    x = v.fit_transform([text])
+    expected = Counter()
+    for gram, col in v.vocabulary_.items():
+        expected[zlib.crc32(gram.encode("utf-8")) & (charstyle.N_FEATURES - 1)] += x[0, col]
+    assert charstyle.ngram_counts(text) == expected
