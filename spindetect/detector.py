@@ -107,6 +107,11 @@ class Detector:
         return cls(model, embedder, threshold, lm)
 
     @property
+    def needs_embedder(self) -> bool:
+        """Whether scoring runs the sentence embedder (a sentence model) or not (a document model)."""
+        return self.model.document is None
+
+    @property
     def model_info(self) -> dict:
         return {"name": self.model.name, "version": self.model.version}
 

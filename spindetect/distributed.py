@@ -96,7 +96,8 @@ def get_detector(model_dir: str | None = None, embedder_dir: str | None = None, 
 
             t0 = time.perf_counter()
             det = Detector.load(model_dir=model_dir, embedder_dir=embedder_dir, threshold=threshold)
-            det.embedder._load()  # the weights, not only the config: pay the whole cost here
+            if det.needs_embedder:  # a document model scores without it
+                det.embedder._load()  # the weights, not only the config: pay the whole cost here
             _LOAD_SECONDS[key] = time.perf_counter() - t0
             _DETECTORS[key] = det
         return det

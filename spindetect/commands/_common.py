@@ -70,7 +70,8 @@ def load_detector(model: str | None, embedder: str | None, threshold: float | No
         fail(f"--threshold must be between 0 and 1, got {threshold}")
     try:
         det = Detector.load(model_dir=model, embedder_dir=embedder, threshold=threshold)
-        det.embedder._load()
+        if det.needs_embedder:  # a document model scores without it
+            det.embedder._load()
     except (ModelError, EmbedderError, LanguageModelUnavailable) as e:
         fail(str(e))
     except OSError as e:
