@@ -4,8 +4,11 @@ The same documents, folds and stack as `spindetect train` (spindetect/train_doc.
 with the stack restricted to one signal's columns per row:
 
     python benchmarks/signals.py --data ../shared/data --out benchmarks/runs/signals-YYYY-MM-DD
-    python benchmarks/signals.py --data ../shared/data --lm    # adds the LM rows (needs the LM; uses the
-                                                               # training LM cache when it holds the documents)
+    python benchmarks/signals.py --data ../shared/data --lm    # the LM rows and the LM's zero-shot AUC per family
+                                                               # (needs the LM; uses the training LM cache)
+    python benchmarks/signals.py --data ../shared/data --codes-only   # artifact codes' firing rates only
+
+Every run first prints how often each artifact column fires on human and rewritten documents.
 
 Writes ``metrics.json`` and ``args.json`` into --out and prints a Markdown table.
 """
@@ -38,6 +41,35 @@ LM_ROWS = {
 }
 
 
+def code_rates(p) -> dict:
+    """Share of human and of rewritten documents in which each artifact column of the stack is non-zero."""
+    from spindetect.signals import docmodel
+
+    names = [f"strong:{c}" for c in docmodel.STRONG_CODES] + [f"rate:{c}" for c in docmodel.RATE_CODES]
+    out = {}
+    for k, n in enumerate(names):
+        fired = p.art[:, k] > 0
+        out[n] = {"human_docs": round(float(fired[p.y == 0].mean()), 4),
+                  "rewritten_docs": round(float(fired[p.y == 1].mean()), 4),
+                  "spinner_docs": round(float(fired[p.family == "spinner"].mean()), 4)}
+    return out
+
+
+def zero_shot(p) -> dict:
+    """Per family: ROC AUC of the LM's mean surprisal (higher = rewritten), no training, on the LM sample."""
+    import numpy as np
+    from sklearn.metrics import roc_auc_score
+
+    have = ~np.isnan(p.lm).any(axis=1)
+    out = {}
+    for f in train_doc.FAMILIES:
+        datasets = np.unique(p.dataset[p.family == f])
+        m = have & ((p.family == f) | ((p.y == 0) & (p.family == "human") & np.isin(p.dataset, datasets)))
+        if (p.family[m] == f).sum() >= 10:
+            out[f] = round(float(roc_auc_score(p.y[m], p.lm[m, 0])), 3)
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default="../shared/data")
@@ -45,6 +77,7 @@ def main() -> None:
     ap.add_argument("--per-dataset", type=int, default=300)
     ap.add_argument("--lm", action="store_true")
     ap.add_argument("--lm-cache", default=None)
+    ap.add_argument("--codes-only", action="store_true", help="only the artifact codes' firing rates (no validation)")
     args = ap.parse_args()
     t0 = time.time()
     pairs, texts = [], []
@@ -64,21 +97,37 @@ def main() -> None:
 
     cache = Path(args.lm_cache) if args.lm_cache else Path(os.environ.get("SPINDETECT_CACHE") or Path.home() / ".cache" / "spindetect") / "train-lm-stats.json"
     p = train_doc.prepare(docs, lm_model, cache, lambda m: print(m, file=sys.stderr), cfg.lm_docs, cfg.seed)
-    rows = LM_ROWS if args.lm else ROWS
-    out = {}
+    rows = {} if args.codes_only else LM_ROWS if args.lm else ROWS
+    out = {"artifact codes": code_rates(p)}
+    print(f"| code | human documents with a hit ({int((p.y == 0).sum())}) | rewritten ({int((p.y == 1).sum())}) | "
+          "spinner output |\n|---|---|---|---|")
+    for n, r in out["artifact codes"].items():
+        print(f"| {n} | {r['human_docs']:.2%} | {r['rewritten_docs']:.2%} | {r['spinner_docs']:.2%} |")
+    if args.lm:
+        out["zero-shot mean surprisal"] = zero_shot(p)
+        print("zero-shot: ROC AUC of the mean token surprisal (no training), each family against the human "
+              "originals of its datasets:", json.dumps(out["zero-shot mean surprisal"]))
     for label, signals in rows.items():
         out[label] = {}
         for by in ("family", "domain"):
             print(f"{label}: leave-one-{by}-out", file=sys.stderr)
             table, _, _ = train_doc.validate(p, by, args.lm, lambda m: print(m, file=sys.stderr), signals=signals)
             out[label][by] = table
+    if not rows:
+        return _write(args, out)
     print("| signal | LOFO mean ROC AUC (worst) | LOFO TPR@1%FPR | LODO mean ROC AUC (worst) | LODO TPR@1%FPR |")
     print("|---|---|---|---|---|")
     for label, r in out.items():
+        if not isinstance(r, dict) or "family" not in r:
+            continue
         f, d = r["family"]["mean"], r["domain"]["mean"]
         print(f"| {label} | {f['roc_auc']:.3f} ({f['min_roc_auc']:.3f}) | {f['tpr_at_fpr_1pct']:.3f} | "
               f"{d['roc_auc']:.3f} ({d['min_roc_auc']:.3f}) | {d['tpr_at_fpr_1pct']:.3f} |")
     print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
+    _write(args, out)
+
+
+def _write(args, out: dict) -> None:
     if args.out:
         o = Path(args.out)
         o.mkdir(parents=True, exist_ok=True)

@@ -46,9 +46,10 @@ from ..artifacts import Hit
 from . import lexical
 from .charstyle import CharStyle
 
-#: Artifact codes counted as strong evidence: on the 2,983 human documents of
+#: Artifact codes counted as strong evidence: on the 3,027 human documents of
 #: the training set (shared data + copy-edited originals) each fired in at most
-#: 2 % of documents, and in most of them never (benchmarks/README.md).
+#: 2 % of documents, three of them in at most 0.13 % (benchmarks/README.md,
+#: `benchmarks/signals.py --codes-only`).
 STRONG_CODES = ("quote_attribution", "title_conflict", "quote_glued", "doubled_word", "broken_join")
 STRONG_CAP = 3
 RATE_CODES = ("llm_word", "stock_phrase", "rare_word", "lowercase_start", "repeated_phrase", "quote_unbalanced")
