@@ -83,55 +83,51 @@ def default_model_dir(mode: str | None = None) -> Path:
     return here.parent / "models" / name
 
 
-def save(path: Path, classifier: SentenceClassifier, aggregator: Aggregator, manifest: dict) -> Path:
-    """Write arrays and a manifest (with their hashes) to ``path``; returns the manifest path.
+def check_writable(path: Path) -> None:
+    """Raise ``ModelError`` unless ``path`` is new, empty, or already a model directory.
 
-    Refuses to write into a non-empty directory that is not a model directory,
-    so a user's folder is never overwritten by mistake.
+    So a user's folder is never overwritten by mistake; ``train`` checks this
+    before it spends minutes training.
     """
+    path = Path(path)
+    if path.exists() and (not path.is_dir() or (any(path.iterdir()) and not (path / MANIFEST).is_file())):
+        raise ModelError(f"{path}: exists and is not a spindetect model directory; choose an empty or new --out")
+
+
+def _write(path: Path, arrays: dict, manifest: dict) -> Path:
+    """Replace the directory's arrays with ``arrays`` (name -> array) and write the manifest with their hashes."""
     import numpy as np
 
     path = Path(path)
-    if path.exists() and any(path.iterdir()) and not (path / MANIFEST).is_file():
-        raise ModelError(f"{path}: exists and is not a spindetect model directory; choose an empty or new --out")
+    check_writable(path)
     path.mkdir(parents=True, exist_ok=True)
+    for old in path.glob("*.npy"):  # arrays of another kind of model would be left behind, unhashed
+        old.unlink()
     files = {}
-    for key, arr in classifier.arrays().items():
-        name = f"classifier.{key}.npy"
+    for name, arr in arrays.items():
         np.save(path / name, np.ascontiguousarray(arr), allow_pickle=False)
         files[name] = sha256_file(path / name)
     m = dict(manifest)
-    m["format_version"] = FORMAT_VERSION
-    m["aggregation"] = aggregator.to_dict()
     m["files"] = files
     tmp = path / (MANIFEST + ".tmp")
     tmp.write_text(json.dumps(m, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     tmp.replace(path / MANIFEST)
     return path / MANIFEST
+
+
+def save(path: Path, classifier: SentenceClassifier, aggregator: Aggregator, manifest: dict) -> Path:
+    """Write a sentence model's arrays and a manifest (with their hashes) to ``path``; returns the manifest path.
+
+    Refuses to write into a non-empty directory that is not a model directory.
+    """
+    arrays = {f"classifier.{k}.npy": v for k, v in classifier.arrays().items()}
+    return _write(path, arrays, {**manifest, "format_version": FORMAT_VERSION, "aggregation": aggregator.to_dict()})
 
 
 def save_document(path: Path, model: DocumentModel, manifest: dict) -> Path:
     """Write a document model's arrays and its manifest (format 2); see ``save``."""
-    import numpy as np
-
-    path = Path(path)
-    if path.exists() and any(path.iterdir()) and not (path / MANIFEST).is_file():
-        raise ModelError(f"{path}: exists and is not a spindetect model directory; choose an empty or new --out")
-    path.mkdir(parents=True, exist_ok=True)
-    for old in path.glob("*.npy"):  # a sentence model's arrays would be left behind, unhashed
-        old.unlink()
-    files = {}
-    for key, arr in model.arrays().items():
-        name = f"{key}.npy"
-        np.save(path / name, np.ascontiguousarray(arr), allow_pickle=False)
-        files[name] = sha256_file(path / name)
-    m = dict(manifest)
-    m["format_version"] = DOCUMENT_FORMAT
-    m["files"] = files
-    tmp = path / (MANIFEST + ".tmp")
-    tmp.write_text(json.dumps(m, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    tmp.replace(path / MANIFEST)
-    return path / MANIFEST
+    arrays = {f"{k}.npy": v for k, v in model.arrays().items()}
+    return _write(path, arrays, {**manifest, "format_version": DOCUMENT_FORMAT})
 
 
 def load_manifest(path: Path) -> dict:

@@ -78,7 +78,7 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
     import json
 
     from ..data import DataError
-    from ..modeldir import ModelError
+    from ..modeldir import ModelError, check_writable
     from ..surprisal import LanguageModelUnavailable
     from ..train_doc import Config, train as run
 
@@ -89,9 +89,10 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
     edit_docs = 40 if edit_docs is None else edit_docs
     if per_dataset < 1 or max_words < 15 or spin_docs < 0 or edit_docs < 0 or lm_docs < 1 or not 0 < target_fpr < 1:
         fail("--per-dataset must be >= 1, --max-words >= 15, --spin-docs/--edit-docs >= 0, --lm-docs >= 1, --target-fpr in (0, 1)")
-    target = Path(out)
-    if target.exists() and (not target.is_dir() or (any(target.iterdir()) and not (target / "manifest.json").is_file())):
-        fail(f"{out}: exists and is not a spindetect model directory; choose an empty or new --out")
+    try:
+        check_writable(Path(out))
+    except ModelError as e:
+        fail(str(e))
     cfg = Config(per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs, edit_docs=edit_docs, lm=lm, lm_docs=lm_docs,
                  target_fpr=target_fpr, seed=seed)
     try:
