@@ -27,3 +27,6 @@ CODES: tuple[tuple[str, str], ...] = (
     ("llm_word", "a word LLM polishers overuse ('delve', 'underscore', 'pivotal')"),
     ("stock_phrase", "a stock LLM phrase ('it is important to note', 'sparked outrage')"),
 )
+
+#: A reason that is not an artifact code (no feature column): the document model's character-style evidence.
+CHAR_STYLE = ("char_style", "the words of a sentence scored >= 0.5 whose character n-grams look most machine-rewritten")

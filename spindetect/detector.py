@@ -25,6 +25,9 @@ MIN_RELIABLE_SENTENCES = 3
 #: Word-level evidence kept per sentence, and the least log-odds a word must add to be shown.
 WORDS_PER_SENTENCE = 3
 WORD_MIN_LOGODDS = 0.1
+#: A sentence at or above this score whose words carry character-style evidence gets a ``char_style``
+#: reason, so that no flagged sentence is left without one (0.5: "as likely rewritten as not").
+STYLE_REASON_MIN_SCORE = 0.5
 
 
 def check_features(model: modeldir.Model) -> None:
@@ -177,15 +180,16 @@ class Detector:
                          f"{dm.rule.human_docs_firing} of {dm.rule.human_docs} human training documents",)
         else:
             doc = 0.0
-        scored = tuple(
-            SentenceScore(
-                index=s.index, start=s.start, end=s.end, text=s.text,
-                score=round(sigmoid(dm.logit(dm.row([n], [hs], lm_statistics([tokens[k]]) if tokens is not None else None))), 6),
-                reasons=self._reasons(s, shown[k]),
-                words=self._words(s, n),
-            )
-            for k, (s, n, hs) in enumerate(zip(sents, norms, hits))
-        )
+        scored = []
+        for k, (s, n, hs) in enumerate(zip(sents, norms, hits)):
+            p = sigmoid(dm.logit(dm.row([n], [hs], lm_statistics([tokens[k]]) if tokens is not None else None)))
+            words = self._words(s, n)
+            reasons = self._reasons(s, shown[k])
+            if p >= STYLE_REASON_MIN_SCORE and words:
+                reasons += (self._style_reason(words),)
+            scored.append(SentenceScore(index=s.index, start=s.start, end=s.end, text=s.text, score=round(p, 6),
+                                        reasons=reasons, words=words))
+        scored = tuple(scored)
         return self._document(article, sents, doc, scored, notes)
 
     def _document(self, article: Article, sents: list[Sentence], doc: float, scored: tuple,
@@ -254,6 +258,13 @@ class Detector:
             start, end = self._to_input(s, a, b)
             out.append(Word(start, end, s.text[start - s.start : end - s.start], round(c, 4)))
         return tuple(out)
+
+    def _style_reason(self, words: tuple[Word, ...]) -> Reason:
+        """The ``char_style`` reason of a flagged sentence: its words with the most machine-like spelling habits."""
+        top = max(words, key=lambda w: w.score)
+        listed = ", ".join(f"'{w.text}'" for w in sorted(words, key=lambda w: -w.score))
+        return Reason("char_style", f"character n-grams typical of machine rewriting, most in {listed}", top.start, top.end,
+                      round(self.model.document.input_weights()["char"], 4))
 
     @staticmethod
     def _to_input(s: Sentence, a: int, b: int) -> tuple[int, int]:

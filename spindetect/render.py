@@ -92,8 +92,6 @@ def table_detail(doc: DocumentScore, top: int):
         _style_words(body, s)
         for r in s.reasons:
             body.append(f"\n  ↳ {r.code}: {r.message}", style="magenta")
-        if s.words:
-            body.append("\n  ↳ words: " + ", ".join(f"{w.text} (+{w.score:.2f})" for w in s.words), style="cyan")
         t.add_row(str(s.index), Text(f"{s.score:.3f}", style=_shade(s.score)), body)
     return Group(head, t)
 
@@ -142,8 +140,6 @@ def explain_view(doc: DocumentScore):
                 body.stylize("underline bold magenta", a, b)
         _style_words(body, s)
         t.append_text(body)
-        if s.words:
-            t.append("\n    words: " + ", ".join(f"“{w.text}” (+{w.score:.2f})" for w in s.words), style="cyan")
         for r in s.reasons:
             span = s.text[r.start - s.start : r.end - s.start]
             t.append(f"\n    {r.code}: {r.message} — “{span}” (weight {r.weight:+.2f})", style="magenta")

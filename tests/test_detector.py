@@ -85,3 +85,19 @@ def test_short_texts_are_flagged_as_unreliable(detector):
     short = detector.score(texts.ONE_SENTENCE, path="short")
     assert any("little signal" in w for w in short.warnings)
     assert not any("little signal" in w for w in detector.score(texts.HUMAN_NEWS).warnings)
+
+
+def test_every_flagged_sentence_has_a_reason_and_words_point_into_the_input(detector):
+    text = open("seeds/spun_biden_putin_call.txt", encoding="utf-8").read()
+    doc = detector.score(text)
+    flagged = [s for s in doc.sentences if s.score >= 0.5]
+    assert flagged and all(s.reasons for s in flagged)
+    words = [w for s in doc.sentences for w in s.words]
+    assert words
+    for s in doc.sentences:
+        for w in s.words:
+            assert s.start <= w.start < w.end <= s.end and text[w.start : w.end] == w.text and w.score >= 0.1
+    # the seed's visible traces are among its reasons, and the strong rule says why the document scores as it does
+    codes = {r.code for s in doc.sentences for r in s.reasons}
+    assert {"quote_attribution", "title_conflict"} <= codes
+    assert doc.label == "spun" and any("strong rule" in n for n in doc.notes)

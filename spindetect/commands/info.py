@@ -113,6 +113,7 @@ def info(
     typer.echo("artifact codes:")
     for c, d in data["artifact_codes"].items():
         typer.echo(f"  {c:<22} {d}")
+    typer.echo(f"  {artifacts.CHAR_STYLE[0]:<22} {artifacts.CHAR_STYLE[1]} (a reason, not a feature column)")
     typer.echo(f"  {'lm_surprise':<22} {LM_SURPRISE} (accurate mode only; a reason, not a feature column)")
 
 
