@@ -22,9 +22,11 @@ LABEL_SPUN, LABEL_ORIGINAL = "spun", "original"
 #: Below this many sentences a document score is flagged as unreliable: the
 #: threshold was chosen on held-out articles of at least this length (train.MIN_DOC_SENTENCES).
 MIN_RELIABLE_SENTENCES = 3
-#: Word-level evidence kept per sentence, and the least log-odds a word must add to be shown.
+#: Word-level evidence kept per sentence, and the least log-odds a word must add to be shown. Measured on
+#: the first 60 f3 pairs (first 2,000 characters of each side): 11.8 % of human words and 18 % of rewritten
+#: words add >= 0.3 (0.1: 33 % / 45 %; 0.5: 4.8 % / 9 %). Weak evidence per word, hence few words.
 WORDS_PER_SENTENCE = 3
-WORD_MIN_LOGODDS = 0.1
+WORD_MIN_LOGODDS = 0.3
 #: A sentence at or above this score whose words carry character-style evidence gets a ``char_style``
 #: reason, so that no flagged sentence is left without one (0.5: "as likely rewritten as not").
 STYLE_REASON_MIN_SCORE = 0.5

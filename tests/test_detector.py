@@ -96,7 +96,7 @@ def test_every_flagged_sentence_has_a_reason_and_words_point_into_the_input(dete
     assert words
     for s in doc.sentences:
         for w in s.words:
-            assert s.start <= w.start < w.end <= s.end and text[w.start : w.end] == w.text and w.score >= 0.1
+            assert s.start <= w.start < w.end <= s.end and text[w.start : w.end] == w.text and w.score >= 0.3
     # the seed's visible traces are among its reasons, and the strong rule says why the document scores as it does
     codes = {r.code for s in doc.sentences for r in s.reasons}
     assert {"quote_attribution", "title_conflict"} <= codes
