@@ -163,3 +163,18 @@ def test_pair_win_rate():
     assert pair_win_rate([0.3], [0.8])["win_rate"] == roc_auc_score([0, 1], [0.3, 0.8])
     with pytest.raises(ValueError, match="2 original scores but 1"):
         pair_win_rate([0.1, 0.2], [0.3])
+
+
+def test_tpr_at_fpr_means_one_thing_in_training_and_bench():
+    """The training manifests (sentence and document models) and `bench` report TPR at 1 % FPR the same way:
+    the best ROC point whose FPR is at most 1 % (train._metrics once interpolated the curve instead)."""
+    import numpy as np
+
+    from spindetect import train
+    from spindetect.metrics import tpr_at_fpr
+
+    rng = np.random.RandomState(0)
+    y = np.r_[np.zeros(150), np.ones(150)].astype(int)
+    s = np.r_[rng.normal(0, 1, 150), rng.normal(1, 1, 150)]
+    assert train._metrics(y, s, None)["tpr_at_fpr_1pct"] == round(tpr_at_fpr(y, s, 0.01)["tpr"], 4)
+    assert train._metrics(y, s, None)["tpr_at_fpr_5pct"] == round(tpr_at_fpr(y, s, 0.05)["tpr"], 4)
