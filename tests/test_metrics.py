@@ -173,8 +173,10 @@ def test_tpr_at_fpr_means_one_thing_in_training_and_bench():
     from spindetect import train
     from spindetect.metrics import tpr_at_fpr
 
-    rng = np.random.RandomState(0)
-    y = np.r_[np.zeros(150), np.ones(150)].astype(int)
-    s = np.r_[rng.normal(0, 1, 150), rng.normal(1, 1, 150)]
-    assert train._metrics(y, s, None)["tpr_at_fpr_1pct"] == round(tpr_at_fpr(y, s, 0.01)["tpr"], 4)
+    # a negative tied with five positives makes a diagonal ROC segment: interpolating it at 1 % FPR
+    # gives 0.75, a TPR no threshold reaches; the best point under the cap is 0.5
+    y = np.array([1] * 5 + [0] + [1] * 5 + [0] * 49)
+    s = np.r_[np.arange(10, 5, -1), [5] * 6, -np.arange(49)].astype(float)
+    assert tpr_at_fpr(y, s, 0.01)["tpr"] == 0.5
+    assert train._metrics(y, s, None)["tpr_at_fpr_1pct"] == 0.5
     assert train._metrics(y, s, None)["tpr_at_fpr_5pct"] == round(tpr_at_fpr(y, s, 0.05)["tpr"], 4)
