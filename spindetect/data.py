@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Iterator
 
 from .fileutil import JsonLineError, json_lines
+from .labeled import parse_label
 
 #: Rewriter family of each (dataset, method/rewriter): the unit held out when
 #: validating leave-one-family-out.
@@ -100,9 +101,10 @@ def read_training_file(path: str | Path) -> tuple[list[Pair], list[LabeledText]]
                 )
             )
         elif "text" in row and "label" in row:
-            label = row["label"]
-            if label not in (0, 1, "0", "1", True, False):
-                raise DataError(f"{path}:{n}: label must be 0 or 1, got {label!r}")
+            try:
+                label = parse_label(row["label"])  # the spellings `bench` reads ("spun", "human", ...)
+            except ValueError as e:
+                raise DataError(f"{path}:{n}: {e}") from None
             texts.append(
                 LabeledText(
                     id=rid, dataset=dataset, text=str(row["text"]), label=int(label),

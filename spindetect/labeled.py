@@ -263,14 +263,22 @@ def _iter_csv(p: Path, delimiter: str) -> Iterator[tuple[int, dict]]:
 # --------------------------------------------------------------------------- rows
 
 
-def _label(value, p: Path, n: int) -> int:
+def parse_label(value) -> int:
+    """0 (human) or 1 (spun) from any accepted spelling (``LABEL_VALUES``); ``ValueError`` naming the choices."""
     key = value.strip().lower() if isinstance(value, str) else value
     if isinstance(key, float) and key in (0.0, 1.0):
         key = int(key)
     try:
         return LABEL_VALUES[key]
     except (KeyError, TypeError):
-        raise LabeledError(f"{p}:{n}: unknown label {value!r}; expected one of: {_LABEL_CHOICES}") from None
+        raise ValueError(f"unknown label {value!r}; expected one of: {_LABEL_CHOICES}") from None
+
+
+def _label(value, p: Path, n: int) -> int:
+    try:
+        return parse_label(value)
+    except ValueError as e:
+        raise LabeledError(f"{p}:{n}: {e}") from None
 
 
 def _text(value, p: Path, n: int, name: str) -> str:

@@ -127,3 +127,19 @@ def test_spun_originals_are_never_pair_originals():
     as_pairs, spun = originals("alpha", ":rewritten"), originals("spinner", ":spun")
     assert len(as_pairs) == 4 and spun
     assert not as_pairs & spun
+
+
+def test_training_reads_the_label_spellings_bench_reads(tmp_path):
+    """A labeled file `bench` accepts ("spun"/"human") once failed in `train` (data.py took only 0/1)."""
+    import pytest
+
+    from spindetect.data import DataError, read_training_file
+
+    f = tmp_path / "set.jsonl"
+    f.write_text('{"text": "A spun text.", "label": "spun"}\n{"text": "A human text.", "label": "Human"}\n'
+                 '{"text": "Another.", "label": 1}\n')
+    _, texts = read_training_file(f)
+    assert [t.label for t in texts] == [1, 0, 1]
+    f.write_text('{"text": "x", "label": "maybe"}\n')
+    with pytest.raises(DataError, match="expected one of: 0, 1, original, human, spun, rewritten"):
+        read_training_file(f)
