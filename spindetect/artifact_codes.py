@@ -30,3 +30,11 @@ CODES: tuple[tuple[str, str], ...] = (
 
 #: A reason that is not an artifact code (no feature column): the document model's character-style evidence.
 CHAR_STYLE = ("char_style", "the words of a sentence scored >= 0.5 whose character n-grams look most machine-rewritten")
+
+#: Character-level obfuscation that normalisation undid (issue 17). Reasons, not
+#: feature columns: the model sees the de-obfuscated text, so as columns they
+#: would always be zero (and would change every sentence model's feature list).
+OBFUSCATION_CODES: tuple[tuple[str, str], ...] = (
+    ("homoglyph", "a word mixing Latin letters with look-alikes from other scripts ('sаid' with Cyrillic 'а')"),
+    ("invisible_char", "an invisible or formatting character inside a word (zero-width space, soft hyphen, bidi control)"),
+)

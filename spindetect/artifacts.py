@@ -610,3 +610,56 @@ def feature_matrix(hits: Sequence[Sequence[Hit]]) -> np.ndarray:
 def feature_names() -> list[str]:
     """Column names of ``feature_matrix``: ``artifact:<code>`` in ``CODES`` order."""
     return [f"artifact:{c}" for c, _ in CODES]
+
+
+# --------------------------------------------------------------------------
+# Obfuscation (issue 17): found on the *raw* sentence, reported in its normalised text
+# --------------------------------------------------------------------------
+
+from .artifact_codes import OBFUSCATION_CODES  # noqa: E402
+
+
+def _char_name(ch: str) -> str:
+    import unicodedata
+
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'UNNAMED')}"
+
+
+def obfuscation_hits(raw: str) -> list[Hit]:
+    """The homoglyphs and invisible characters ``normalize`` undid in one sentence.
+
+    ``raw`` is the sentence as the user wrote it (``Sentence.text``); hit spans
+    are the affected words in its normalised text (``Sentence.norm``), like every
+    other hit, and messages name the characters ("'а' U+0430 CYRILLIC SMALL
+    LETTER A in 'sаid'"). At most ``_MAX_HITS_PER_CODE`` per code.
+    """
+    from .normalize import INVISIBLE, obfuscations
+
+    out: list[Hit] = []
+    per_code: Counter = Counter()
+    for o in obfuscations(raw):
+        per_code[o.kind] += 1
+        if per_code[o.kind] > _MAX_HITS_PER_CODE:
+            continue
+        counts = Counter(o.chars)
+        named = ", ".join((f"{n} x " if n > 1 else "") + (f"'{c}' " if o.kind == "homoglyph" else "") + _char_name(c)
+                          for c, n in counts.items())
+        if o.kind == "homoglyph":  # invisible characters in the word are named by their own hit
+            msg = f"{named} in '{''.join(ch for ch in o.word if ch not in INVISIBLE)}'"
+        else:
+            shown = "".join(ch for ch in o.word if ch not in counts)
+            msg = f"{named} inside '{shown}'"
+        out.append(Hit(o.kind, msg, o.start, o.end))
+    return out
+
+
+def obfuscation_counts(raws: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Per obfuscation code: (characters, words) over the sentences ``raws``; codes that never occur are left out."""
+    from .normalize import obfuscations
+
+    out: dict[str, tuple[int, int]] = {}
+    for raw in raws:
+        for o in obfuscations(raw):
+            c, w = out.get(o.kind, (0, 0))
+            out[o.kind] = (c + len(o.chars), w + 1)
+    return out

@@ -6,6 +6,7 @@ documents with the embedder batched across them.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -19,6 +20,10 @@ from .segment import segment
 from .types import Article, DocumentScore, Reason, Sentence, SentenceScore, Word
 
 LABEL_SPUN, LABEL_ORIGINAL = "spun", "original"
+#: A text with no words (only emoji, punctuation, numbers, or one endless "word"): score 0.0, no verdict.
+LABEL_UNSCORABLE = "unscorable"
+#: A whitespace-separated token longer than this is not a word (the longest English ones have 45 letters).
+MAX_WORD_CHARS = 45
 #: Below this many sentences a document score is flagged as unreliable: the
 #: threshold was chosen on held-out articles of at least this length (train.MIN_DOC_SENTENCES).
 MIN_RELIABLE_SENTENCES = 3
@@ -56,6 +61,11 @@ def _lm_sentences() -> int:
     from .signals.docmodel import LM_SENTENCES
 
     return LM_SENTENCES
+
+
+def _has_word(norm: str) -> bool:
+    """Whether ``norm`` holds a word: a whitespace-separated token of at most MAX_WORD_CHARS with a letter."""
+    return any(len(t) <= MAX_WORD_CHARS and any(c.isalpha() for c in t) for t in norm.split())
 
 
 class Detector:
@@ -197,17 +207,33 @@ class Detector:
     def _document(self, article: Article, sents: list[Sentence], doc: float, scored: tuple,
                   notes: tuple[str, ...] = ()) -> DocumentScore:
         warnings = article.warnings
-        if not sents:
-            warnings += (f"{article.path}: no sentences found",)
+        label = LABEL_SPUN if doc >= self.threshold else LABEL_ORIGINAL
+        if not any(_has_word(x.norm) for x in sents):
+            label, doc = LABEL_UNSCORABLE, 0.0
+            # no sentence verdicts either: a row of emoji must not show up as a 1.000 sentence
+            scored = tuple(replace(x, score=0.0, reasons=(), words=()) for x in scored)
+            warnings += (
+                f"{article.path}: nothing to score: " + (
+                    "no sentences found" if not sents else
+                    f"no words (only emoji, punctuation, numbers or runs of more than {MAX_WORD_CHARS} characters)"
+                ) + f"; labelled '{LABEL_UNSCORABLE}'",
+            )
         elif len(sents) < MIN_RELIABLE_SENTENCES:
             warnings += (
                 f"{article.path}: only {len(sents)} sentence(s); the threshold was chosen on articles of "
                 f"{MIN_RELIABLE_SENTENCES}+ sentences, so this score carries little signal",
             )
+        obfuscated = artifacts.obfuscation_counts([x.text for x in sents])
+        if obfuscated:
+            parts = [f"{c} look-alike letter(s) from other scripts in {w} word(s) (homoglyph)" if code == "homoglyph"
+                     else f"{c} invisible character(s) inside {w} word(s) (invisible_char)"
+                     for code, (c, w) in sorted(obfuscated.items())]
+            warnings += (f"{article.path}: obfuscated text, undone before scoring: {'; '.join(parts)}; "
+                         "hiding words from matching like this suggests an intent to pass the text off",)
         return DocumentScore(
             path=article.path,
             score=round(doc, 6),
-            label=LABEL_SPUN if doc >= self.threshold else LABEL_ORIGINAL,
+            label=label,
             threshold=self.threshold,
             model=self.model_info,
             n_sentences=len(sents),
@@ -280,8 +306,9 @@ class Detector:
 
     def _reasons(self, s: Sentence, hits: Iterable[Hit]) -> tuple[Reason, ...]:
         # Hits are found on the normalised text; map their spans back into the input.
+        # Obfuscation normalisation undid is found on the raw sentence (in normalised coordinates too).
         out = []
-        for h in hits:
+        for h in list(hits) + (artifacts.obfuscation_hits(s.text) if not s.text.isascii() else []):
             start, end = self._to_input(s, h.start, h.end)
             out.append(Reason(h.code, h.message, start, end, round(self._artifact_weights.get(h.code, 0.0), 4)))
         return tuple(out)

@@ -22,6 +22,7 @@ import gzip
 import json
 import os
 import re
+import stat
 import sys
 import unicodedata
 import zlib
@@ -732,11 +733,16 @@ def read_path(
         raise ReadError(f"{path!r}: invalid path (contains a NUL character)")
     try:
         p = Path(path)
-        if not p.exists():
-            raise ReadError(f"{path}: no such file or directory")
-        if p.is_dir():
+        try:
+            st = p.stat()
+        except FileNotFoundError:
+            raise ReadError(f"{path}: no such file or directory") from None
+        if stat.S_ISDIR(st.st_mode):
             raise ReadError(f"{path}: is a directory")
-        size = p.stat().st_size
+        if not stat.S_ISREG(st.st_mode):
+            # opening a FIFO with no writer would block the whole batch
+            raise ReadError(special_file_error(path, st.st_mode))
+        size = st.st_size
         if size > max_bytes:
             raise _too_large(path, size, max_bytes)
         with open(p, "rb") as f:
@@ -752,6 +758,36 @@ def read_path(
     return read_bytes(data, path, max_bytes, **opts)
 
 
+def _special_kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode):
+        return "a character device"
+    if stat.S_ISBLK(mode):
+        return "a block device"
+    return "a special file"
+
+
+def special_file_error(path: str, mode: int) -> str:
+    """The one-line error for a FIFO, socket or device given as an input (skipped, never opened)."""
+    return f"{path}: {_special_kind(mode)}, not a regular file; skipped (pipe text in with '-' instead)"
+
+
+def special_file(path: str) -> ReadError | None:
+    """A ReadError when ``path`` is a FIFO, socket or device (which must not be opened), else None."""
+    if path == "-":
+        return None
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None  # missing or unreadable: the reader reports it in its own words
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    return ReadError(special_file_error(path, mode))
+
+
 def expand_paths(paths: list[str]) -> Iterator[str | ReadError]:
     """Expand directories to the text files below them; pass files and '-' through.
 
@@ -763,28 +799,44 @@ def expand_paths(paths: list[str]) -> Iterator[str | ReadError]:
     Yields
     ------
     str or ReadError
-        File paths: each directory's .txt/.md/.html/.htm files, sorted, found
-        recursively without following symbolic links and skipping hidden
-        (dot) files and folders. A ReadError (yielded, not raised, so a batch
-        can report it and go on) for a directory with no such files or one
-        that cannot be listed.
+        File paths given (a FIFO, socket or device among them is a ReadError
+        instead), and each directory's regular .txt/.md/.html/.htm files,
+        sorted, found recursively without following symbolic links to folders
+        (so a link loop is never walked) and skipping hidden (dot) files and
+        folders. A ReadError (yielded, not raised, so a batch can report it
+        and go on) for a directory with no such files or one that cannot be
+        listed, for each FIFO, socket or device found (never opened, so a
+        batch cannot block on one), and for each text-named link that cannot
+        be followed (a loop or a dangling link).
     """
     for path in paths:
         if path == "-" or not os.path.isdir(path):
-            yield path
+            yield special_file(path) or path  # a FIFO, socket or device is reported, never opened
             continue
         errors: list[OSError] = []
-        files = []
-        for root, dirs, names in os.walk(path, onerror=errors.append):
+        files: list[str] = []
+        special: list[ReadError] = []
+        for root, dirs, names in os.walk(path, onerror=errors.append):  # never follows symbolic links to folders
             dirs[:] = [d for d in dirs if not d.startswith(".")]
-            files.extend(
-                os.path.join(root, n)
-                for n in names
-                if not n.startswith(".") and _suffix(n) in TEXT_SUFFIXES
-            )
+            for n in names:
+                if n.startswith("."):
+                    continue
+                full = os.path.join(root, n)
+                try:
+                    mode = os.stat(full).st_mode  # follows a link to a file; a link loop raises ELOOP
+                except OSError as e:
+                    if _suffix(n) in TEXT_SUFFIXES:
+                        special.append(ReadError(f"{full}: cannot read ({e.strerror or e})"))
+                    continue
+                if stat.S_ISREG(mode):
+                    if _suffix(n) in TEXT_SUFFIXES:
+                        files.append(full)
+                elif not stat.S_ISDIR(mode):  # FIFO, socket or device: reported, never opened
+                    special.append(ReadError(special_file_error(full, mode)))
         for e in errors:
             yield ReadError(f"{e.filename or path}: cannot list directory ({e.strerror or e})")
-        if not files and not errors:
+        yield from sorted(special, key=str)
+        if not files and not errors and not special:
             yield ReadError(f"{path}: directory has no {'/'.join(TEXT_SUFFIXES)} files")
         yield from sorted(files)
 

@@ -69,7 +69,7 @@ def table_detail(doc: DocumentScore, top: int):
     head = Text()
     head.append(f"{doc.path}\n", style="bold")
     head.append(f"score {doc.score:.3f}  ", style=_shade(doc.score))
-    head.append(f"label {doc.label.upper()}", style="bold " + ("red" if doc.label == "spun" else "green"))
+    head.append(f"label {doc.label.upper()}", style="bold " + {"spun": "red", "unscorable": "yellow"}.get(doc.label, "green"))
     head.append(
         f"  (threshold {doc.threshold:.3f}, {doc.n_sentences} sentences, model {doc.model['name']} {doc.model['version']})",
         style="dim",

@@ -18,7 +18,7 @@ def test_score_returns_dataclasses(detector):
 
 def test_empty_text_scores_zero_with_warning(detector):
     doc = detector.score("", path="empty")
-    assert doc.n_sentences == 0 and doc.score == 0.0 and doc.label == "original"
+    assert doc.n_sentences == 0 and doc.score == 0.0 and doc.label == "unscorable"
     assert doc.warnings
 
 

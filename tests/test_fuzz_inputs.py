@@ -37,7 +37,9 @@ HOSTILE_BYTES = [
     "\ufeff".encode(), b". ", b"Mr. ", b"U.S. ",
 ]
 WORDS = ["The", "council", "said", "on", "Tuesday", "that", "it", "would", "not", "appeal.", "café", "naïve",
-         "“quoted”", "—", "Zürich", "東京", "مرحبا", "שלום", "Привет", "🎉", "10 a.m.", "Dr.", "\n", "\n\n"]
+         "“quoted”", "—", "Zürich", "東京", "مرحبا", "שלום", "Привет", "🎉", "10 a.m.", "Dr.", "\n", "\n\n",
+         # issue 17: homoglyphs, invisible characters inside words, fullwidth/mathematical letters
+         "s\u0430id", "\u0430", "\u0422h\u0435", "pre\u200bsi\u00addent", "\u200d", "\u202e", "\ufeff", "\uff53\uff41id", "\U0001d41bold"]
 
 any_bytes = st.binary(max_size=2000)
 # Encoded prose with hostile fragments spliced in: gets past the binary check
@@ -177,6 +179,23 @@ def test_strip_markdown_total(text):
 @given(jsonl_lines, st.booleans())
 def test_jsonl_random_lines(tmp_path_factory, lines, gz):
     check_jsonl(lines, tmp_path_factory.mktemp("j"), gz)
+
+
+@FAST
+@given(st.one_of(any_text, mixed_text))
+def test_deobfuscation_keeps_the_position_map(text):
+    """normalize_with_map stays a valid map into the input, and every reported obfuscation is a word of its output."""
+    from spindetect.artifacts import obfuscation_hits
+    from spindetect.normalize import normalize_with_map, obfuscations
+
+    norm, pos = normalize_with_map(text)
+    assert len(pos) == len(norm) + 1 and pos == sorted(pos)  # combining clusters share their start
+    assert all(0 <= p < len(text) for p in pos[:-1])
+    for o in obfuscations(text):
+        assert 0 <= o.start < o.end <= len(norm) and o.kind in ("homoglyph", "invisible_char")
+        assert o.word == text[pos[o.start] : pos[o.end - 1] + 1]
+    for h in obfuscation_hits(text):
+        assert "\n" not in h.message and 0 <= h.start < h.end <= len(norm)
 
 
 def test_segment_combining_mark_after_punctuation():

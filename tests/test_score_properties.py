@@ -7,7 +7,8 @@ from spindetect.reader import ReadError, read_bytes
 
 from . import texts
 
-words = st.sampled_from(["the", "council", "said", '"', "“", "”", "U.S.", "a.m.", "Mr.", ".", ",", "\n", "é", "ß", "😀", "עברית", "中文", "\u0301", "\x00", "\t"])
+words = st.sampled_from(["the", "council", "said", '"', "“", "”", "U.S.", "a.m.", "Mr.", ".", ",", "\n", "é", "ß", "😀", "עברית", "中文", "\u0301", "\x00", "\t",
+                         "s\u0430id", "\u0430", "\u0422he", "pre\u200bsident", "\u200b", "\u202e", "\uff53aid", "\u041f\u0443\u0442\u0438\u043d"])
 mixed = st.lists(words, max_size=60).map(" ".join)
 
 
@@ -16,7 +17,8 @@ mixed = st.lists(words, max_size=60).map(" ".join)
 def test_score_any_text(detector, text):
     doc = detector.score(text, path="prop")
     assert 0.0 <= doc.score <= 1.0
-    assert doc.label in ("spun", "original")
+    assert doc.label in ("spun", "original", "unscorable")
+    assert (doc.label == "unscorable") == any("nothing to score" in w for w in doc.warnings)
     assert doc.n_sentences == len(doc.sentences)
     for s in doc.sentences:
         assert text[s.start : s.end] == s.text
