@@ -86,6 +86,7 @@ def info(
         "trained_with": manifest.get("versions") or manifest.get("library_versions", {}),
         "installed": _versions(("sentence-transformers", "torch", "transformers", "onnxruntime", "scikit-learn", "numpy", "pysbd")),
         "artifact_codes": {c: d for c, d in artifacts.CODES},
+        "other_reason_codes": {c: d for c, d in (*artifacts.OBFUSCATION_CODES, artifacts.CHAR_STYLE, ("lm_surprise", LM_SURPRISE))},
         "modes": _modes(),
     }
     if as_json:
@@ -113,6 +114,8 @@ def info(
     typer.echo("artifact codes:")
     for c, d in data["artifact_codes"].items():
         typer.echo(f"  {c:<22} {d}")
+    for c, d in artifacts.OBFUSCATION_CODES:
+        typer.echo(f"  {c:<22} {d} (a reason, not a feature column: the model sees the text undone)")
     typer.echo(f"  {artifacts.CHAR_STYLE[0]:<22} {artifacts.CHAR_STYLE[1]} (a reason, not a feature column)")
     typer.echo(f"  {'lm_surprise':<22} {LM_SURPRISE} (accurate mode only; a reason, not a feature column)")
 
