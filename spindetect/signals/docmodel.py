@@ -60,8 +60,8 @@ RULE_FPR_BUDGET = 0.001
 #: Language-model document statistics (accurate mode), from ``lm_statistics``.
 LM_NAMES = ("mean_nll", "std_nll", "q90_nll", "median_nll", "rank_ge_10", "rank_ge_100", "rank_ge_1000",
             "top1", "mean_log1p_rank")
-#: Sentences per document fed to the language model (its first ones): the
-#: statistics were measured on ~150 tokens, and the LM costs ~25 ms a token.
+#: Sentences per document fed to the language model (its first ones): training
+#: took 0.58 s a document for them (2,600 documents in 1,509 s on 2 shared cores).
 LM_SENTENCES = 6
 
 
