@@ -87,7 +87,9 @@ Leave-one-domain-out (every document of the held-out domain):
   from LLM rewriters point the other way.
 * The score is not calibrated across domains: human text from a domain the
   model never saw scores higher, which is why the threshold (chosen on
-  held-out domains) is high. Calibrate on your own human texts for your domain.
+  held-out scores, half of them from unseen domains) is high. Score human
+  texts of your own domain and pass a threshold that suits them
+  (`--threshold`).
 * Copy-edited originals and human paraphrases are flagged at the rates above.{lm_failure}
 
 ## Reproduce
