@@ -17,6 +17,7 @@ from .artifacts import Hit
 from .classifier import sigmoid
 from .embed import Embedder
 from .segment import segment
+from .signals import docmodel
 from .types import Article, DocumentScore, Reason, Sentence, SentenceScore, Word
 
 LABEL_SPUN, LABEL_ORIGINAL = "spun", "original"
@@ -55,12 +56,6 @@ def check_features(model: modeldir.Model) -> None:
             f"{model.path}: model was trained with {len(model.feature_names)} features "
             f"that differ from the {len(built)} this spindetect {__version__} builds; retrain it with 'spindetect train'"
         )
-
-
-def _lm_sentences() -> int:
-    from .signals.docmodel import LM_SENTENCES
-
-    return LM_SENTENCES
 
 
 def _has_word(norm: str) -> bool:
@@ -167,8 +162,7 @@ class Detector:
 
     def _score_document(self, article: Article, sents: list[Sentence]) -> DocumentScore:
         """The document model's path: char style + artifacts (+ LM) for the text and for each sentence."""
-        from .signals.docmodel import lm_statistics, sigmoid
-
+        lm_statistics, sigmoid = docmodel.lm_statistics, docmodel.sigmoid
         dm = self.model.document
         norms = [s.norm for s in sents]
         hits = artifacts.detect(norms)
@@ -184,7 +178,7 @@ class Detector:
             ]
         notes: tuple[str, ...] = ()
         if sents:
-            doc_lm = lm_statistics(tokens[: _lm_sentences()]) if tokens is not None else None
+            doc_lm = lm_statistics(tokens[: docmodel.LM_SENTENCES]) if tokens is not None else None
             doc = dm.probability(norms, hits, doc_lm)
             n = dm.rule.hits(hits)
             if dm.rule.fires(n):
