@@ -36,7 +36,7 @@ ROWS = {
 }
 LM_ROWS = {
     "LM statistics (raw + two-sided)": ("lm", "lm2"),
-    "stack without LM, LM sample only": ("char", "strong", "rate", "lex", "lex2"),
+    "stack without LM, same documents": ("char", "strong", "rate", "lex", "lex2"),
     "stack with LM (shipped accurate)": None,
 }
 

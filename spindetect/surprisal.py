@@ -207,14 +207,14 @@ class LanguageModel:
         start = self._tok.convert_tokens_to_ids("<|endoftext|>")
         self._start = start if isinstance(start, int) and start >= 0 else self._tok.bos_token_id
 
-    def score(self, sentences: Sequence[str], batch_size: int = BATCH_SIZE) -> list[TokenScores]:
-        """Surprisal and rank of every token of every sentence (first ``MAX_TOKENS`` tokens)."""
+    def score(self, sentences: Sequence[str], batch_size: int = BATCH_SIZE, max_tokens: int = MAX_TOKENS) -> list[TokenScores]:
+        """Surprisal and rank of every token of every text (its first ``max_tokens`` tokens)."""
         torch = self._torch
         if not sentences:  # the tokenizer cannot batch nothing
             return []
         enc = self._tok(list(sentences), add_special_tokens=False, return_offsets_mapping=True)
-        ids = [x[:MAX_TOKENS] for x in enc["input_ids"]]
-        offs = [[tuple(o) for o in x[:MAX_TOKENS]] for x in enc["offset_mapping"]]
+        ids = [x[:max_tokens] for x in enc["input_ids"]]
+        offs = [[tuple(o) for o in x[:max_tokens]] for x in enc["offset_mapping"]]
         out: list[TokenScores | None] = [None] * len(ids)
         order = sorted(range(len(ids)), key=lambda i: len(ids[i]))
         for a in range(0, len(order), batch_size):

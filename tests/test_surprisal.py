@@ -88,6 +88,16 @@ def test_real_model_scores_fluent_text_as_less_surprising():
     assert x[0].tolist() == pytest.approx(x[2].tolist(), abs=1e-4)
     assert lm.features([]).shape == (0, len(surprisal.NAMES))
     assert lm.score([]) == []
+    # a document's statistics read its first sentences as one text, up to LM_DOC_TOKENS tokens
+    from spindetect.signals import docmodel
+
+    long = [fluent] * 30
+    (t,) = lm.score([docmodel.lm_input(long)], max_tokens=docmodel.LM_DOC_TOKENS)
+    assert len(t.surprisal) == min(docmodel.LM_DOC_TOKENS, len(lm.score([docmodel.lm_input(long)], max_tokens=10_000)[0].surprisal))
+    stats = docmodel.document_lm_statistics(lm, long)
+    assert stats.shape == (len(docmodel.LM_NAMES),) and docmodel.document_lm_statistics(lm, []) is None
+    # in context, the repeated sentence is far less surprising than alone
+    assert stats[0] < sentence_features(a)[0]
 
 
 def _accurate_model_shipped() -> bool:

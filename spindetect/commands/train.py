@@ -17,7 +17,7 @@ def train(
     per_dataset: int = typer.Option(300, "--per-dataset", help="[document] Pairs sampled per dataset and rewriter family."),
     max_words: int = typer.Option(300, "--max-words", help="[document] Words per document (original cut to its rewrite's length, both capped here)."),
     quick: bool = typer.Option(False, "--quick", help="[document] A small run for CI: 30 pairs per dataset and family, 6 spun and 4 edited per dataset."),
-    lm_docs: int = typer.Option(2600, "--lm-docs", help="[document --lm] Documents (a seeded sample) given language-model statistics; ~0.6 s each."),
+    lm_docs: int = typer.Option(6000, "--lm-docs", help="[document --lm] Documents (a seeded sample) given language-model statistics; ~0.2 s each."),
     lm_cache: Optional[str] = typer.Option(None, "--lm-cache", help="[document --lm] JSON cache of per-document LM statistics; default $SPINDETECT_CACHE/train-lm-stats.json."),
     max_docs: int = typer.Option(400, "--max-docs", help="Pairs sampled per dataset."),
     max_sentences: int = typer.Option(12, "--max-sentences", help="Sentences kept per document (originals cut to the rewrite's length)."),
