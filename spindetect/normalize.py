@@ -179,17 +179,22 @@ def _raw_word(text: str, pos: list[int], a: int, b: int) -> str:
     return text[pos[a] : pos[b - 1] + 1]
 
 
-def _words(out: list[str]) -> list[tuple[int, int]]:
-    """Spans of letter runs (with combining marks) in ``out``."""
+def _runs(out: list[str], inside) -> list[tuple[int, int]]:
+    """Spans of the maximal runs of ``out`` where ``inside(char, in_run)`` holds."""
     spans, a, n = [], None, len(out)
     for k in range(n + 1):
-        is_letter = k < n and (out[k].isalpha() or (a is not None and unicodedata.combining(out[k])))
-        if is_letter and a is None:
+        ok = k < n and inside(out[k], a is not None)
+        if ok and a is None:
             a = k
-        elif not is_letter and a is not None:
+        elif not ok and a is not None:
             spans.append((a, k))
             a = None
     return spans
+
+
+def _words(out: list[str]) -> list[tuple[int, int]]:
+    """Spans of letter runs (with combining marks) in ``out``."""
+    return _runs(out, lambda c, in_run: c.isalpha() or (in_run and bool(unicodedata.combining(c))))
 
 
 def _unmask(text: str, out: list[str], pos: list[int], wide: set[int], report: bool) -> list[Obfuscation]:
@@ -270,15 +275,8 @@ def _invisible(text: str, out: list[str], pos: list[int], dropped: list[tuple[in
 
 
 def _alnum_words(out: list[str]) -> list[tuple[int, int]]:
-    spans, a = [], None
-    for k in range(len(out) + 1):
-        ok = k < len(out) and out[k].isalnum()
-        if ok and a is None:
-            a = k
-        elif not ok and a is not None:
-            spans.append((a, k))
-            a = None
-    return spans
+    """Spans of letter-or-digit runs in ``out``."""
+    return _runs(out, lambda c, in_run: c.isalnum())
 
 
 def normalize(text: str) -> str:
