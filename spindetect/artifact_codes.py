@@ -29,7 +29,7 @@ CODES: tuple[tuple[str, str], ...] = (
 )
 
 #: A reason that is not an artifact code (no feature column): the document model's character-style evidence.
-CHAR_STYLE = ("char_style", "the words of a sentence scored >= 0.5 whose character n-grams look most machine-rewritten")
+CHAR_STYLE = ("char_style", "the words of a sentence scored >= 0.5 without artifacts whose character n-grams look most machine-rewritten")
 
 #: Character-level obfuscation that normalisation undid (issue 17). Reasons, not
 #: feature columns: the model sees the de-obfuscated text, so as columns they

@@ -33,8 +33,9 @@ MIN_RELIABLE_SENTENCES = 3
 #: words add >= 0.3 (0.1: 33 % / 45 %; 0.5: 4.8 % / 9 %). Weak evidence per word, hence few words.
 WORDS_PER_SENTENCE = 3
 WORD_MIN_LOGODDS = 0.3
-#: A sentence at or above this score whose words carry character-style evidence gets a ``char_style``
-#: reason, so that no flagged sentence is left without one (0.5: "as likely rewritten as not").
+#: A sentence at or above this score with no artifact gets a ``char_style`` reason naming its most
+#: machine-like words, so that a flagged sentence is never left without a reason (0.5: "as likely
+#: rewritten as not"); only a sentence with no word pushing it up at all would be.
 STYLE_REASON_MIN_SCORE = 0.5
 
 
@@ -191,8 +192,11 @@ class Detector:
             p = sigmoid(dm.logit(dm.row([n], [hs], lm_statistics([tokens[k]]) if tokens is not None else None)))
             words = self._words(s, n)
             reasons = self._reasons(s, shown[k])
-            if p >= STYLE_REASON_MIN_SCORE and words:
-                reasons += (self._style_reason(words),)
+            if p >= STYLE_REASON_MIN_SCORE and not reasons:
+                # a flagged sentence with no artifact: name its most machine-like words, even under the words' cut
+                top = words or self._words(s, n, min_logodds=0.0)
+                if top:
+                    reasons = (self._style_reason(top),)
             scored.append(SentenceScore(index=s.index, start=s.start, end=s.end, text=s.text, score=round(p, 6),
                                         reasons=reasons, words=words))
         scored = tuple(scored)
@@ -267,13 +271,13 @@ class Detector:
         )
         return self._document(article, sents, doc, scored)
 
-    def _words(self, s: Sentence, norm: str) -> tuple[Word, ...]:
+    def _words(self, s: Sentence, norm: str, min_logodds: float = WORD_MIN_LOGODDS) -> tuple[Word, ...]:
         """The sentence's ``WORDS_PER_SENTENCE`` words with the largest character-style push towards 'rewritten'."""
         dm = self.model.document
         w = dm.input_weights()["char"]
         if w <= 0:
             return ()
-        contrib = [(a, b, c * w) for a, b, c in dm.char.word_contributions(norm) if c * w >= WORD_MIN_LOGODDS]
+        contrib = [(a, b, c * w) for a, b, c in dm.char.word_contributions(norm) if c * w > 0 and c * w >= min_logodds]
         contrib.sort(key=lambda t: (-t[2], t[0]))
         out = []
         for a, b, c in sorted(contrib[:WORDS_PER_SENTENCE]):
