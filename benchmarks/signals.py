@@ -23,8 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spindetect import docset, train_doc  # noqa: E402
-from spindetect.data import read_training_file  # noqa: E402
+from spindetect import train_doc  # noqa: E402
 
 FILES = ("llmfake", "sheepdog_politifact", "f3", "hppt", "detectrl_paraphrase_nonnews", "human_paraphrase_pairs",
          "padben_sentences")
@@ -80,14 +79,8 @@ def main() -> None:
     ap.add_argument("--codes-only", action="store_true", help="only the artifact codes' firing rates (no validation)")
     args = ap.parse_args()
     t0 = time.time()
-    pairs, texts = [], []
-    for name in FILES:
-        a, b = read_training_file(Path(args.data) / f"{name}.jsonl.gz")
-        pairs += a
-        texts += b
     cfg = train_doc.Config(per_dataset=args.per_dataset, lm=args.lm)
-    docs = docset.build(pairs, texts, per_dataset=cfg.per_dataset, max_words=cfg.max_words, spin_docs=cfg.spin_docs,
-                        edit_docs=cfg.edit_docs, seed=cfg.seed)
+    docs = train_doc.build_documents([Path(args.data) / f"{name}.jsonl.gz" for name in FILES], cfg)
     lm_model = None
     if args.lm:
         from spindetect.surprisal import LanguageModel

@@ -148,19 +148,23 @@ def _fresh(rows: Sequence[Pair], used: set[str], n: int, key: str, seed: int) ->
     return out
 
 
+def _sources(by_ds: dict, used: set[str], n: int, max_words: int, seed: int, what: str):
+    """``(k, pair, clipped original)`` for up to ``n`` unused originals of every non-human dataset (in order)."""
+    for ds in sorted(by_ds):
+        if all(p.rewriter == "human" for p in by_ds[ds]):
+            continue
+        for k, p in enumerate(_fresh(by_ds[ds], used, n, f"{what}:{ds}", seed)):
+            yield k, p, clip_words(p.original, max_words)
+
+
 def _spun(by_ds: dict, used: set[str], n: int, max_words: int, seed: int) -> list[Doc]:
     from .spin import spin
 
     out = []
-    for ds in sorted(by_ds):
-        if all(p.rewriter == "human" for p in by_ds[ds]):
-            continue
-        for k, p in enumerate(_fresh(by_ds[ds], used, n, f"spin:{ds}", seed)):
-            rate, mode = SPIN_DRAWS[k % len(SPIN_DRAWS)]
-            text = clip_words(p.original, max_words)
-            spun = spin(text, rate=rate, seed=seed * 100_003 + k, mode=mode)
-            if not spun.edits:
-                continue
+    for k, p, text in _sources(by_ds, used, n, max_words, seed, "spin"):
+        rate, mode = SPIN_DRAWS[k % len(SPIN_DRAWS)]
+        spun = spin(text, rate=rate, seed=seed * 100_003 + k, mode=mode)
+        if spun.edits:
             g = group_key(p.original)
             out.append(Doc(text, 0, "spinner", "human", p.domain, g))
             out.append(Doc(spun.text, 1, "spinner", "spinner", p.domain, g))
@@ -171,12 +175,8 @@ def _edited(by_ds: dict, used: set[str], n: int, max_words: int, seed: int) -> l
     from .edit import edit
 
     out = []
-    for ds in sorted(by_ds):
-        if all(p.rewriter == "human" for p in by_ds[ds]):
-            continue
-        for k, p in enumerate(_fresh(by_ds[ds], used, n, f"edit:{ds}", seed)):
-            text = clip_words(p.original, max_words)
-            edited = edit(text, seed=seed * 100_003 + k, rate=EDIT_RATES[k % len(EDIT_RATES)]).text
-            if edited != text:
-                out.append(Doc(edited, 0, "edited", "human", p.domain, group_key(p.original)))
+    for k, p, text in _sources(by_ds, used, n, max_words, seed, "edit"):
+        edited = edit(text, seed=seed * 100_003 + k, rate=EDIT_RATES[k % len(EDIT_RATES)]).text
+        if edited != text:
+            out.append(Doc(edited, 0, "edited", "human", p.domain, group_key(p.original)))
     return out

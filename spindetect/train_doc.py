@@ -295,6 +295,19 @@ def _fpr_at(p: Prepared, idx: np.ndarray, logits: np.ndarray, mask: np.ndarray, 
     return {"fpr": round(float((probs >= threshold).mean()), 4) if sel.any() else None, "n_docs": int(sel.sum())}
 
 
+def build_documents(data: Sequence[str | Path], cfg: Config) -> list[docset.Doc]:
+    """Read the data files and build the documents of ``cfg`` (the training set; benchmarks/signals.py uses it too)."""
+    from .data import read_training_file
+
+    pairs, texts = [], []
+    for f in data:
+        a, b = read_training_file(f)
+        pairs += a
+        texts += b
+    return docset.build(pairs, texts, per_dataset=cfg.per_dataset, max_words=cfg.max_words,
+                        spin_docs=cfg.spin_docs, edit_docs=cfg.edit_docs, seed=cfg.seed)
+
+
 def train(
     data: Sequence[str | Path],
     out: Path,
@@ -308,18 +321,9 @@ def train(
     Returns the manifest written.
     """
     from . import __version__, modeldir
-    from .data import read_training_file
 
-    if cfg.lm and lm_model is None:
-        raise ValueError("cfg.lm needs a language model")
     t0 = time.time()
-    pairs, texts = [], []
-    for f in data:
-        a, b = read_training_file(f)
-        pairs += a
-        texts += b
-    docs = docset.build(pairs, texts, per_dataset=cfg.per_dataset, max_words=cfg.max_words,
-                        spin_docs=cfg.spin_docs, edit_docs=cfg.edit_docs, seed=cfg.seed)
+    docs = build_documents(data, cfg)
     if len({d.label for d in docs}) < 2:
         raise ValueError("training needs both human (0) and machine-rewritten (1) documents")
     log(f"{len(docs)} documents ({sum(d.label for d in docs)} rewritten) from {len(data)} file(s)")
