@@ -39,6 +39,35 @@ WORD_MIN_LOGODDS = 0.3
 STYLE_REASON_MIN_SCORE = 0.5
 
 
+def _with_lm_surprise(hits, norms, tokens) -> list[list[Hit]]:
+    """Each sentence's hits plus an ``lm_surprise`` hit per word the language model found very surprising."""
+    from .surprisal import surprising_words
+
+    return [
+        list(hs) + [Hit("lm_surprise", f"'{n[a:b]}' surprised the language model ({v:.0f} nats)", a, b)
+                    for a, b, v in surprising_words(n, t)]
+        for hs, n, t in zip(hits, norms, tokens)
+    ]
+
+
+def _span_map(s: Sentence):
+    """``to_input(a, b) -> (start, end, text)``: a span of ``s.norm`` as offsets into the article text.
+
+    Normalisation may change lengths; its position map is computed once per sentence.
+    """
+    from .normalize import normalize_with_map
+
+    norm, pos = normalize_with_map(s.text)
+
+    def to_input(a: int, b: int) -> tuple[int, int, str]:
+        a = min(a, len(norm) - 1) if norm else 0
+        b = max(min(b, len(norm)), a + 1)
+        start, end = s.start + pos[a], s.start + pos[b - 1] + 1
+        return start, end, s.text[start - s.start : end - s.start]
+
+    return to_input
+
+
 def check_features(model: modeldir.Model) -> None:
     """Raise ``ModelError`` when a sentence model's feature list differs from what this version builds.
 
@@ -79,6 +108,8 @@ class Detector:
         if not 0.0 <= self.threshold <= 1.0:
             raise ValueError(f"threshold must be between 0 and 1, got {self.threshold}")
         self._artifact_weights = self._reason_weights()
+        #: The stack's weight on the character-style log-odds (document model), for words and char_style reasons.
+        self._char_weight = model.document.input_weights()["char"] if model.document is not None else 0.0
 
     @classmethod
     def load(
@@ -163,20 +194,11 @@ class Detector:
 
     def _score_document(self, article: Article, sents: list[Sentence]) -> DocumentScore:
         """The document model's path: char style + artifacts (+ LM) for the text and for each sentence."""
-        lm_statistics, sigmoid = docmodel.lm_statistics, docmodel.sigmoid
         dm = self.model.document
         norms = [s.norm for s in sents]
         hits = artifacts.detect(norms)
         tokens = self.lm.score(norms) if (self.lm is not None and dm.uses_lm) else None
-        shown = hits
-        if tokens is not None:
-            from .surprisal import surprising_words
-
-            shown = [
-                list(hs) + [Hit("lm_surprise", f"'{n[a:b]}' surprised the language model ({v:.0f} nats)", a, b)
-                            for a, b, v in surprising_words(n, t)]
-                for hs, n, t in zip(hits, norms, tokens)
-            ]
+        shown = hits if tokens is None else _with_lm_surprise(hits, norms, tokens)
         notes: tuple[str, ...] = ()
         if sents:
             doc_lm = docmodel.document_lm_statistics(self.lm, norms) if tokens is not None else None
@@ -189,12 +211,13 @@ class Detector:
             doc = 0.0
         scored = []
         for k, (s, n, hs) in enumerate(zip(sents, norms, hits)):
-            p = sigmoid(dm.logit(dm.row([n], [hs], lm_statistics([tokens[k]]) if tokens is not None else None)))
-            words = self._words(s, n)
-            reasons = self._reasons(s, shown[k])
+            p = docmodel.sigmoid(dm.logit(dm.row([n], [hs], docmodel.lm_statistics([tokens[k]]) if tokens is not None else None)))
+            to_input = _span_map(s)
+            words = self._words(n, to_input)
+            reasons = self._reasons(shown[k], to_input, s.text)
             if p >= STYLE_REASON_MIN_SCORE and not reasons:
                 # a flagged sentence with no artifact: name its most machine-like words, even under the words' cut
-                top = words or self._words(s, n, min_logodds=0.0)
+                top = words or self._words(n, to_input, min_logodds=0.0)
                 if top:
                     reasons = (self._style_reason(top),)
             scored.append(SentenceScore(index=s.index, start=s.start, end=s.end, text=s.text, score=round(p, 6),
@@ -247,15 +270,11 @@ class Detector:
         hits = artifacts.detect(norms)
         lm = None
         if tokens is not None:
-            from .surprisal import NAMES, sentence_features, surprising_words
+            from .surprisal import NAMES, sentence_features
 
             lm = np.array([sentence_features(t) for t in tokens], dtype=np.float32).reshape(len(sents), len(NAMES))
             # Reported beside the artifacts; not artifact columns (the LM columns carry the signal).
-            shown = [
-                list(hs) + [Hit("lm_surprise", f"'{n[a:b]}' surprised the language model ({v:.0f} nats)", a, b)
-                            for a, b, v in surprising_words(n, t)]
-                for hs, n, t in zip(hits, norms, tokens)
-            ]
+            shown = _with_lm_surprise(hits, norms, tokens)
         else:
             shown = hits
         x = features.build(emb, hits, norms, lm)
@@ -265,24 +284,24 @@ class Detector:
         scored = tuple(
             SentenceScore(
                 index=s.index, start=s.start, end=s.end, text=s.text, score=round(float(p), 6),
-                reasons=self._reasons(s, hs),
+                reasons=self._reasons(hs, _span_map(s), s.text),
             )
             for s, p, hs in zip(sents, probs, shown)
         )
         return self._document(article, sents, doc, scored)
 
-    def _words(self, s: Sentence, norm: str, min_logodds: float = WORD_MIN_LOGODDS) -> tuple[Word, ...]:
+    def _words(self, norm: str, to_input, min_logodds: float = WORD_MIN_LOGODDS) -> tuple[Word, ...]:
         """The sentence's ``WORDS_PER_SENTENCE`` words with the largest character-style push towards 'rewritten'."""
-        dm = self.model.document
-        w = dm.input_weights()["char"]
+        w = self._char_weight
         if w <= 0:
             return ()
-        contrib = [(a, b, c * w) for a, b, c in dm.char.word_contributions(norm) if c * w > 0 and c * w >= min_logodds]
+        contrib = [(a, b, c * w) for a, b, c in self.model.document.char.word_contributions(norm)
+                   if c * w > 0 and c * w >= min_logodds]
         contrib.sort(key=lambda t: (-t[2], t[0]))
         out = []
         for a, b, c in sorted(contrib[:WORDS_PER_SENTENCE]):
-            start, end = self._to_input(s, a, b)
-            out.append(Word(start, end, s.text[start - s.start : end - s.start], round(c, 4)))
+            start, end, text = to_input(a, b)
+            out.append(Word(start, end, text, round(c, 4)))
         return tuple(out)
 
     def _style_reason(self, words: tuple[Word, ...]) -> Reason:
@@ -290,23 +309,13 @@ class Detector:
         top = max(words, key=lambda w: w.score)
         listed = ", ".join(f"'{w.text}'" for w in sorted(words, key=lambda w: -w.score))
         return Reason("char_style", f"character n-grams typical of machine rewriting, most in {listed}", top.start, top.end,
-                      round(self.model.document.input_weights()["char"], 4))
+                      round(self._char_weight, 4))
 
-    @staticmethod
-    def _to_input(s: Sentence, a: int, b: int) -> tuple[int, int]:
-        """A span of ``s.norm`` as offsets into the article text (normalisation may change lengths)."""
-        from .normalize import normalize_with_map
-
-        norm, pos = normalize_with_map(s.text)
-        a = min(a, len(norm) - 1) if norm else 0
-        b = max(min(b, len(norm)), a + 1)
-        return s.start + pos[a], s.start + pos[b - 1] + 1
-
-    def _reasons(self, s: Sentence, hits: Iterable[Hit]) -> tuple[Reason, ...]:
-        # Hits are found on the normalised text; map their spans back into the input.
-        # Obfuscation normalisation undid is found on the raw sentence (in normalised coordinates too).
+    def _reasons(self, hits: Iterable[Hit], to_input, raw: str) -> tuple[Reason, ...]:
+        """Reasons with offsets into the input: ``hits`` were found on the normalised sentence; obfuscation that
+        normalisation undid is found on the ``raw`` sentence (in normalised coordinates too)."""
         out = []
-        for h in list(hits) + (artifacts.obfuscation_hits(s.text) if not s.text.isascii() else []):
-            start, end = self._to_input(s, h.start, h.end)
+        for h in list(hits) + (artifacts.obfuscation_hits(raw) if not raw.isascii() else []):
+            start, end, _ = to_input(h.start, h.end)
             out.append(Reason(h.code, h.message, start, end, round(self._artifact_weights.get(h.code, 0.0), 4)))
         return tuple(out)
