@@ -25,6 +25,7 @@ downstream (scoring, embedding, alignment, the index) sees plain text:
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
@@ -136,7 +137,34 @@ def obfuscations(text: str) -> list[Obfuscation]:
     return _normalize(text, True)[2]
 
 
+#: A word of ASCII text: a run of anything but whitespace and control characters (each run of those is one space).
+_ASCII_WORD = re.compile(r"[^\x00-\x20\x7f]+")
+
+
 def _normalize(text: str, report: bool) -> tuple[str, list[int], list[Obfuscation]]:
+    return _normalize_ascii(text) if text.isascii() else _normalize_chars(text, report)
+
+
+def _normalize_ascii(text: str) -> tuple[str, list[int], list[Obfuscation]]:
+    """``_normalize_chars`` for ASCII text, which has nothing to undo but whitespace and control runs.
+
+    Those runs become one space mapped to their first character (none at the
+    ends); words are copied whole. Linear, without a Python step per character.
+    """
+    words: list[str] = []
+    pos: list[int] = []
+    for m in _ASCII_WORD.finditer(text):
+        a, b = m.span()
+        if words:
+            pos.append(gap)
+        words.append(m.group())
+        pos.extend(range(a, b))
+        gap = b
+    pos.append(len(text))
+    return " ".join(words), pos, []
+
+
+def _normalize_chars(text: str, report: bool) -> tuple[str, list[int], list[Obfuscation]]:
     out: list[str] = []
     pos: list[int] = []
     dropped: list[tuple[int, str]] = []  # (index in out where it would have been, char)

@@ -26,6 +26,11 @@ from .types import Sentence
 PIECE_CHARS = 1_000
 #: Hard cap when a line has no unambiguous sentence end at all.
 MAX_LINE_CHARS = 20_000
+#: Hard cap on what pysbd sees at once (a longer piece with sentence punctuation
+#: is cut at whitespace). Dense full stops with no unambiguous end ("word. word.
+#: ...", "U.S. U.S. ...") are pysbd's worst case: 2 kB in 0.02 s, 8 kB in 0.4 s,
+#: 20 kB (MAX_LINE_CHARS) in 2.4 s, i.e. minutes for 2 MB of them.
+MAX_PYSBD_CHARS = 2 * PIECE_CHARS
 #: A "sentence" longer than this is split at whitespace (the embedder truncates
 #: at 256 word pieces, ~1,000 characters, anyway).
 MAX_SENTENCE_CHARS = 1_500
@@ -94,7 +99,7 @@ def _chunks(s: str, limit: int) -> list[tuple[int, int]]:
 
 
 def _pieces(norm: str) -> list[tuple[int, int]]:
-    """Cut a long line at unambiguous sentence ends into pieces of ~PIECE_CHARS."""
+    """Cut a long line at unambiguous sentence ends into pieces of ~PIECE_CHARS (capped, see MAX_PYSBD_CHARS)."""
     if len(norm) <= 2 * PIECE_CHARS:
         return [(0, len(norm))]
     out, a = [], 0
@@ -103,7 +108,8 @@ def _pieces(norm: str) -> list[tuple[int, int]]:
             out.append((a, m.start()))
             a = m.start()
     out.append((a, len(norm)))
-    return [(x, y) for pa, pb in out for x, y in ((pa + u, pa + v) for u, v in _chunks(norm[pa:pb], MAX_LINE_CHARS))]
+    return [(pa + u, pa + v) for pa, pb in out
+            for u, v in _chunks(norm[pa:pb], MAX_PYSBD_CHARS if _TERMINAL.search(norm, pa, pb) else MAX_LINE_CHARS)]
 
 
 def _split_line(norm: str) -> list[tuple[int, int]]:

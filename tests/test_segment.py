@@ -97,3 +97,35 @@ def test_fast_span_search_equals_pysbd_on_samples():
 def test_fast_span_search_equals_pysbd(text):
     ref, fast = _pysbd_pair()
     assert fast.segment(text) == ref.segment(text)
+
+
+def test_normalize_of_ascii_text_equals_the_character_loop():
+    # the ASCII fast path (issue 15) must give what the general per-character loop gives
+    from spindetect import normalize as nz
+
+    for text in ["", "  a  b\t\tc \n", "\x00x\x7fy\x1f", "one", " \r\n ", "a\x0bb\x0cc  "]:
+        assert nz._normalize_ascii(text) == nz._normalize_chars(text, True), repr(text)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=200))
+def test_normalize_of_any_ascii_text_equals_the_character_loop(text):
+    from spindetect import normalize as nz
+
+    assert nz._normalize_ascii(text) == nz._normalize_chars(text, False)
+
+
+def test_pysbd_sees_pieces_of_bounded_size(monkeypatch):
+    # issue 15: pysbd is super-linear on dense full stops with no unambiguous sentence end
+    # ("word. word. ...": 20 kB pieces took 2.4 s each, minutes for 2 MB)
+    from spindetect.segment import MAX_PYSBD_CHARS, _segmenter
+
+    seen = []
+    real = _segmenter().segment
+    monkeypatch.setattr(_segmenter(), "segment", lambda text: seen.append(len(text)) or real(text))
+    for unit in ("word.", "U.S.", "a.m."):
+        text = " ".join([unit] * 8_000)
+        sents = _check_offsets(text)
+        assert len(seen) >= len(text) // MAX_PYSBD_CHARS and max(seen) <= MAX_PYSBD_CHARS
+        assert "".join(s.text for s in sents).replace(" ", "") == text.replace(" ", "")
+        seen.clear()

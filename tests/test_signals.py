@@ -109,3 +109,53 @@ def test_char_ngram_counts_equal_scikit_learns_char_wb():
     for gram, col in v.vocabulary_.items():
         expected[zlib.crc32(gram.encode("utf-8")) & (charstyle.N_FEATURES - 1)] += x[0, col]
     assert charstyle.ngram_counts(text) == expected
+
+
+def _char_wb_per_word(text):
+    """The reference: every word's n-grams hashed where it occurs (scikit-learn's ``char_wb``, word by word)."""
+    import zlib
+    from collections import Counter
+
+    out = Counter()
+    for word in text.lower().split():
+        w = f" {word} "
+        for n in range(charstyle.NGRAM_RANGE[0], charstyle.NGRAM_RANGE[1] + 1):
+            for k in range(max(1, len(w) - n + 1)):
+                out[zlib.crc32(w[k : k + n].encode("utf-8")) & (charstyle.N_FEATURES - 1)] += 1
+            if len(w) <= n:
+                break
+    return out
+
+
+def test_char_ngram_counts_equal_the_word_by_word_reference_in_value_and_order():
+    # bucket order feeds the dot products of _vector, so it must be the text's first-reach order too
+    long_word = "x" * (charstyle.CACHED_WORD_CHARS + 5)
+    for text in ["the cat the hat, the cat", "Zebra apple zebra APPLE b a", f"a {long_word} a {long_word} b", ""]:
+        got, ref = charstyle.ngram_counts(text), _char_wb_per_word(text)
+        assert got == ref and list(got) == list(ref), text
+
+
+def test_char_ngrams_of_a_repeated_word_are_hashed_once(monkeypatch):
+    # issue 15: a 2 MB run-on of one word hashed every occurrence again (~0.4 ms per word end to end)
+    import types
+    import zlib
+
+    calls = []
+
+    def crc32(data):
+        calls.append(data)
+        return zlib.crc32(data)
+
+    monkeypatch.setattr(charstyle, "zlib", types.SimpleNamespace(crc32=crc32))
+    charstyle._cached_word_grams.cache_clear()
+    counts = charstyle.ngram_counts(" ".join(["Word"] * 20_000 + ["other"] * 10_000))
+    assert len(calls) == 12 + 15  # " word " has 5 + 4 + 3 n-grams of 2-4 characters, " other " 6 + 5 + 4
+    assert sum(counts.values()) == 20_000 * 12 + 10_000 * 15
+
+
+def test_word_contributions_of_repeated_tokens_equal_their_first_occurrence():
+    model, _ = _toy_model()
+    text = "noted it rained noted it Rained."
+    words = model.word_contributions(text)
+    assert words[0][2] == words[3][2] and words[1][2] == words[4][2] and words[2][2] != words[5][2]
+    assert sum(c for _, _, c in words) + model.bias == pytest.approx(model.logit(text), abs=1e-12)

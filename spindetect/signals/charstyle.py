@@ -19,6 +19,7 @@ import re
 import zlib
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
@@ -30,20 +31,41 @@ NGRAM_RANGE = (2, 4)
 _TOKEN = re.compile(r"\S+")
 
 
+#: Words up to this long keep their n-gram buckets in a cache (natural text repeats its words; a very long
+#: "word" is rare and would only fill the cache).
+CACHED_WORD_CHARS = 64
+
+
 def ngram_counts(text: str) -> Counter:
-    """Hashed ``char_wb`` n-gram counts of the lower-cased text: ``{bucket: count}``."""
-    lo, hi = NGRAM_RANGE
+    """Hashed ``char_wb`` n-gram counts of the lower-cased text: ``{bucket: count}``.
+
+    Each distinct word's n-grams are hashed once and counted times its
+    frequency, so a run-on of one repeated word costs one word's hashing. The
+    buckets keep the order in which the text first reaches them.
+    """
     out: Counter = Counter()
-    crc = zlib.crc32
-    for word in text.lower().split():
-        w = f" {word} "
-        n_w = len(w)
-        for n in range(lo, hi + 1):
-            for k in range(max(1, n_w - n + 1)):  # a padded word shorter than n counts once, whole
-                out[crc(w[k : k + n].encode("utf-8")) & _MASK] += 1
-            if n_w <= n:  # as scikit-learn: no longer n-grams of a word that fitted in this one
-                break
+    for word, k in Counter(text.lower().split()).items():
+        for g in (_cached_word_grams(word) if len(word) <= CACHED_WORD_CHARS else _word_grams(word)):
+            out[g] += k
     return out
+
+
+def _word_grams(word: str) -> tuple[int, ...]:
+    """The hashed ``char_wb`` n-grams of one lower-cased word, in order, repeats kept."""
+    lo, hi = NGRAM_RANGE
+    out = []
+    crc = zlib.crc32
+    w = f" {word} "
+    n_w = len(w)
+    for n in range(lo, hi + 1):
+        for k in range(max(1, n_w - n + 1)):  # a padded word shorter than n counts once, whole
+            out.append(crc(w[k : k + n].encode("utf-8")) & _MASK)
+        if n_w <= n:  # as scikit-learn: no longer n-grams of a word that fitted in this one
+            break
+    return tuple(out)
+
+
+_cached_word_grams = lru_cache(maxsize=1 << 16)(_word_grams)
 
 
 def _vector(counts: Counter, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -119,13 +141,16 @@ class CharStyle:
         spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
         if not spans:
             return []
-        per_token = [ngram_counts(text[a:b]) for a, b in spans]
+        tokens = Counter(text[a:b] for a, b in spans)  # each distinct token's n-grams are counted once
+        per_token = {t: ngram_counts(t) for t in tokens}
         total: Counter = Counter()
-        for c in per_token:
-            total.update(c)
+        for t, k in tokens.items():
+            for g, n in per_token[t].items():
+                total[g] += n * k
         idx, val = _vector(total, self.idf)
         contrib = {int(i): float(v * self.weights[i]) for i, v in zip(idx, val)}
-        return [(a, b, sum(contrib[g] * n / total[g] for g, n in c.items())) for (a, b), c in zip(spans, per_token)]
+        share = {t: sum(contrib[g] * n / total[g] for g, n in c.items()) for t, c in per_token.items()}
+        return [(a, b, share[text[a:b]]) for a, b in spans]
 
     def arrays(self) -> dict[str, np.ndarray]:
         return {
