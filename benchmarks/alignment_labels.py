@@ -34,7 +34,6 @@ link kind, ratio -- no text) and ``metrics.json`` to ``--out``.
 from __future__ import annotations
 
 import argparse
-import difflib
 import json
 import platform
 import random
@@ -49,7 +48,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from spindetect.align import align, word_count  # noqa: E402
 from spindetect.data import read_training_file  # noqa: E402
 from spindetect.segment import segment  # noqa: E402
-from spindetect.train import _ROUGH_SPLIT, COPY_RATIO, SKIP_METHODS, WINDOW_CHARS, _norms, _words, copy_labels  # noqa: E402
+from spindetect import copies  # noqa: E402
+from spindetect.train import _ROUGH_SPLIT, SKIP_METHODS, WINDOW_CHARS, _norms, copy_labels  # noqa: E402
 
 
 def align_labels(rewritten: list[str], original: list[str], rew_emb: np.ndarray, orig_emb: np.ndarray) -> tuple[list[int], list[str], list[float]]:
@@ -67,9 +67,8 @@ def align_labels(rewritten: list[str], original: list[str], rew_emb: np.ndarray,
             kinds.append("")
             ratios.append(0.0)
             continue
-        joined = [w for j in link.original for w in _words(original[j])]
-        r = difflib.SequenceMatcher(None, _words(s), joined, autojunk=False).ratio()
-        labels.append(0 if r >= COPY_RATIO else 1)
+        r = copies.copy_ratio(s, " ".join(original[j] for j in link.original))
+        labels.append(copies.label(r))
         kinds.append(link.kind)
         ratios.append(round(r, 4))
     return labels, kinds, ratios

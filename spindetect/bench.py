@@ -10,11 +10,10 @@ Sentence-level labels (pairs only)
 Each sentence of a rewritten document is aligned to the sentence of its
 original with the highest cosine similarity of their embeddings
 (``detector.embedder.encode`` on the normalised sentence, the vectors the
-detector scores). It is *copied* (label 0) when its normalised text equals
-that sentence's ignoring case, or when difflib's ``SequenceMatcher`` ratio
-over their lower-cased word tokens is at least ``COPY_RATIO`` (0.9: a word
-or two changed in a long sentence is still a copy); otherwise it is *changed*
-(label 1). ``sentence_roc_auc`` is the ROC AUC of the detector's sentence
+detector scores). It is *copied* (label 0) by the rule of
+``spindetect.copies`` (difflib ratio of their lower-cased words at least 0.9:
+a word or two changed in a long sentence is still a copy); otherwise it is
+*changed* (label 1). ``sentence_roc_auc`` is the ROC AUC of the detector's sentence
 scores for changed vs copied sentences of rewritten documents; it is ``None``
 when every aligned sentence is changed, as is common for LLM rewrites.
 ``sentence_level.roc_auc_vs_originals`` adds every sentence of the pairs'
@@ -29,10 +28,8 @@ from __future__ import annotations
 
 import copy
 import csv
-import difflib
 import json
 import random
-import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,22 +37,19 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import metrics
+from . import copies, metrics
 from .labeled import LabeledDoc
 from .types import Article, DocumentScore
 
 BATCH_DOCS = 16
-#: Word-level difflib ratio at or above which an aligned sentence counts as copied.
-COPY_RATIO = 0.9
 ALIGNMENT_RULE = (
     "each rewritten sentence is aligned to the original sentence with the highest embedding cosine "
-    "(detector embedder on normalised text); copied (0) if the normalised texts are equal ignoring case "
-    f"or the difflib word-level ratio (lower-cased word tokens) is >= {COPY_RATIO}, else changed (1); "
+    "(detector embedder on normalised text); copied (0) if the difflib ratio of their lower-cased words "
+    f"is >= {copies.COPY_RATIO}, else changed (1); "
     "sentence_roc_auc ranks changed vs copied sentences of rewritten documents by the detector's sentence score"
 )
 GROUP_ORDER = "worst first: roc_auc ascending; groups with undefined roc_auc (one class) last"
 NO_GROUP = "(none)"
-_WORD = re.compile(r"\w+|[^\w\s]")
 
 
 @dataclass
@@ -100,11 +94,6 @@ def limit_docs(docs: Sequence[LabeledDoc], limit: int | None, seed: int = 0) -> 
 # --------------------------------------------------------------------------- alignment
 
 
-def word_ratio(a: str, b: str) -> float:
-    """difflib ratio over lower-cased word and punctuation tokens of ``a`` and ``b``."""
-    return difflib.SequenceMatcher(None, _WORD.findall(a.lower()), _WORD.findall(b.lower()), autojunk=False).ratio()
-
-
 def align_sentences(
     rewritten: Sequence[str], original: Sequence[str], rewritten_emb: np.ndarray, original_emb: np.ndarray
 ) -> list[dict]:
@@ -134,10 +123,8 @@ def align_sentences(
     best = cos.argmax(axis=1)
     out = []
     for i, j in enumerate(best.tolist()):
-        a, b = rewritten[i], original[j]
-        same = a.casefold() == b.casefold()
-        ratio = 1.0 if same else word_ratio(a, b)
-        out.append({"match": j, "cosine": float(cos[i, j]), "ratio": ratio, "label": 0 if same or ratio >= COPY_RATIO else 1})
+        ratio = copies.copy_ratio(rewritten[i], original[j])
+        out.append({"match": j, "cosine": float(cos[i, j]), "ratio": ratio, "label": copies.label(ratio)})
     return out
 
 

@@ -5,10 +5,8 @@ Sentence labels (issue 5, "not every sentence of a rewritten document is 1"):
 * every sentence of a human original is 0;
 * a rewritten sentence is 0 when it is a near-verbatim copy of some original
   sentence of its pair, else 1. Rule: the candidate is the original sentence
-  with the highest word-set Jaccard similarity; the rewritten sentence is a
-  copy when difflib's word-sequence ratio to it is >= ``COPY_RATIO`` (0.9).
-  A lexical rule is used because "copied unchanged" is a lexical property;
-  embedding similarity would also call a fluent paraphrase a copy.
+  with the highest word-set Jaccard similarity; whether the rewritten sentence
+  copies it is ``spindetect.copies``' rule (word difflib ratio >= 0.9).
   ``benchmarks/alignment_labels.py`` compares it with embedding + order
   alignment (``spindetect.align``): both give the same labels over the same
   segmented original; the regex split used here labels a few copies 1 where
@@ -30,7 +28,6 @@ describe behaviour on rewriters the classifier did not see.
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import platform
 import random
@@ -43,19 +40,17 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import __version__, artifacts, features
+from . import __version__, artifacts, copies, features
 from .aggregate import Aggregator, fit_platt
 from .classifier import SentenceClassifier, fit, sigmoid
 from .data import LabeledText, Pair, read_training_file
 from .segment import segment
 
-COPY_RATIO = 0.9
 #: Datasets built from the same MRPC sentences: never on both sides of a split.
 LEAKAGE = {"human_paraphrase_pairs": {"padben_sentences"}, "padben_sentences": {"human_paraphrase_pairs"}}
 #: LLMFake's "open-ended" rows are free generation seeded by an article, not rewrites.
 SKIP_METHODS = {"open-ended"}
 
-_WORD = re.compile(r"\w+", re.UNICODE)
 _ROUGH_SPLIT = re.compile(r"(?<=[.!?])\s+")
 #: Characters of an original segmented for its window (12 news sentences fit in ~2,500).
 WINDOW_CHARS = 6_000
@@ -84,24 +79,17 @@ class Examples:
         self.doc.extend([d] * len(sentences))
 
 
-def _words(s: str) -> list[str]:
-    return _WORD.findall(s.lower())
-
-
 def copy_labels(original: Sequence[str], rewritten: Sequence[str]) -> list[int]:
-    """1 for each rewritten sentence that is not a near-verbatim copy of an original sentence."""
-    orig_words = [_words(s) for s in original]
-    orig_sets = [set(w) for w in orig_words]
+    """1 for each rewritten sentence that is not a near-verbatim copy (``copies``) of its likeliest original sentence."""
+    orig_sets = [set(copies.words(s)) for s in original]
     out = []
     for s in rewritten:
-        w = _words(s)
-        ws = set(w)
+        ws = set(copies.words(s))
         if not ws or not orig_sets:
             out.append(1)
             continue
         best = max(range(len(orig_sets)), key=lambda k: len(ws & orig_sets[k]) / (len(ws | orig_sets[k]) or 1))
-        ratio = difflib.SequenceMatcher(None, w, orig_words[best], autojunk=False).ratio()
-        out.append(0 if ratio >= COPY_RATIO else 1)
+        out.append(copies.label(copies.copy_ratio(s, original[best])))
     return out
 
 
@@ -561,7 +549,7 @@ def train(
             "n_sentences_rewritten": int(sum(ex.labels)),
             "documents_per_dataset": {d: int((doc_ds == d).sum()) for d in sorted(set(ex.doc_dataset))},
             "sentence_labels": (
-                f"original sentences 0; rewritten sentences 1 unless a near-copy (word difflib ratio >= {COPY_RATIO}) of an "
+                f"original sentences 0; rewritten sentences 1 unless a near-copy (word difflib ratio >= {copies.COPY_RATIO}) of an "
                 "original sentence (segmented first window + punctuation split of the whole original); spinner "
                 "sentences by its exact edit record; copy-edited originals 0"
             ),

@@ -267,11 +267,38 @@ def test_align_sentences_labels_copied_and_changed():
     assert [a["label"] for a in core.align_sentences(rew, [], e_r, np.zeros((0, 3)))] == [1, 1, 1]
 
 
-def test_word_ratio_threshold():
+def test_copy_rule_threshold():
+    from spindetect import copies
+
     a = "The new routes will start in September after a long public consultation with parents and teachers."
     one_word = a.replace("long", "lengthy")
-    assert core.word_ratio(a, one_word) >= core.COPY_RATIO
-    assert core.word_ratio(a, "The fresh pathways shall commence in September.") < core.COPY_RATIO
+    assert copies.copy_ratio(a, one_word) >= copies.COPY_RATIO and copies.label(copies.copy_ratio(a, one_word)) == 0
+    assert copies.label(copies.copy_ratio(a, "The fresh pathways shall commence in September.")) == 1
+    # punctuation and case are not words: restyling them keeps a copy; no words, no copy
+    assert copies.copy_ratio(a, a.upper().replace(".", "!")) == 1.0
+    assert copies.copy_ratio("--", "--") == 0.0 and copies.label(0.0) == 1
+
+
+def test_training_benchmark_and_alignment_labels_share_the_copy_rule():
+    # issue 15: train.copy_labels, bench.align_sentences and benchmarks/alignment_labels.py had three rules
+    import ast
+    from pathlib import Path
+
+    from spindetect import copies, train
+
+    orig = ["The fair opened on Friday after weeks of delay.", "Organisers counted 12,000 visitors on the first day."]
+    rew = ["the fair opened on Friday, after weeks of delay!", "Organisers counted 12,000 guests on day one."]
+    emb = np.eye(2, dtype=np.float32)
+    expected = [copies.label(copies.copy_ratio(r, o)) for r, o in zip(rew, orig)]
+    assert expected == [0, 1]
+    assert train.copy_labels(orig, rew) == expected
+    assert [a["label"] for a in core.align_sentences(rew, orig, emb, emb)] == expected
+    root = Path(__file__).resolve().parents[1]
+    for path in ["spindetect/train.py", "spindetect/bench.py", "spindetect/align.py", "benchmarks/alignment_labels.py"]:
+        tree = ast.parse((root / path).read_text())
+        names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
+        imported = {a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}
+        assert "COPY_RATIO" not in names | imported and "difflib" not in imported, path
 
 
 # --------------------------------------------------------------------------- end to end with a real (tiny) model
