@@ -33,6 +33,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from spindetect import train as T  # noqa: E402
+from spindetect.cache import root as cache_root  # noqa: E402
 from spindetect.data import read_training_file  # noqa: E402
 from spindetect.embed import Embedder  # noqa: E402
 
@@ -116,7 +117,7 @@ def main(argv=None) -> int:
         pairs += p
         texts += t
     ex = T.build_examples(pairs, texts, cfg.max_docs, cfg.max_sentences, cfg.seed, cfg.spin_docs, cfg.edit_docs)
-    cache_dir = Path.home() / ".cache" / "spindetect"
+    cache_dir = cache_root()
     cache = T.EmbeddingCache(cache_dir / "train-embeddings.npz")
     lm = lm_cache = None
     if args.lm:

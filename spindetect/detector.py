@@ -12,13 +12,14 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
-from . import __version__, artifacts, features, modeldir
+from . import artifacts, features, modeldir
 from .artifacts import Hit
 from .classifier import sigmoid
 from .embed import Embedder
 from .segment import segment
 from .signals import docmodel
 from .types import Article, DocumentScore, Reason, Sentence, SentenceScore, Word
+from .version import __version__
 
 LABEL_SPUN, LABEL_ORIGINAL = "spun", "original"
 #: A text with no words (only emoji, punctuation, numbers, or one endless "word"): score 0.0, no verdict.

@@ -11,7 +11,7 @@ Two backends compute the same vectors. ``onnx`` (``embed_onnx``) runs an ONNX
 export of the model with onnxruntime and imports no torch: it starts in a
 fraction of a second. ``torch`` is sentence-transformers itself, the reference
 and the training path. ``auto`` (the default) uses ``onnx`` when an export of
-this model exists in the cache (``python -m spindetect.embed_onnx`` makes it)
+this model exists in the cache (``spindetect prepare`` makes it)
 and onnxruntime is installed, else ``torch``. ``SPINDETECT_BACKEND`` forces one.
 """
 
@@ -20,6 +20,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING
+
+from . import cache
 
 if TYPE_CHECKING:  # numpy loads with the model, so resolving a backend stays light
     import numpy as np
@@ -33,13 +35,6 @@ BATCH_SIZE = 64
 
 class EmbedderError(RuntimeError):
     """The embedding model could not be found or loaded."""
-
-
-def _offline() -> None:
-    # Must be set before sentence_transformers / huggingface_hub are imported.
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
 def default_embedder_dir() -> Path:
@@ -96,9 +91,9 @@ class Embedder:
         if self._export is not None and embed_onnx.runtime_available():
             return "onnx"
         if requested == "onnx":
-            why = "onnxruntime or tokenizers is not installed" if self._export else f"no ONNX export of {self.path} in {embed_onnx.cache_root()}"
+            why = "onnxruntime or tokenizers is not installed" if self._export else f"no ONNX export of {self.path} in {cache.root()}"
             raise EmbedderError(
-                f"backend 'onnx' unavailable: {why}; run 'python -m spindetect.embed_onnx' "
+                f"backend 'onnx' unavailable: {why}; run 'spindetect prepare' "
                 f"or set {ENV_BACKEND}=torch"
             )
         return "torch"
@@ -119,7 +114,7 @@ class Embedder:
                 except OnnxUnavailable as e:
                     raise EmbedderError(f"{e}; set {ENV_BACKEND}=torch to use sentence-transformers") from e
                 return self._model
-            _offline()
+            cache.offline()
             import logging
 
             from sentence_transformers import SentenceTransformer

@@ -11,8 +11,8 @@ what ``SentenceTransformer.encode(..., normalize_embeddings=True)`` returns
 (cosine ≥ 0.9999 on news sentences for the default fp32 export).
 
 Where the ONNX file comes from: it is exported from the packaged weights by
-``python -m spindetect.embed_onnx`` (or ``scripts/export_onnx.py``) into a
-cache directory, never downloaded. ``meta.json`` beside it records the source
+``spindetect prepare`` (``prepare`` here) into the cache (``spindetect.cache``),
+never downloaded. ``meta.json`` beside it records the source
 weights (size, mtime, sha256), the library versions and the quantisation, and
 an export whose source no longer matches is ignored.
 """
@@ -21,8 +21,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import sys
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
@@ -30,9 +28,9 @@ from typing import TYPE_CHECKING, Sequence
 if TYPE_CHECKING:  # numpy loads with the session; finding an export imports nothing heavy
     import numpy as np
 
+from . import cache
 from .fileutil import sha256_file
 
-ENV_CACHE = "SPINDETECT_CACHE"
 ONNX_NAME = "model.onnx"
 META_NAME = "meta.json"
 META_FORMAT = 1
@@ -68,15 +66,6 @@ class OnnxUnavailable(RuntimeError):
     """No usable ONNX export (or onnxruntime/tokenizers) for this embedder."""
 
 
-def cache_root() -> Path:
-    """``$SPINDETECT_CACHE``, else ``$XDG_CACHE_HOME/spindetect``, else ``~/.cache/spindetect``."""
-    env = os.environ.get(ENV_CACHE)
-    if env:
-        return Path(env)
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "spindetect"
-
-
 def export_dir(model_dir: str | Path, root: str | Path | None = None) -> Path:
     """The cache folder that holds the ONNX export of ``model_dir``.
 
@@ -84,7 +73,7 @@ def export_dir(model_dir: str | Path, root: str | Path | None = None) -> Path:
     ``--embedder`` directory never picks up another model's export.
     """
     key = hashlib.sha256(str(Path(model_dir).resolve()).encode("utf-8")).hexdigest()[:16]
-    return Path(root) if root else cache_root() / "onnx" / f"{Path(model_dir).name}-{key}"
+    return Path(root) if root else cache.root() / "onnx" / f"{Path(model_dir).name}-{key}"
 
 
 def _weights_file(model_dir: Path) -> Path:
@@ -122,7 +111,7 @@ def find_export(model_dir: str | Path, root: str | Path | None = None) -> Path |
     model_dir = Path(model_dir)
     d = export_dir(model_dir, root)
     try:
-        meta = json.loads((d / META_NAME).read_text(encoding="utf-8"))
+        meta = read_meta(d)
         ok = (
             meta.get("format") == META_FORMAT
             and meta.get("source", {}).get("stamp") == _source_stamp(model_dir)
@@ -168,7 +157,7 @@ class OnnxEncoder:
         except ImportError as e:
             raise OnnxUnavailable(f"the onnx backend needs onnxruntime and tokenizers ({e})") from e
         try:
-            self.meta = json.loads((export / META_NAME).read_text(encoding="utf-8"))
+            self.meta = read_meta(export)
             tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
             tok.enable_truncation(_max_seq_length(model_dir))
             tok.no_padding()  # we pad per length bucket ourselves
@@ -274,8 +263,7 @@ def export(
     stamp = _source_stamp(model_dir)
     target = Path(out) if out else export_dir(model_dir)
     target.mkdir(parents=True, exist_ok=True)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    cache.offline()
     try:
         import torch
         import transformers
@@ -364,35 +352,26 @@ def _quantize_int8(src: Path, dst: Path) -> None:
     quantize_dynamic(str(src), str(dst), weight_type=QuantType.QInt8, per_channel=True, op_types_to_quantize=["MatMul"])
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m spindetect.embed_onnx [--embedder DIR] [--quantize none|int8]``.
+def prepare(model_dir: str | Path, quantize: str = "none", force: bool = False) -> tuple[Path, bool]:
+    """The cached export of ``model_dir`` and whether it was made now.
 
-    Writes into the cache folder the embedder looks in (``$SPINDETECT_CACHE``
-    moves it); returns the exit code.
+    An export that matches the weights and ``quantize`` is kept unless
+    ``force``; otherwise :func:`export` writes one (~20 s).
+
+    Raises
+    ------
+    OnnxUnavailable
+        ``model_dir`` is not a directory, or see :func:`export`.
     """
-    import argparse
-
-    ap = argparse.ArgumentParser(
-        prog="python -m spindetect.embed_onnx",
-        description="Export the sentence embedder to ONNX so scoring runs without torch.",
-    )
-    ap.add_argument("--embedder", help="sentence-transformers directory (default: the packaged all-MiniLM-L6-v2 or $SPINDETECT_EMBEDDER)")
-    ap.add_argument("--quantize", default="none", help=f"one of: {', '.join(QUANTIZE_CHOICES)} (default none)")
-    args = ap.parse_args(argv)
-    from .embed import EmbedderError, default_embedder_dir
-
-    try:
-        model_dir = Path(args.embedder) if args.embedder else default_embedder_dir()
-        if not model_dir.is_dir():
-            raise OnnxUnavailable(f"{model_dir}: not a directory")
-        d = export(model_dir, None, args.quantize)
-    except (OnnxUnavailable, EmbedderError, OSError) as e:
-        print(f"spindetect: error: {e}", file=sys.stderr)
-        return 2
-    meta = json.loads((d / META_NAME).read_text(encoding="utf-8"))
-    print(f"exported {model_dir} -> {d / ONNX_NAME} ({meta['quantize']}, {(d / ONNX_NAME).stat().st_size / 2**20:.1f} MiB, {meta['export_seconds']} s)")
-    return 0
+    model_dir = Path(model_dir)
+    if not model_dir.is_dir():
+        raise OnnxUnavailable(f"{model_dir}: not a directory")
+    found = find_export(model_dir)
+    if found is not None and not force and read_meta(found).get("quantize") == quantize:
+        return found, False
+    return export(model_dir, None, quantize), True
 
 
-if __name__ == "__main__":
-    sys.exit(main())
+def read_meta(export_folder: Path) -> dict:
+    """The ``meta.json`` of an export folder."""
+    return json.loads((Path(export_folder) / META_NAME).read_text(encoding="utf-8"))

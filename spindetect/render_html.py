@@ -115,7 +115,7 @@ def render_report(docs: list[dict], title: str) -> str:
     KeyError
         A document dict lacks a field of ``DocumentScore.to_dict()``.
     """
-    from . import __version__
+    from .version import __version__
 
     views = []
     models = []
@@ -144,7 +144,7 @@ def render_compare(result: dict, title: str | None = None) -> str:
     str
         A complete, self-contained HTML document.
     """
-    from . import __version__
+    from .version import __version__
 
     title = title or f"{result['suspect']} vs {result['original']}"
     pairs = [{**p, "colour": score_colour(p["similarity"])} for p in result["pairs"]]

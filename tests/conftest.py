@@ -1,9 +1,8 @@
-import os
-
 import pytest
 
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+from spindetect import cache
+
+cache.offline()
 
 
 @pytest.fixture(autouse=True)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from spindetect import embed_onnx
+from spindetect.cache import ENV_CACHE
 from spindetect.embed import BACKENDS, Embedder, EmbedderError, default_embedder_dir
 
 from . import texts
@@ -78,24 +79,34 @@ def model_dir():
     return default_embedder_dir()
 
 
+def _prepare(cache_root, *args):
+    from typer.testing import CliRunner
+
+    from spindetect.cli import app
+
+    return CliRunner().invoke(app, ["prepare", *args], env={ENV_CACHE: str(cache_root)})
+
+
 @pytest.fixture(scope="session")
 def cache(tmp_path_factory, model_dir):
-    """A cache root holding a fresh fp32 export of the packaged MiniLM."""
+    """A cache root holding a fresh fp32 export of the packaged MiniLM, made by `spindetect prepare`."""
     root = tmp_path_factory.mktemp("cache")
-    embed_onnx.export(model_dir, root / "onnx" / embed_onnx.export_dir(model_dir).name)
+    r = _prepare(root)
+    assert r.exit_code == 0 and "fp32" in r.output and "exported in" in r.output, r.output
+    assert (root / "onnx" / embed_onnx.export_dir(model_dir).name / embed_onnx.ONNX_NAME).is_file()
     return root
 
 
 @pytest.fixture
 def use_cache(monkeypatch, cache):
-    monkeypatch.setenv(embed_onnx.ENV_CACHE, str(cache))
+    monkeypatch.setenv(ENV_CACHE, str(cache))
     monkeypatch.delenv("SPINDETECT_BACKEND", raising=False)
     return cache
 
 
 @pytest.fixture
 def empty_cache(monkeypatch, tmp_path):
-    monkeypatch.setenv(embed_onnx.ENV_CACHE, str(tmp_path))
+    monkeypatch.setenv(ENV_CACHE, str(tmp_path))
     monkeypatch.delenv("SPINDETECT_BACKEND", raising=False)
     return tmp_path
 
@@ -138,8 +149,16 @@ def test_env_forces_torch(use_cache, monkeypatch):
 
 def test_forced_onnx_without_export_names_the_fix(empty_cache, monkeypatch):
     monkeypatch.setenv("SPINDETECT_BACKEND", "onnx")
-    with pytest.raises(EmbedderError, match="python -m spindetect.embed_onnx"):
+    with pytest.raises(EmbedderError, match="run 'spindetect prepare'"):
         Embedder()
+
+
+def test_prepare_keeps_a_matching_export_and_names_a_missing_embedder(use_cache, tmp_path):
+    r = _prepare(use_cache)
+    assert r.exit_code == 0 and "already prepared" in r.output and str(use_cache) in r.output, r.output
+    missing = _prepare(tmp_path, "--embedder", str(tmp_path / "nowhere"))
+    assert missing.exit_code == 2 and "nowhere: not a directory" in missing.output
+    assert "Traceback" not in missing.output and not list(tmp_path.iterdir())
 
 
 def test_unknown_backend_names_choices(empty_cache):
@@ -206,9 +225,9 @@ def test_detector_scores_identically_enough_on_both_backends(use_cache):
     assert [s.index for s in a.sentences] == [s.index for s in b.sentences]
 
 
-def test_export_command_rejects_unknown_quantize():
+def test_prepare_command_rejects_unknown_quantize():
     out = subprocess.run(
-        [sys.executable, "-m", "spindetect.embed_onnx", "--quantize", "int4"], capture_output=True, text=True
+        [sys.executable, "-m", "spindetect", "prepare", "--quantize", "int4"], capture_output=True, text=True
     )
     assert out.returncode == 2
     assert out.stderr.strip().count("\n") == 0

@@ -58,9 +58,10 @@ def info(
     """Show the model directory, embedder, library versions, thresholds and artifact codes (loads no neural network)."""
     from pathlib import Path
 
-    from .. import __version__, artifact_codes as artifacts
+    from .. import artifact_codes as artifacts
     from ..embed import EmbedderError
     from ..modeldir import ModelError, default_model_dir, load_manifest
+    from ..version import __version__
 
     mdir = Path(model) if model else default_model_dir()
     try:
@@ -147,7 +148,7 @@ def _modes() -> dict:
     try:
         gguf_file()
         ready = find_prepared()
-        out["accurate"]["language_model"] = str(ready) if ready else f"installed, not prepared: run python -m spindetect.surprisal (into {cache_dir()})"
+        out["accurate"]["language_model"] = str(ready) if ready else f"installed, not prepared: run spindetect prepare --accurate (into {cache_dir()})"
     except LanguageModelUnavailable as e:
         out["accurate"]["language_model"] = f"not installed: {e}"
     return out

@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 
+from .. import cache
 from ._common import check_choice, fail
 
 
@@ -30,7 +31,7 @@ def train(
     edit_docs: Optional[int] = typer.Option(None, "--edit-docs", help="Further originals per dataset copy-edited (typos, spelling, number style, a sentence moved or cut) as label-0 documents (0: none; default 40 for document, 100 per news dataset for sentence)."),
     lm: bool = typer.Option(False, "--lm", help="Add language-model surprisal features (the accurate mode's model; needs the LM, ~400 tokens/s)."),
     embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory."),
-    cache: Optional[str] = typer.Option(None, "--cache", help="Embedding cache file (.npz); default ~/.cache/spindetect/train-embeddings.npz."),
+    cache: Optional[str] = typer.Option(None, "--cache", help="Embedding cache file (.npz); default $SPINDETECT_CACHE/train-embeddings.npz."),
     no_families: bool = typer.Option(False, "--no-families", help="Skip the leave-one-family-out table."),
 ) -> None:
     """Train the detector, validate leave-one-family-out and leave-one-domain-out, and write a model directory."""
@@ -54,7 +55,7 @@ def train(
         fail("--top-fraction must be in (0, 1], --target-fpr in (0, 1), --max-docs/--max-sentences >= 1, --c > 0, --spin-docs/--edit-docs >= 0")
     cfg = TrainConfig(max_docs=max_docs, max_sentences=max_sentences, classifier=classifier, c=c,
                       top_fraction=top_fraction, target_fpr=target_fpr, seed=seed, spin_docs=spin_docs, edit_docs=edit_docs, lm=lm)
-    cache_path = Path(cache) if cache else _cache_root() / "train-embeddings.npz"
+    cache_path = Path(cache) if cache else cache.root() / "train-embeddings.npz"
     try:
         # sentence-transformers (fp32) is the reference and the training path;
         # scoring may use the faster ONNX export of the same model.
@@ -66,12 +67,6 @@ def train(
     import json
 
     typer.echo(json.dumps(manifest["metrics"], indent=2, sort_keys=True))
-
-
-def _cache_root() -> Path:
-    import os
-
-    return Path(os.environ.get("SPINDETECT_CACHE") or Path.home() / ".cache" / "spindetect")
 
 
 def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_docs, lm, lm_docs, lm_cache, target_fpr, seed) -> None:
@@ -101,7 +96,7 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
             from ..surprisal import LanguageModel
 
             model = LanguageModel()
-        cache = Path(lm_cache) if lm_cache else _cache_root() / "train-lm-stats.json"
+        cache = Path(lm_cache) if lm_cache else cache.root() / "train-lm-stats.json"
         manifest = run(data, Path(out), cfg, model, cache, log=lambda m: typer.echo(m, err=True))
     except (DataError, ModelError, ValueError) as e:
         fail(str(e), 1)
