@@ -31,10 +31,6 @@ import numpy as np
 #: its dataset): of 0.45-0.70 in steps of 0.05, 0.55 gave the best ROC AUC of
 #: document coverage, 0.993 (0.50: 0.993, 0.60: 0.984, 0.70: 0.955).
 LINK_THRESHOLD = 0.55
-LINK_THRESHOLD_NOTE = (
-    "cosine of all-MiniLM-L6-v2 sentence embeddings; best coverage ROC AUC (0.993) on 100 rewrite pairs "
-    "vs 1,000 same-dataset unrelated pairs from /work/shared/data (benchmarks/retrieval.py)"
-)
 #: A merge or split must beat the plain 1-1 link by this much to be preferred:
 #: it keeps the path from absorbing an unrelated neighbour for a tiny gain.
 MERGE_PENALTY = 0.05

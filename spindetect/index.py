@@ -60,10 +60,6 @@ ANN_NEIGHBOURS = 64
 #: of 100, excluded). 0.334 is the lowest score with <= 1 % false matches;
 #: there 87 % of queries find their true source at rank 1 (top-1 overall 0.99).
 NO_SOURCE_THRESHOLD = 0.34
-NO_SOURCE_NOTE = (
-    "lowest match score with <= 1 % false matches when the true source is not indexed; 100 rewrites of "
-    "/work/shared/data against 100 originals (87 % found at it); benchmarks/retrieval.py"
-)
 
 
 class IndexFileError(ValueError):

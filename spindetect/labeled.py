@@ -41,8 +41,6 @@ LABEL_VALUES = {
     "original": 0, "human": 0, "spun": 1, "rewritten": 1,
 }
 _LABEL_CHOICES = "0, 1, original, human, spun, rewritten"
-#: Row fields copied into ``LabeledDoc.groups`` (for pairs: the pair schema's).
-PAIR_GROUP_FIELDS = ("dataset", "rewriter", "method", "domain", "group")
 #: Pairs with this rewriter are human rewordings: both sides read as label 0.
 HUMAN_REWRITER = "human"
 #: Fields that are content or identity, never groups.

@@ -46,28 +46,6 @@ def _sample(text: str) -> str:
     return text[: cut if cut > 0 else SAMPLE_CHARS]
 
 
-def english_word_share(text: str) -> float:
-    """Share of the words in ``text`` that are frequent English function words.
-
-    Parameters
-    ----------
-    text : str
-        Any text; only its first ``SAMPLE_CHARS`` characters are looked at.
-
-    Returns
-    -------
-    float
-        In [0, 1]; 0.0 when the text has no words. Measured on sentences
-        written for the tests: English news paragraphs 0.2-0.35 (single
-        sentences 0.13-0.35), French, German, Spanish, Italian, Portuguese,
-        Dutch, Swedish, Polish and Turkish 0.0.
-    """
-    words = _WORD.findall(_sample(text).lower())
-    if not words:
-        return 0.0
-    return sum(w in _ENGLISH_WORDS for w in words) / len(words)
-
-
 def looks_english(text: str) -> bool:
     """Cheap check that ``text`` is plainly English, without loading the model.
 

@@ -24,7 +24,6 @@ ECE_BINS = 10
 ECE_STRATEGY = "uniform"
 #: False-positive rates at which the true-positive rate is reported.
 FPR_TARGETS = {"1pct": 0.01, "5pct": 0.05}
-UNDEFINED_GROUP_ORDER = "last"
 
 
 def _arrays(labels, scores) -> tuple[np.ndarray, np.ndarray]:

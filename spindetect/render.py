@@ -12,7 +12,6 @@ from typing import IO, Iterable
 
 from .types import DocumentScore
 
-FORMATS = ("table", "json", "jsonl", "csv")
 CSV_FIELDS = ("path", "id", "doc_score", "label", "index", "start", "end", "score", "reasons", "text")
 
 

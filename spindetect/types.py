@@ -6,7 +6,7 @@ sentence scores -> aggregate -> DocumentScore -> render.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 
 @dataclass(frozen=True)
@@ -90,10 +90,3 @@ class DocumentScore:
         d["warnings"] = list(self.warnings)
         d["notes"] = list(self.notes)
         return d
-
-
-@dataclass(frozen=True)
-class ModelInfo:
-    name: str
-    version: str
-    extra: dict = field(default_factory=dict)
