@@ -60,23 +60,27 @@ def _segmenter():
         of segmentation time). This does the same search, the same way: the
         first non-overlapping occurrence, plus the whitespace after it, that
         ends past the previous sentence (tests/test_segment.py checks the
-        output equals pysbd's own).
+        output equals pysbd's own). The occurrences of a sentence are the same
+        chain every time and ``prior`` only grows, so a repeated sentence
+        resumes after its last match instead of rescanning from the start
+        (quadratic on "word. word. ...").
         """
 
         def sentences_with_char_spans(self, sentences):
             text = self.original_text
             spans, prior = [], 0
+            resume: dict[str, int] = {}  # a repeated sentence's search goes on where its last one stopped
             for sent in sentences:
                 if not sent:  # an empty pattern matches everywhere: leave that to pysbd
                     return super().sentences_with_char_spans(sentences)
-                at = 0
+                at = resume.get(sent, 0)
                 while (k := text.find(sent, at)) >= 0:
                     end = k + len(sent)
                     while end < len(text) and text[end].isspace():
                         end += 1
                     if end > prior:
                         spans.append(TextSpan(text[k:end], k, end))
-                        prior = end
+                        prior = resume[sent] = end
                         break
                     at = end
             return spans

@@ -90,6 +90,8 @@ def test_fast_span_search_equals_pysbd_on_samples():
             assert fast.segment(line) == ref.segment(line), (name, line)
     repeated = "It rained. It rained.  It rained. Then it stopped. It rained."
     assert fast.segment(repeated) == ref.segment(repeated)
+    many = " ".join(["It rained.", "It rained.", "Then it stopped."] * 100)  # resumed searches (issue 15)
+    assert fast.segment(many) == ref.segment(many)
 
 
 @settings(max_examples=300, deadline=None)
