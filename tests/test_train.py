@@ -47,9 +47,11 @@ def test_train_writes_a_loadable_model(tmp_path):
     r = CliRunner().invoke(
         app,
         ["train", str(tmp_path / "alpha.jsonl.gz"), str(tmp_path / "beta.jsonl.gz"), "--out", str(out), "--kind", "sentence",
-         "--cache", str(tmp_path / "cache.npz"), "--no-families", "--c", "1.0"],
+         "--no-families", "--c", "1.0"],
+        env={"SPINDETECT_CACHE": str(tmp_path / "cache")},
     )
     assert r.exit_code == 0, r.output
+    assert (tmp_path / "cache" / "train-embeddings.npz").is_file()  # the default --cache honours $SPINDETECT_CACHE
     metrics = json.loads(r.stdout)
     assert set(metrics["per_dataset"]) == {"alpha", "beta"}
     m = modeldir.load(out)

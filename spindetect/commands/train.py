@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from .. import cache
+from ..cache import root as cache_root
 from ._common import check_choice, fail
 
 
@@ -55,7 +55,7 @@ def train(
         fail("--top-fraction must be in (0, 1], --target-fpr in (0, 1), --max-docs/--max-sentences >= 1, --c > 0, --spin-docs/--edit-docs >= 0")
     cfg = TrainConfig(max_docs=max_docs, max_sentences=max_sentences, classifier=classifier, c=c,
                       top_fraction=top_fraction, target_fpr=target_fpr, seed=seed, spin_docs=spin_docs, edit_docs=edit_docs, lm=lm)
-    cache_path = Path(cache) if cache else cache.root() / "train-embeddings.npz"
+    cache_path = Path(cache) if cache else cache_root() / "train-embeddings.npz"
     try:
         # sentence-transformers (fp32) is the reference and the training path;
         # scoring may use the faster ONNX export of the same model.
@@ -96,7 +96,7 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
             from ..surprisal import LanguageModel
 
             model = LanguageModel()
-        cache = Path(lm_cache) if lm_cache else cache.root() / "train-lm-stats.json"
+        cache = Path(lm_cache) if lm_cache else cache_root() / "train-lm-stats.json"
         manifest = run(data, Path(out), cfg, model, cache, log=lambda m: typer.echo(m, err=True))
     except (DataError, ModelError, ValueError) as e:
         fail(str(e), 1)
