@@ -2,7 +2,7 @@
 # Install spindetect and everything it needs, offline-capable after this step.
 # Usage: bash scripts/setup.sh              # the tool (fast mode)
 #        bash scripts/setup.sh --accurate   # also the language model of `--mode accurate`
-#        bash scripts/setup.sh --test       # everything, test dependencies and Chromium for the report test
+#        bash scripts/setup.sh --test       # everything, test dependencies (pytest, ruff, ...) and Chromium for the report test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}

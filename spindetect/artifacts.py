@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-import math
 from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -615,8 +614,6 @@ def feature_names() -> list[str]:
 # --------------------------------------------------------------------------
 # Obfuscation (issue 17): found on the *raw* sentence, reported in its normalised text
 # --------------------------------------------------------------------------
-
-from .artifact_codes import OBFUSCATION_CODES  # noqa: E402
 
 
 def _char_name(ch: str) -> str:

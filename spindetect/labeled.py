@@ -37,7 +37,7 @@ from .fileutil import JsonLineError, json_lines, sha256_file
 
 #: Label spellings accepted in data files; 1 means spun (machine-rewritten).
 LABEL_VALUES = {
-    0: 0, 1: 1, "0": 0, "1": 1, False: 0, True: 1,
+    0: 0, 1: 1, "0": 0, "1": 1,  # False and True are the keys 0 and 1
     "original": 0, "human": 0, "spun": 1, "rewritten": 1,
 }
 _LABEL_CHOICES = "0, 1, original, human, spun, rewritten"

