@@ -80,6 +80,8 @@ class DocumentScore:
     id: str | None = None
     #: Document-level evidence beside the sentences' (e.g. the strong rule firing).
     notes: tuple[str, ...] = ()
+    #: The input's paragraphs as half-open ranges of sentence indexes (``segment.paragraphs``).
+    paragraphs: tuple[tuple[int, int], ...] = ()
 
     def to_dict(self) -> dict:
         """Plain JSON-ready dict (the single source for every output format)."""
@@ -89,6 +91,7 @@ class DocumentScore:
         ]
         d["warnings"] = list(self.warnings)
         d["notes"] = list(self.notes)
+        d["paragraphs"] = [list(p) for p in self.paragraphs]
         return d
 
 
