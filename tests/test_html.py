@@ -6,7 +6,8 @@ import subprocess
 
 import pytest
 
-from spindetect.render_html import FLAG_SCORE, render_compare, render_report, score_colour
+from spindetect.compare import diff_words
+from spindetect.render_html import FLAG_SCORE, HISTOGRAM_BINS, histogram, render_compare, render_report, score_colour, top_reasons
 
 from . import texts
 
@@ -17,8 +18,8 @@ CHROMIUM_FLAGS = [
 ]
 
 
-def _doc(path, sentences, score=0.7, label="spun"):
-    """A DocumentScore.to_dict()-shaped dict from (text, score, reasons) triples."""
+def _doc(path, sentences, score=0.7, label="spun", paragraphs=None):
+    """A DocumentScore.to_dict()-shaped dict from (text, score, reasons) triples (one paragraph unless given)."""
     sents, pos = [], 0
     for k, (text, s, reasons) in enumerate(sentences):
         sents.append({"index": k, "start": pos, "end": pos + len(text), "text": text, "score": s, "reasons": reasons})
@@ -26,6 +27,7 @@ def _doc(path, sentences, score=0.7, label="spun"):
     return {
         "path": path, "score": score, "label": label, "threshold": 0.5, "model": {"name": "spindetect-test", "version": "0"},
         "n_sentences": len(sents), "sentences": sents, "encoding": "utf-8", "warnings": [], "id": None,
+        "paragraphs": paragraphs if paragraphs is not None else ([[0, len(sents)]] if sents else []),
     }
 
 
@@ -146,6 +148,140 @@ def test_compare_page_markup():
     page = render_compare(result)
     assert "<del>c.</del>" in page and "<ins>b.</ins>" in page and "New &lt;i&gt;thing" in page and "note &lt;x&gt;" in page
     assert 'data-similarity="0.8000"' in page
+
+
+def _tree(page):
+    import lxml.html
+
+    return lxml.html.fromstring(page)
+
+
+def _words(el):
+    return " ".join(el.text_content().split())
+
+
+def _cls(name):
+    """XPath predicate: the element has CSS class ``name``."""
+    return f'contains(concat(" ", normalize-space(@class), " "), " {name} ")'
+
+
+def test_paragraphs_follow_the_documents_ranges():
+    d = _doc("p.txt", [("One.", 0.1, []), ("Two.", 0.6, []), ("Three.", 0.2, [])], paragraphs=[[0, 2], [2, 3]])
+    paras = _tree(render_report([d], "p")).xpath('//div[@class="article"]/p')
+    assert [[s.get("data-index") for s in p.xpath(f".//span[{_cls('s')}]")] for p in paras] == [["0", "1"], ["2"]]
+    # JSON written before paragraphs existed: one paragraph
+    old = {k: v for k, v in d.items() if k != "paragraphs"}
+    assert len(_tree(render_report([old], "p")).xpath('//div[@class="article"]/p')) == 1
+    for bad in ([[0, 2]], [[0, 2], [1, 3]], [[1, 3], [0, 1]]):
+        with pytest.raises(ValueError, match="do not cover"):
+            render_report([{**d, "paragraphs": bad}], "p")
+
+
+def _reason(code, weight, message="m"):
+    return {"code": code, "message": message, "start": 0, "end": 1, "weight": weight}
+
+
+def test_top_reasons_rank_kinds_of_evidence_by_summed_weight():
+    d = _doc("r.txt", [
+        ("A.", 0.6, [_reason("a", 0.5, "a in A"), _reason("neg", -2.0)]),
+        ("B.", 0.3, [_reason("a", 0.5, "a in B"), _reason("b", 0.8), _reason("b", 0.1)]),
+        ("C.", 0.95, [_reason("c", 0.2), _reason("zero", 0.0), _reason("a", 0.1, "a in C")]),
+    ])
+    got = top_reasons(d, k=5)
+    assert [(g["code"], g["sentences"], round(g["weight"], 3)) for g in got] == [("a", [0, 1, 2], 1.1), ("b", [1], 0.9), ("c", [2], 0.2)]
+    assert got[0]["message"] == "a in C"  # the message of the highest-scoring sentence giving the code
+    assert top_reasons(d, k=0) == [] and top_reasons(_doc("e.txt", []), k=3) == []
+    d["notes"] = ["strong rule fired"]
+    assert [g["code"] for g in top_reasons(d)] == ["note", "a", "b"]
+    items = _tree(render_report([d], "r")).xpath('//ol[@class="reasons"]/li')
+    assert [li.get("data-code") for li in items] == ["note", "a", "b"]
+    assert _words(items[0]) == "strong rule fired" and _words(items[1]).startswith("a in 3 sentences (0, 1, 2): a in C")
+
+
+def test_histogram_counts_every_score_once():
+    h = histogram([0.0, 0.05, 0.1, 0.55, 0.999, 1.0, -1, 3])
+    assert [b["count"] for b in h] == [3, 1, 0, 0, 0, 1, 0, 0, 0, 3] and len(h) == HISTOGRAM_BINS
+    assert (h[0]["low"], h[-1]["high"]) == (0.0, 1.0) and h[0]["colour"] == score_colour(0.05)
+    assert [b["count"] for b in histogram([], bins=4)] == [0, 0, 0, 0]
+    page = _tree(render_report([_doc("h.txt", [("A.", 0.05, []), ("B.", 0.97, []), ("C.", 0.91, [])])], "h"))
+    assert [int(r.get("data-count")) for r in page.xpath('//svg//rect[@class="bin"]')] == [1, 0, 0, 0, 0, 0, 0, 0, 0, 2]
+    assert _tree(render_report([_doc("e.txt", [], 0.0, "unscorable")], "e")).xpath('//svg//rect[@class="bin"]/@height') == ["0.0"] * 10
+
+
+def test_summary_shows_verdict_score_threshold():
+    d = _doc("v.txt", [("A.", 0.2, [])], score=0.31, label="original")
+    summary = _tree(render_report([d], "v")).xpath(f'//div[{_cls("summary")}]')[0]
+    assert summary.xpath(f'.//span[{_cls("badge")}]')[0].text == "original"
+    assert _words(summary.xpath('.//p[@class="scoreline"]')[0]).startswith("document score 0.310 < threshold 0.500")
+    assert "No artifact or style reason found." in _words(summary)
+    verdict = {"label": "derived", "by": "source", "why": "Most of its sentences are <b>reworded</b> from a.txt."}
+    summary = _tree(render_report([{**d, "verdict": verdict}], "v")).xpath(f'//div[{_cls("summary")}]')[0]
+    assert summary.xpath(f'.//span[{_cls("badge")}]')[0].get("data-verdict") == "derived"
+    assert _words(summary.xpath('.//span[@class="why"]')[0]) == "Most of its sentences are <b>reworded</b> from a.txt."
+
+
+#: A suspect of three sentences in two paragraphs, written for these tests.
+REF_DOC = _doc("suspect.txt", [
+    ("The town chamber sanctioned the plan on Tuesday.", 0.8, []),
+    ("Related: see more <here>.", 0.6, []),
+    ("Work starts in April.", 0.3, []),
+], paragraphs=[[0, 2], [2, 3]])
+
+
+def _source_pair(k, source, suspect, similarity):
+    """One item of reference.source.pairs, in the agreed JSON shape."""
+    return {"sentence": k, "source_sentence": source, "similarity": similarity, "diff": diff_words(source, suspect)}
+
+
+REF_SOURCE = {
+    "path": "originals/a.txt", "similarity": 0.83, "coverage": 0.67, "derived": True,
+    "pairs": [
+        _source_pair(0, "The city council approved the plan on Tuesday.", REF_DOC["sentences"][0]["text"], 0.91),
+        _source_pair(2, "Work begins in April.", REF_DOC["sentences"][2]["text"], 0.88),
+    ],
+}
+
+
+def test_reference_source_side_by_side():
+    page = render_report([{**REF_DOC, "reference": {"searched": 120, "source": REF_SOURCE}}], "ref")
+    t = _tree(page)
+    line = t.xpath(f'//p[{_cls("source-line")}]')[0]
+    assert line.get("data-source") == "originals/a.txt"
+    assert _words(line).startswith("Source found: originals/a.txt · similarity 0.83 · 67 % of sentences aligned · derived from it · 120 documents searched")
+    table = t.xpath('//table[@class="sbs"]')[0]
+    assert len(table.xpath('./tbody[@class="para"]')) == 2  # the suspect's paragraphs
+    rows = table.xpath(".//tbody/tr")
+    assert [r.get("data-index") for r in rows] == ["0", "1", "2"] and [r.get("class") for r in rows] == ["pair", "unaligned", "pair"]
+    suspect, source = rows[0].xpath('./td[@class="suspect"]')[0], rows[0].xpath('./td[@class="source"]')[0]
+    assert [i.text for i in suspect.xpath("./ins")] == ["town chamber sanctioned"]
+    assert [x.text for x in source.xpath("./del")] == ["city council approved"]
+    assert _words(suspect) == REF_DOC["sentences"][0]["text"] and _words(source) == REF_SOURCE["pairs"][0]["source_sentence"]
+    assert rows[0].get("data-similarity") == "0.9100"
+    assert [_words(td) for td in rows[1].xpath("./td")] == ["1", "Related: see more <here>.", "no aligned source sentence", ""]
+    assert "&lt;here&gt;" in page
+    assert [i.text for i in rows[2].xpath('./td[@class="suspect"]/ins')] == ["starts"]
+    # every sentence still reads in the article above, with its paragraphs
+    assert len(t.xpath('//div[@class="article"]/p')) == 2 and len(t.xpath(f'//span[{_cls("s")}]')) == 3
+
+
+def test_no_source_looks_as_without_reference_mode_plus_one_line():
+    plain = render_report([REF_DOC], "ref")
+    none = render_report([{**REF_DOC, "reference": {"searched": 120, "source": None}}], "ref")
+    line = '<p class="source-line none">no source found in 120 documents</p>\n'
+    assert line in none and none.replace(line, "") == plain
+    assert "sbs" not in _tree(plain).xpath('//section[@class="doc"]')[0].get("class") and 'class="sbs"' not in plain
+    one = render_report([{**REF_DOC, "reference": {"searched": 1, "source": None}}], "ref")
+    assert "no source found in 1 document</p>" in one
+
+
+def test_print_stylesheet_in_markup():
+    page = render_report(BROWSER_DOCS, "print")
+    # shading survives a print dialog's "no background graphics": the property is on <html> and inherited
+    assert "html { -webkit-print-color-adjust: exact; print-color-adjust: exact; }" in page
+    media = page[page.index("@media print {\n"):]
+    media = media[: media.index("\n}\n")]
+    for rule in ("section.doc + section.doc { break-before: page; }", ".backlink, .tip, .hover-hint { display: none !important; }"):
+        assert rule in media
 
 
 # --- headless Chromium ---------------------------------------------------------
