@@ -3,6 +3,7 @@
 import html.parser
 import shutil
 import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -363,3 +364,109 @@ def test_chromium_screenshot_is_not_blank(browser_docs, tmp_path):
     raw = img.resize((250, 350)).tobytes()
     px = zip(raw[0::3], raw[1::3], raw[2::3])
     assert sum(1 for r, g, b in px if max(r, g, b) - min(r, g, b) > 25) > 200
+
+
+SEED = Path(__file__).resolve().parent.parent / "seeds" / "spun_biden_putin_call.txt"
+
+
+def _reference_doc(detector):
+    """SPUN_NEWS scored, with HUMAN_NEWS as its source found by the real aligner, in the agreed reference JSON shape."""
+    from spindetect.compare import compare
+    from spindetect.types import Article
+
+    c = compare(Article("human.txt", texts.HUMAN_NEWS), Article("spun.txt", texts.SPUN_NEWS), detector.embedder).to_dict()
+    pairs = [{"sentence": p["suspect"][0], "source_sentence": p["original_text"], "similarity": p["similarity"], "diff": p["diff"]}
+             for p in c["pairs"] if len(p["suspect"]) == 1]
+    source = {"path": "human.txt", "similarity": c["score"], "coverage": c["sentence_share"], "derived": c["is_rewrite"], "pairs": pairs}
+    verdict = {"label": "derived" if c["is_rewrite"] else "original", "by": "source", "why": c["verdict"]}
+    return {**detector.score(texts.SPUN_NEWS, "spun.txt").to_dict(), "reference": {"searched": 1, "source": source}, "verdict": verdict}
+
+
+@needs_chromium
+def test_chromium_seed_report_reads_as_the_article(shipped_detector, tmp_path):
+    seed = SEED.read_text(encoding="utf-8")
+    d = shipped_detector.score(seed, "seeds/spun_biden_putin_call.txt").to_dict()
+    ref = _reference_doc(shipped_detector)
+    assert ref["reference"]["source"]["pairs"], "the aligner found no pair to show"
+    page = tmp_path / "report.html"
+    page.write_text(render_report([d, ref], "seed"), encoding="utf-8")
+    dom = _tree(_chromium(tmp_path, "--dump-dom", page.as_uri()))
+    seed_doc, ref_doc = dom.xpath('//section[@class="doc"]')
+
+    # paragraphs as in the input: the seed has one per line and no blank line
+    lines = seed.splitlines()
+    assert all(line.strip() for line in lines) and len(lines) == 24
+    paras = seed_doc.xpath('./div[@class="article"]/p')
+    assert [" ".join(_words(s) for s in p.xpath(f".//span[{_cls('s')}]")) for p in paras] == [" ".join(x.split()) for x in lines]
+    # every sentence, and every suspected word highlighted inside its sentence
+    spans = seed_doc.xpath(f".//span[{_cls('s')}]")
+    assert [(int(s.get("data-index")), _words(s)) for s in spans] == [(s["index"], " ".join(s["text"].split())) for s in d["sentences"]]
+    assert [[m.text for m in s.xpath('.//mark[@class="w"]')] for s in spans] == [[w["text"] for w in s["words"]] for s in d["sentences"]]
+    assert sum(len(s["words"]) for s in d["sentences"]) > 20
+
+    # the summary: verdict, score against threshold, the three strongest reasons, the histogram
+    summary = seed_doc.xpath(f'./div[{_cls("summary")}]')[0]
+    assert summary.xpath(f'.//span[{_cls("badge")}]')[0].text == d["label"] == "spun"
+    assert summary.xpath('.//strong[@class="score"]')[0].text == f"{d['score']:.3f}"
+    assert summary.xpath('.//strong[@class="threshold"]')[0].text == f"{d['threshold']:.3f}"
+    assert [li.get("data-code") for li in summary.xpath('.//ol[@class="reasons"]/li')] == [g["code"] for g in top_reasons(d)]
+    assert len(top_reasons(d)) == 3
+    bins = [int(r.get("data-count")) for r in summary.xpath('.//svg//rect[@class="bin"]')]
+    assert bins == [b["count"] for b in histogram([s["score"] for s in d["sentences"]])] and sum(bins) == d["n_sentences"]
+
+    # the source side by side: a row per suspect sentence, words not in the source marked
+    rows = ref_doc.xpath('.//table[@class="sbs"]/tbody/tr')
+    assert [int(r.get("data-index")) for r in rows] == [s["index"] for s in ref["sentences"]]
+    by_index = {p["sentence"]: p for p in ref["reference"]["source"]["pairs"]}
+    for r in rows:
+        pair = by_index.get(int(r.get("data-index")))
+        assert r.get("class") == ("pair" if pair else "unaligned")
+        if pair:
+            assert [i.text for i in r.xpath('./td[@class="suspect"]/ins')] == [op["text"] for op in pair["diff"] if op["op"] == "insert"]
+    assert ref_doc.xpath(f'.//span[{_cls("badge")}]')[0].get("data-verdict") == ref["verdict"]["label"]
+
+    # nothing is fetched: no element loads anything and every link stays on the page
+    assert not dom.xpath("//*[@src] | //link | //script | //iframe | //img | //object | //embed")
+    assert all(h.startswith("#") for h in dom.xpath("//@href")) and "url(" not in page.read_text(encoding="utf-8")
+
+
+def _rgb(hsl):
+    """'hsl(h, s%, l%)' as (r, g, b) in [0, 1]."""
+    import colorsys
+
+    h, s, lum = (float(x.strip(" %")) for x in hsl[4:-1].split(","))
+    return colorsys.hls_to_rgb(h / 360, lum / 100, s / 100)
+
+
+@needs_chromium
+def test_chromium_print_keeps_shading_and_breaks_pages_between_documents(browser_docs, tmp_path):
+    # Printing to PDF lays the page out with print media, as a print dialog does.
+    pypdf = pytest.importorskip("pypdf")
+    import re
+
+    html = render_report(browser_docs, "print")
+    assert "back to contents" in html and "sentence 0: score" in html  # on screen: back links and tooltips
+    page, pdf = tmp_path / "report.html", tmp_path / "report.pdf"
+    page.write_text(html, encoding="utf-8")
+    _chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    pages = pypdf.PdfReader(pdf).pages
+    text = [" ".join(p.extract_text().split()) for p in pages]
+
+    def where(sentence):
+        head = " ".join(sentence["text"].split()[:4])
+        return [k for k, t in enumerate(text) if head in t]
+
+    first, second = browser_docs
+    last_of_first = max(k for s in first["sentences"] for k in where(s))
+    start_of_second = min(k for s in second["sentences"] for k in where(s))
+    assert last_of_first < start_of_second and text[start_of_second].startswith("human.txt")  # a page break between them
+    assert not any("back to contents" in t or "sentence 0: score" in t for t in text)  # no interactive controls
+
+    # the shading is printed: every sentence colour of the first document is a fill in the PDF
+    fills = set()
+    for p in pages:
+        ops = p.get_contents().get_data().decode("latin-1")
+        fills |= {tuple(map(float, m)) for m in re.findall(r"([\d.]+) ([\d.]+) ([\d.]+) rg\b", ops)}
+    for s in first["sentences"]:
+        want = _rgb(score_colour(s["score"]))
+        assert any(max(abs(a - b) for a, b in zip(want, f)) < 0.006 for f in fills), (s["score"], want)
