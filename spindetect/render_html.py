@@ -168,6 +168,10 @@ def render_report(docs: list[dict], title: str) -> str:
     ----------
     docs : list of dict
         ``DocumentScore.to_dict()`` of each article, in the order to show.
+        Reference mode's keys, when present, are shown too: ``verdict``
+        (``{"label", "by", "why"}``) in the summary, and ``reference`` -- its
+        source (or "no source found in N documents") in the summary and the
+        source's aligned sentences side by side with the article's.
     title : str
         Page title and heading.
 
@@ -175,8 +179,10 @@ def render_report(docs: list[dict], title: str) -> str:
     -------
     str
         A complete, self-contained HTML document (inline CSS, no scripts,
-        no external resources). Every sentence is a ``span.s`` with
-        ``data-index`` and ``data-score``.
+        no external resources). Each article is a ``section.doc``: a summary
+        (label, score against threshold, ``top_reasons``, an SVG
+        ``histogram`` of sentence scores), then its paragraphs, in which every
+        sentence is a ``span.s`` with ``data-index`` and ``data-score``.
 
     Raises
     ------
