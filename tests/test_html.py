@@ -470,3 +470,28 @@ def test_chromium_print_keeps_shading_and_breaks_pages_between_documents(browser
     for s in first["sentences"]:
         want = _rgb(score_colour(s["score"]))
         assert any(max(abs(a - b) for a, b in zip(want, f)) < 0.006 for f in fills), (s["score"], want)
+
+
+def test_cli_writes_the_report_of_a_batch_with_a_bad_file(tmp_path):
+    from typer.testing import CliRunner
+
+    from spindetect.cli import app
+
+    md = tmp_path / "wrapped.md"
+    md.write_text("# Budget vote\n\nThe council met on Tuesday to discuss the budget for the\ncoming year, which includes "
+                  "money for roads and a new\nlibrary.\n\nIt passed by five votes to two.\n", encoding="utf-8")
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
+    out = tmp_path / "report.html"
+    out.write_text("mine", encoding="utf-8")
+    args = ["score", str(SEED), str(md), str(bad), "--format", "html", "--out", str(out)]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 2 and out.read_text(encoding="utf-8") == "mine" and "Traceback" not in r.stderr  # never overwritten
+    r = CliRunner().invoke(app, args + ["--force"])
+    assert r.exit_code == 1 and "bad.txt" in r.stderr and "Traceback" not in r.stderr + r.stdout
+    t = _tree(out.read_text(encoding="utf-8"))
+    seed_doc, md_doc = t.xpath('//section[@class="doc"]')  # the bad file is reported, the rest scored
+    assert len(seed_doc.xpath('./div[@class="article"]/p')) == 24
+    paras = [" ".join(_words(s) for s in p.xpath(f".//span[{_cls('s')}]")) for p in md_doc.xpath('./div[@class="article"]/p')]
+    assert paras == ["Budget vote", "The council met on Tuesday to discuss the budget for the coming year, which includes money for "
+                     "roads and a new library.", "It passed by five votes to two."]
