@@ -24,6 +24,13 @@ false-positive rate on the *tune* ``same_article`` negatives is at most
 ``--max-fpr``; every metric is reported on *test* (and on all pairs).
 Baseline: ``coverage`` (the rule ``compare`` used before).
 
+Retrieval (``score --index``): the *tune* originals are indexed; each rewrite
+is traced with ``reference.Tracer``. For a tune rewrite the right answer is
+its own original (found = that source, derived); a test rewrite's original is
+not indexed, so any source found is a false source (unless it is the same
+story in another dataset: its original and the found one then align, which is
+reported apart).
+
 Writes ``args.json``, ``rows.jsonl`` (one row per pair: set, split, features,
 scores) and ``metrics.json`` to ``--out``.
 """
@@ -120,6 +127,44 @@ def lowest_threshold(neg: np.ndarray, pos: np.ndarray, max_fpr: float) -> float:
         if float(np.mean(neg >= t)) <= max_fpr:
             return float(t)
     return 1.0
+
+
+def trace_with_index(texts: Texts, items: list, emb: Embedder) -> tuple[dict, list[dict]]:
+    """``score --index`` on the rewrites with the tune originals indexed (see the module docstring)."""
+    import tempfile
+
+    from spindetect.index import SourceIndex
+    from spindetect.reference import Tracer
+
+    rewrites = [(split, s_key, o_key) for kind, _, split, s_key, o_key, _, _ in items if kind == "rewrite"]
+    indexed = sorted({o for split, _, o in rewrites if split == "tune"})
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        idx = SourceIndex.create(Path(tmp) / "idx", emb.name, emb.dim)
+        idx.add([(k, [x.text for x in texts.sents[k]]) for k in indexed], np.concatenate([texts.emb[k] for k in indexed]))
+        tracer = Tracer(emb, index=idx)
+        t0 = time.perf_counter()
+        for split, s_key, o_key in rewrites:
+            ref = tracer.trace([x.text for x in texts.sents[s_key]], texts.emb[s_key])
+            src = ref.source.path if ref.source else None
+            same_story = None
+            if src is not None and src != o_key:  # the found source against the true original
+                a, b = texts.emb[src], texts.emb[o_key]
+                same_story = align(a, b).sentence_share >= 0.5
+            rows.append({"split": split, "suspect": s_key, "original": o_key, "indexed": o_key in indexed,
+                         "source": src, "similarity": ref.source.similarity if ref.source else None,
+                         "nearest": ref.nearest, "same_story": same_story})
+        ms = 1000 * (time.perf_counter() - t0) / len(rewrites)
+    tune = [r for r in rows if r["indexed"]]
+    test = [r for r in rows if not r["indexed"]]
+    return {
+        "indexed_documents": len(indexed), "trace_ms_per_document": ms,
+        "found_own_source": float(np.mean([r["source"] == r["original"] for r in tune])),
+        "wrong_source_when_own_indexed": float(np.mean([r["source"] not in (None, r["original"]) for r in tune])),
+        "source_claimed_when_own_not_indexed": float(np.mean([r["source"] is not None for r in test])),
+        "of_which_same_story": int(sum(bool(r["same_story"]) for r in test)),
+        "n_queries_indexed": len(tune), "n_queries_not_indexed": len(test),
+    }, rows
 
 
 def main() -> None:
@@ -240,6 +285,8 @@ def main() -> None:
         "test_tpr_human_paraphrase": float(np.mean(arr(rows_out, "coverage", ("human_paraphrase",), "test") >= cov_cut)),
         "test_fpr_same_article": float(np.mean(arr(rows_out, "coverage", ("same_article",), "test") >= cov_cut)),
     }
+    metrics["index"], index_rows = trace_with_index(texts, items, emb)
+    (out / "index_rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in index_rows))
     (out / "rows.jsonl").write_text("".join(json.dumps(r) + "\n" for r in rows_out))
     (out / "metrics.json").write_text(json.dumps(metrics, indent=1))
     print(json.dumps({k: v for k, v in metrics.items() if k != "args"}, indent=1))

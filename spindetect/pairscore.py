@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from .align import Alignment
+from .normalize import normalize
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’.,-][^\W_]+)*", re.UNICODE)
 
@@ -88,8 +89,12 @@ class PairFeatures:
 
 
 def content_words(text: str) -> list[str]:
-    """Lower-cased words of ``text`` that are not function words (numbers count)."""
-    return [w for w in (t.lower() for t in _TOKEN.findall(text)) if w not in FUNCTION_WORDS]
+    """Lower-cased words of ``text`` that are not function words (numbers count).
+
+    Obfuscation is undone first (``normalize``: look-alike letters, invisible
+    characters), so a disguised copy carries over as many words as a plain one.
+    """
+    return [w for w in (t.lower() for t in _TOKEN.findall(normalize(text))) if w not in FUNCTION_WORDS]
 
 
 def carried_share(suspect: str, source: str) -> tuple[float, float]:

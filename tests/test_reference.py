@@ -55,6 +55,8 @@ def test_carried_share_counts_content_words_in_order():
     assert in_order == pytest.approx(1 / 3) and any_order == 1.0
     assert carried_share("the of and", "cat") == (0.0, 0.0)  # no content words
     assert content_words("The 12,000 cars and THE bridge") == ["12,000", "cars", "bridge"]
+    # a copy disguised with look-alike letters and a zero-width space carries over every word
+    assert carried_share("The \u0441ars cro\u200bssed the bridge.", "The cars crossed the bridge.") == (1.0, 1.0)
 
 
 def _alignment(links, n, m):

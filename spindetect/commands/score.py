@@ -54,7 +54,7 @@ def score(
     check_choice("engine", engine, ("local", "dask"))
     if engine != "dask" and (scheduler or local_workers is not None):
         fail("--scheduler and --local-workers need --engine dask")
-    tracer = _tracer(against, index_dir, paths, embedder, max_bytes, format, engine, out) if (against or index_dir) else None
+    tracer = _tracer(against, index_dir, paths, embedder, max_bytes, format, engine, out) if (against is not None or index_dir is not None) else None
     if engine == "dask" or (out and out.endswith(".parquet")):
         from ._score_dask import score_to_file, score_with_dask
 
@@ -180,9 +180,9 @@ def _tracer(against, index_dir, paths, embedder, max_bytes, format, engine, out)
     from ..reader import ReadError, read_path
     from ..reference import Tracer
 
-    if against and index_dir:
+    if against is not None and index_dir is not None:
         fail("--against and --index both name sources; give one (--against FILE for one source, --index DIR for many)")
-    flag = "--against" if against else "--index"
+    flag = "--against" if against is not None else "--index"
     if engine == "dask" or (out and out.endswith(".parquet")):
         fail(f"{flag} works with --engine local and table, json, jsonl or html output, not Parquet")
     if format not in REFERENCE_FORMATS:
@@ -192,7 +192,7 @@ def _tracer(against, index_dir, paths, embedder, max_bytes, format, engine, out)
         emb._load()
     except EmbedderError as e:
         fail(str(e))
-    if index_dir:
+    if index_dir is not None:
         try:
             idx = SourceIndex.open(index_dir)
         except IndexFileError as e:
