@@ -318,3 +318,22 @@ def test_embeddings_of_an_empty_suspect_give_no_source():
     assert ref.searched == 1 and ref.source.derived is False and ref.source.pairs == ()
     with pytest.raises(ValueError, match="exactly one"):
         Tracer(_Emb())
+
+
+def test_html_gets_the_reference_in_each_document_dict(files, monkeypatch):
+    import spindetect.render_html as render_html
+
+    seen = []
+    real = render_html.render_report
+
+    def spy(docs, title):
+        seen.extend(docs)
+        return real(docs, title)
+
+    monkeypatch.setattr(render_html, "render_report", spy)
+    r = runner.invoke(app, ["score", str(files / "suspects" / "a_rewrite.txt"), "--against", str(files / "original.txt"), "-f", "html"])
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("<!DOCTYPE html>")
+    (doc,) = seen
+    _check_shape(doc, 1)
+    assert doc["reference"]["source"]["derived"] is True
