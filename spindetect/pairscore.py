@@ -25,8 +25,9 @@ from .normalize import normalize
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’.,-][^\W_]+)*", re.UNICODE)
 
-#: Function words (articles, pronouns, auxiliaries, prepositions, conjunctions):
-#: shared by any two English sentences, so they are no evidence of copying.
+#: Function words (articles, pronouns, auxiliaries, prepositions, conjunctions),
+#: news's reporting verb (say, says, said) and the pieces of split contractions
+#: (s, t): shared by any two English news sentences, so no evidence of copying.
 FUNCTION_WORDS = frozenset(
     """a about above after again against all also am an and any are as at be because been before being below
     between both but by can could did do does doing down during each few for from further had has have having he
