@@ -174,8 +174,9 @@ def test_score_with_the_calibrated_model_gives_the_promised_rate(calibrated, hum
     assert sum(json.loads(line)["label"] == "spun" for line in base.stdout.splitlines()) / 64 == c["base_model"]["fpr_on_data"]
 
 
-def test_info_shows_the_calibration(calibrated):
+def test_info_shows_the_calibration(calibrated, monkeypatch):
     _, out = calibrated
+    monkeypatch.setenv("SPINDETECT_MODEL", str(modeldir.default_model_dir()))  # DIR wins over the environment
     r = runner.invoke(app, ["info", str(out)])
     assert r.exit_code == 0, r.output
     c = modeldir.load_manifest(out)["calibration"]

@@ -15,7 +15,7 @@ BATCH_DOCS = 16
 def calibrate(
     paths: List[str] = typer.Argument(..., metavar="HUMAN_TEXTS...", help="Texts known to be human: files, directories, JSONL files, or - for stdin (read as by score)."),
     out: str = typer.Option(..., "--out", "-o", help="New model directory to write (a copy of the model with the calibrated threshold)."),
-    fpr: float = typer.Option(0.01, "--fpr", help="Largest share of these human texts that may be labelled spun, in (0, 0.5]."),
+    fpr: float = typer.Option(0.01, "--fpr", help="False-positive rate wanted on new human texts like these, in (0, 0.5]."),
     model: Optional[str] = typer.Option(None, "--model", "-m", envvar="SPINDETECT_MODEL", help="Model directory to calibrate (default: the shipped model of --mode)."),
     mode: str = typer.Option("fast", "--mode", help=MODE_HELP),
     force: bool = typer.Option(False, "--force", help="Replace --out if it is an existing model directory."),

@@ -51,7 +51,7 @@ def _versions(pkgs: tuple[str, ...]) -> dict[str, str]:
 
 
 def info(
-    model_dir: Optional[str] = typer.Argument(None, metavar="[DIR]", help="Model directory to describe (same as --model)."),
+    model_dir: Optional[str] = typer.Argument(None, metavar="[DIR]", help="Model directory to describe (instead of --model / $SPINDETECT_MODEL)."),
     model: Optional[str] = typer.Option(None, "--model", "-m", envvar="SPINDETECT_MODEL", help="Model directory (default: the shipped spindetect-base)."),
     embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory."),
     as_json: bool = typer.Option(False, "--json", help="Print the information as JSON."),
@@ -63,9 +63,7 @@ def info(
     from ..embed import EmbedderError
     from ..modeldir import ModelError, default_model_dir, load_manifest
 
-    if model_dir and model and Path(model_dir) != Path(model):
-        fail(f"two model directories given ({model_dir} and --model {model}); give one")
-    model = model_dir or model
+    model = model_dir or model  # a directory named on the command line wins over $SPINDETECT_MODEL
     mdir = Path(model) if model else default_model_dir()
     try:
         manifest = load_manifest(mdir)
