@@ -41,8 +41,8 @@ def sniff(data: bytes) -> str | None:
     return None
 
 
-def extract(data: bytes, name: str, kind: str) -> str:
-    """The text of a ``kind`` (``sniff``'s answer) document.
+def extract(data: bytes, name: str, kind: str) -> tuple[str, list[str]]:
+    """The text of a ``kind`` (``sniff``'s answer) document and one-line warnings naming ``name``.
 
     Raises
     ------
@@ -52,12 +52,12 @@ def extract(data: bytes, name: str, kind: str) -> str:
     if kind == PDF:
         return extract_pdf(data, name)
     if kind == DOCX:
-        return extract_docx(data, name)
+        return extract_docx(data, name), []
     raise ValueError(f"unknown document kind {kind!r}; expected one of: {PDF}, {DOCX}")
 
 
-def extract_pdf(data: bytes, name: str) -> str:
-    """The text layer of a PDF, pages separated by a blank line; see ``extract``."""
+def extract_pdf(data: bytes, name: str) -> tuple[str, list[str]]:
+    """The text layer of a PDF, pages separated by a blank line, and a warning for pages without one; see ``extract``."""
     from pypdf import PdfReader
     from pypdf.errors import FileNotDecryptedError, PyPdfError
 
@@ -82,7 +82,13 @@ def extract_pdf(data: bytes, name: str) -> str:
             f"{name}: PDF has no text layer ({len(pages)} page(s) of images: a scan?); "
             "run OCR first (e.g. ocrmypdf) or give its text"
         )
-    return text
+    blank = [k + 1 for k, p in enumerate(pages) if not p.strip()]
+    warnings = []
+    if blank:
+        shown = ", ".join(map(str, blank[:5])) + (", ..." if len(blank) > 5 else "")
+        warnings.append(f"{name}: {len(blank)} of {len(pages)} PDF page(s) have no text layer (page {shown}: "
+                        "scanned?); only the text of the others is scored")
+    return text, warnings
 
 
 def extract_docx(data: bytes, name: str) -> str:

@@ -667,8 +667,12 @@ def read_bytes(
 
     kind = docformats.sniff(data)
     if kind is not None:
-        text, warnings = clean_text(docformats.extract(data, name, kind), name)
-        return _finish(text, name, kind, warnings, False, check_language)
+        text, warnings = docformats.extract(data, name, kind)
+        if _junk_share(text) > MAX_JUNK_SHARE:  # fonts without a Unicode map give control characters
+            raise ReadError(f"{name}: the {kind.upper()}'s text layer is unreadable (control or unmapped "
+                            "characters); run OCR on it or give its text")
+        text, more = clean_text(text, name)
+        return _finish(text, name, kind, warnings + more, False, check_language)
     suffix = _suffix(name)
     maybe_html = html if html is not None else suffix in HTML_SUFFIXES or looks_like_html(data)
     warnings: list[str] = []

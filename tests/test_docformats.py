@@ -60,18 +60,37 @@ def test_docx_paragraphs_and_table_cells_in_order_whatever_the_name():
     "data, words",
     [
         (docfiles.image_pdf(), ("no text layer", "1 page(s)", "OCR")),
+        (docfiles.pdf([["".join(map(chr, range(1, 31))) * 3]]), ("PDF's text layer is unreadable", "OCR")),
         (docfiles.encrypted_pdf(PAGES), ("encrypted PDF", "password")),
         (docfiles.pdf(PAGES)[:-400], ("damaged or truncated PDF",)),
         (docfiles.docx(PARAGRAPHS)[:3000], ("damaged or truncated Word document",)),
         (docfiles.docx([]), ("Word document has no text",)),
         (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", ("damaged or truncated PDF",)),
     ],
-    ids=["scanned", "encrypted", "truncated-pdf", "truncated-docx", "empty-docx", "pdf-header-only"],
+    ids=["scanned", "unmapped-font", "encrypted", "truncated-pdf", "truncated-docx", "empty-docx", "pdf-header-only"],
 )
 def test_bad_documents_are_one_line_read_errors(data, words):
     with pytest.raises(ReadError) as e:
         read_bytes(data, "doc.x")
     _one_line_error(e.value, "doc.x", *words)
+
+
+def test_a_partly_scanned_pdf_is_scored_with_a_warning():
+    good = docfiles.pdf(PAGES)
+    # page 2 of 3 paints an image only (pages put together with pypdf)
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter
+
+    w = PdfWriter()
+    for src, k in ((good, 0), (docfiles.image_pdf(), 0), (good, 1)):
+        w.add_page(PdfReader(BytesIO(src)).pages[k])
+    buf = BytesIO()
+    w.write(buf)
+    art = read_bytes(buf.getvalue(), "mixed.pdf", check_language=False)
+    assert art.text.split() == _WORDS
+    assert art.warnings == ("mixed.pdf: 1 of 3 PDF page(s) have no text layer (page 2: scanned?); "
+                            "only the text of the others is scored",)
 
 
 def test_a_pdf_locked_only_against_editing_opens():
