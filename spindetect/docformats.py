@@ -3,8 +3,9 @@
 ``sniff`` names the format from the bytes (``%PDF-`` at the start; a ZIP
 archive holding ``word/document.xml``), whatever the file is called;
 ``extract`` returns the text that is then scored, so sentence offsets index
-into it. PDFs are read from their text layer with pypdf (pages separated by a
-blank line), Word documents with python-docx (paragraphs and table cells in
+into it. PDFs are read from their text layer with pypdf (lines the layout
+wrapped mid-sentence joined, see ``reflow``; pages separated by a blank
+line), Word documents with python-docx (paragraphs and table cells in
 document order, one per line, blank line between paragraphs). An encrypted
 PDF, a PDF with no text layer (a scan), and a damaged or truncated file each
 raise ``ReadError`` with a one-line message naming the input. pypdf and
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 import io
 import logging
+import re
 import zipfile
 import zlib
 
@@ -25,6 +27,10 @@ PDF, DOCX = "pdf", "docx"
 #: than any article (~10 KB of text), and caps a zip bomb's memory.
 MAX_DOCX_XML_BYTES = 50_000_000
 _DOCX_PART = b"word/document.xml"
+#: A PDF line at least this share of its page's longest line was wrapped by the
+#: layout, not ended by the writer (line ends are sentence boundaries to segment).
+WRAPPED_LINE_SHARE = 0.6
+_ENDS_SENTENCE = re.compile(r"[.!?:;\u2026][\"'\u201d\u2019)\]]*$")
 
 
 def sniff(data: bytes) -> str | None:
@@ -67,7 +73,7 @@ def extract_pdf(data: bytes, name: str) -> tuple[str, list[str]]:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):  # "" opens files locked only against editing
             raise ReadError(f"{name}: encrypted PDF (needs a password); save an unlocked copy or its text first")
-        pages = [page.extract_text() or "" for page in reader.pages]
+        pages = [reflow(page.extract_text() or "") for page in reader.pages]
     except ReadError:
         raise
     except FileNotDecryptedError:
@@ -89,6 +95,29 @@ def extract_pdf(data: bytes, name: str) -> tuple[str, list[str]]:
         warnings.append(f"{name}: {len(blank)} of {len(pages)} PDF page(s) have no text layer (page {shown}: "
                         "scanned?); only the text of the others is scored")
     return text, warnings
+
+
+def reflow(page: str) -> str:
+    """Join the lines of a PDF page that its layout wrapped mid-sentence.
+
+    A line is joined to the next (with a space; straight on after a
+    hyphenated word part) when it does not end a sentence and either the next
+    starts in lower case or the line is nearly as long as the page's longest.
+    Short lines (headings, bylines, list items) and lines ending a sentence
+    keep their line end.
+    """
+    lines = [line.rstrip() for line in page.split("\n")]
+    longest = max((len(line.strip()) for line in lines), default=0)
+    out: list[str] = []
+    for line in lines:
+        prev = out[-1] if out else ""
+        if prev.strip() and line.strip() and not _ENDS_SENTENCE.search(prev) and (
+            line.lstrip()[:1].islower() or len(prev.strip()) >= WRAPPED_LINE_SHARE * longest
+        ):
+            out[-1] = prev + ("" if prev.endswith("-") and prev[-2:-1].isalpha() else " ") + line.lstrip()
+        else:
+            out.append(line)
+    return "\n".join(out)
 
 
 def extract_docx(data: bytes, name: str) -> str:

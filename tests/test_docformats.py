@@ -6,6 +6,7 @@ truncated copies of both.
 """
 
 import json
+import textwrap
 
 import pytest
 from typer.testing import CliRunner
@@ -17,10 +18,10 @@ from . import docfiles, texts
 
 runner = CliRunner()
 
-# texts.HUMAN_NEWS laid out the way a PDF does: lines broken mid-sentence, two pages
+# texts.HUMAN_NEWS laid out the way a PDF does: each paragraph wrapped at 60 characters, over two pages
 _WORDS = texts.HUMAN_NEWS.split()
-PDF_LINES = [" ".join(_WORDS[k : k + 9]) for k in range(0, len(_WORDS), 9)]
-PAGES = [PDF_LINES[: len(PDF_LINES) // 2], PDF_LINES[len(PDF_LINES) // 2 :]]
+_PARAS = texts.HUMAN_NEWS.split("\n")
+PAGES = [[line for p in part for line in textwrap.wrap(p, 60)] for part in (_PARAS[:2], _PARAS[2:])]
 PARAGRAPHS = [p for p in texts.HUMAN_NEWS.split(". ") if p]
 
 
@@ -39,6 +40,33 @@ def test_pdf_text_layer_is_read_whatever_the_name():
         assert art.encoding == "pdf" and art.warnings == ()
         assert art.text.split() == _WORDS  # every word, in order, across lines and pages
         assert "\n\n" in art.text  # the page break
+
+
+def test_pdf_lines_wrapped_by_the_layout_are_joined_and_headings_kept():
+    from spindetect.segment import segment
+
+    heading = "Council approves road budget"
+    art = read_bytes(docfiles.pdf([[heading] + PAGES[0], PAGES[1]]), "p.pdf", check_language=False)
+    assert art.text.startswith(heading + "\n")
+    # the same sentences as the text the PDF was laid out from: no sentence cut at a line end
+    assert [x.text for x in segment(art.text)] == [heading] + [x.text for x in segment(texts.HUMAN_NEWS)]
+
+
+@pytest.mark.parametrize(
+    "page, text",
+    [
+        ("a long line that the layout wrapped in the\nmiddle of a sentence.", "a long line that the layout wrapped in the middle of a sentence."),
+        ("Short heading\nThe first sentence of the body is long.", "Short heading\nThe first sentence of the body is long."),
+        ("It ends here.\nA new sentence starts.", "It ends here.\nA new sentence starts."),
+        ("a word broken by the recon-\nstruction of the line.", "a word broken by the recon-struction of the line."),
+        ("Short\nlower-case start continues", "Short lower-case start continues"),
+        ("", ""),
+    ],
+)
+def test_reflow(page, text):
+    from spindetect.docformats import reflow
+
+    assert reflow(page) == text
 
 
 def test_pdf_with_parentheses_and_backslashes_in_text():
@@ -147,9 +175,10 @@ def test_score_reads_pdf_and_docx_offsets_index_the_extracted_text(batch):
         assert doc["label"] in ("spun", "original") and 0.0 <= doc["score"] <= 1.0
         for s in doc["sentences"]:
             assert text[s["start"] : s["end"]] == s["text"]
-    # the same words, laid out as a PDF or as plain text, get the same verdict
-    plain = runner.invoke(app, ["score", "-", "--format", "json"], input=texts.HUMAN_NEWS)
-    assert json.loads(plain.stdout)[0]["label"] == pdf_doc["label"]
+    # the same sentences, laid out as a PDF or as plain text, get the same sentence scores
+    plain = json.loads(runner.invoke(app, ["score", "-", "--format", "json"], input=texts.HUMAN_NEWS).stdout)[0]
+    assert [(s["text"], s["score"]) for s in pdf_doc["sentences"]] == [(s["text"], s["score"]) for s in plain["sentences"]]
+    assert (pdf_doc["score"], pdf_doc["label"]) == (plain["score"], plain["label"])
 
 
 def test_a_batch_with_broken_documents_reports_each_and_scores_the_rest(batch):
