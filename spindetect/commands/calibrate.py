@@ -147,7 +147,7 @@ def _summary(cal, record, out) -> str:
         f"threshold:  {cal.threshold:.6f}  (95 % bootstrap interval {ti['low']:.6f}-{ti['high']:.6f}); "
         f"base model {base['threshold']:.6f}",
         f"FPR:        asked {cal.fpr_requested:g}; on new human documents like these at most {cal.fpr_expected:.4f} "
-        f"(expected); on these {cal.fpr_achieved:.4f} ({cal.n_flagged} flagged, 95 % interval "
+        f"on average; on these {cal.n_documents}: {cal.fpr_achieved:.4f} ({cal.n_flagged} flagged, 95 % interval "
         f"{fi['low']:.4f}-{fi['high']:.4f}), at the base threshold {base['fpr_on_data']:.4f}",
         f"wrote {out}  (score with: spindetect score --model {out} ...)",
     ])
