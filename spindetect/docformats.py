@@ -65,7 +65,7 @@ def extract(data: bytes, name: str, kind: str) -> tuple[str, list[str]]:
 def extract_pdf(data: bytes, name: str) -> tuple[str, list[str]]:
     """The text layer of a PDF, pages separated by a blank line, and a warning for pages without one; see ``extract``."""
     from pypdf import PdfReader
-    from pypdf.errors import FileNotDecryptedError, PyPdfError
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PyPdfError
 
     # pypdf logs repairs ("EOF marker not found") as warnings; the error, if any, says enough.
     logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -78,6 +78,8 @@ def extract_pdf(data: bytes, name: str) -> tuple[str, list[str]]:
         raise
     except FileNotDecryptedError:
         raise ReadError(f"{name}: encrypted PDF (needs a password); save an unlocked copy or its text first") from None
+    except DependencyError as e:  # AES-encrypted files need the cryptography package
+        raise ReadError(f"{name}: encrypted PDF that pypdf cannot open here ({_short(e)})") from None
     except (PyPdfError, ValueError, KeyError, OSError, RecursionError, zlib.error) as e:
         raise ReadError(f"{name}: damaged or truncated PDF ({_short(e)})") from None
     except Exception as e:  # pypdf on hostile bytes also raises TypeError, AttributeError, IndexError, struct.error...
