@@ -7,7 +7,7 @@ from typing import Optional
 import typer
 
 from . import __version__
-from .commands import bench, compare, index, info, score, spin, train
+from .commands import bench, calibrate, compare, index, info, score, spin, train
 
 app = typer.Typer(
     name="spindetect",
@@ -42,3 +42,4 @@ app.command("spin")(spin.spin)
 app.command("compare")(compare.compare)
 app.command("index")(index.index)
 app.command("find")(index.find)
+app.command("calibrate")(calibrate.calibrate)
