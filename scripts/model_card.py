@@ -87,9 +87,9 @@ Leave-one-domain-out (every document of the held-out domain):
   from LLM rewriters point the other way.
 * The score is not calibrated across domains: human text from a domain the
   model never saw scores higher, which is why the threshold (chosen on
-  held-out scores, half of them from unseen domains) is high. Score human
-  texts of your own domain and pass a threshold that suits them
-  (`--threshold`).
+  held-out scores, half of them from unseen domains) is high. Calibrate it
+  on human texts of your own domain (`spindetect calibrate HUMAN_TEXTS...
+  --fpr 0.01 --out DIR`, then `score --model DIR`), or pass one (`--threshold`).
 * Copy-edited originals and human paraphrases are flagged at the rates above.{lm_failure}
 
 ## Reproduce

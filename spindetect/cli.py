@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from .commands import bench, compare, index, info, prepare, score, spin, train
+from .commands import bench, calibrate, compare, index, info, prepare, score, spin, train
 from .version import __version__
 
 app = typer.Typer(
@@ -43,3 +43,4 @@ app.command("compare")(compare.compare)
 app.command("index")(index.index)
 app.command("find")(index.find)
 app.command("prepare")(prepare.prepare)
+app.command("calibrate")(calibrate.calibrate)

@@ -2,8 +2,10 @@
 
 Both texts are segmented and embedded; ``align`` maps each suspect sentence
 to the original sentence(s) it was made from (or to none); each link carries
-a word-level diff. The verdict compares the *coverage* (share of the suspect's
-words in linked sentences) with ``COVERAGE_THRESHOLD``.
+a word-level diff. The verdict is ``spindetect.pairscore``'s rule (rewrite
+evidence: wording carried over in order), the one ``score --against/--index``
+uses too. Coverage alone (share of words in sentences linked by cosine) is
+topic: another paragraph of the same article reaches it.
 """
 
 from __future__ import annotations
@@ -14,25 +16,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .align import LINK_THRESHOLD, Alignment, align, word_count
+from .pairscore import DERIVED_NOTE, DERIVED_THRESHOLD, PairFeatures, is_derived, pair_features, pair_score
 from .segment import segment
 from .types import Article, Sentence
 
 if TYPE_CHECKING:  # pragma: no cover
     from .embed import Embedder
-
-#: Coverage at or above which a suspect is called a rewrite of the original.
-#: Chosen by benchmarks/retrieval.py: all-MiniLM-L6-v2 with LINK_THRESHOLD
-#: links; positives: 100 rewrite pairs of /work/shared/data (20 each from
-#: llmfake, sheepdog_politifact, f3, hppt, detectrl_paraphrase_nonnews;
-#: open-ended generations left out); negatives: each rewrite against 10 other
-#: originals of its dataset (1,000 pairs, same beat). The lowest coverage with
-#: <= 1 % false positives was 0.326 (0.387 with 6 negatives per rewrite);
-#: there the true-positive rate is 0.96 (ROC AUC 0.993).
-COVERAGE_THRESHOLD = 0.33
-COVERAGE_NOTE = (
-    "lowest coverage with <= 1 % false positives on 1,000 unrelated same-dataset article pairs from "
-    "/work/shared/data (100 rewrite pairs: 96 % called rewrites at it); benchmarks/retrieval.py"
-)
 
 _WORD = re.compile(r"\S+")
 
@@ -48,19 +37,27 @@ class Comparison:
     alignment: Alignment
     threshold: float
     embedder: str
+    evidence: PairFeatures
+
+    @property
+    def similarity(self) -> float:
+        """The pair score (``pairscore.pair_score``): rewrite evidence, not topic."""
+        return pair_score(self.evidence)
 
     @property
     def is_rewrite(self) -> bool:
-        return self.alignment.coverage >= self.threshold
+        return is_derived(self.similarity, self.threshold)
 
     @property
     def verdict(self) -> str:
-        a = self.alignment
-        share = f"{round(100 * a.sentence_share)} % of its sentences ({round(100 * a.coverage)} % of its words)"
-        rule = f"threshold: {round(100 * self.threshold)} % of words"
+        a, f = self.alignment, self.evidence
+        share = (
+            f"{round(100 * a.sentence_share)} % of its sentences link to it, carrying over {round(100 * f.carried)} % "
+            f"of its wording in order (pair score {self.similarity:.2f}, threshold {self.threshold:.2f})"
+        )
         if self.is_rewrite:
-            return f"{self.suspect.path} is a rewrite of {self.original.path}: {share} derive from it ({rule})"
-        return f"{self.suspect.path} is not a rewrite of {self.original.path}: only {share} derive from it ({rule})"
+            return f"{self.suspect.path} is a rewrite of {self.original.path}: {share}"
+        return f"{self.suspect.path} is not a rewrite of {self.original.path}: {share}"
 
     def pairs(self) -> list[dict]:
         """One dict per link: indices, texts, similarity, kind and the word diff."""
@@ -86,11 +83,13 @@ class Comparison:
             "suspect": self.suspect.path,
             "verdict": self.verdict,
             "is_rewrite": self.is_rewrite,
+            "similarity": round(self.similarity, 4),
+            "evidence": self.evidence.to_dict(),
             "coverage": round(a.coverage, 4),
             "sentence_share": round(a.sentence_share, 4),
             "score": round(a.score, 4),
             "threshold": self.threshold,
-            "threshold_note": COVERAGE_NOTE,
+            "threshold_note": DERIVED_NOTE,
             "min_similarity": a.min_similarity,
             "embedder": self.embedder,
             "n_suspect": a.n_suspect,
@@ -131,7 +130,7 @@ def compare(
     suspect: Article,
     embedder: "Embedder | None" = None,
     min_similarity: float = LINK_THRESHOLD,
-    threshold: float = COVERAGE_THRESHOLD,
+    threshold: float = DERIVED_THRESHOLD,
 ) -> Comparison:
     """Align ``suspect`` to ``original`` and decide whether it is a rewrite of it.
 
@@ -144,7 +143,7 @@ def compare(
     min_similarity : float
         Cosine below which sentences are never linked.
     threshold : float
-        Coverage at or above which the suspect is called a rewrite.
+        Pair score at or above which the suspect is called a rewrite (``pairscore.DERIVED_THRESHOLD``).
 
     Returns
     -------
@@ -166,13 +165,8 @@ def compare(
     o_sents, s_sents = segment(original.text), segment(suspect.text)
     emb = embedder.encode([s.norm for s in s_sents] + [s.norm for s in o_sents])
     s_emb, o_emb = emb[: len(s_sents)], emb[len(s_sents) :]
-    alignment = align(
-        s_emb,
-        o_emb,
-        [word_count(s.text) for s in s_sents],
-        [word_count(s.text) for s in o_sents],
-        min_similarity=min_similarity,
-    )
+    s_words = [word_count(s.text) for s in s_sents]
+    alignment = align(s_emb, o_emb, s_words, [word_count(s.text) for s in o_sents], min_similarity=min_similarity)
     return Comparison(
         original=original,
         suspect=suspect,
@@ -181,4 +175,5 @@ def compare(
         alignment=alignment,
         threshold=threshold,
         embedder=embedder.name,
+        evidence=pair_features(alignment, [s.text for s in s_sents], [s.text for s in o_sents], s_words),
     )

@@ -16,7 +16,7 @@ from . import artifacts, features, modeldir
 from .artifacts import Hit
 from .classifier import sigmoid
 from .embed import Embedder
-from .segment import segment
+from .segment import paragraphs, segment
 from .signals import docmodel
 from .types import Article, DocumentScore, Reason, Sentence, SentenceScore, Word
 from .version import __version__
@@ -264,6 +264,7 @@ class Detector:
             warnings=warnings,
             id=article.id,
             notes=notes,
+            paragraphs=paragraphs(article.text, sents),
         )
 
     def _score_one(self, article: Article, sents: list[Sentence], emb: np.ndarray, tokens=None) -> DocumentScore:

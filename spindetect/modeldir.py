@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -194,3 +195,72 @@ def load(path: Path | None = None) -> Model:
     if classifier.mean.shape[0] != len(manifest["features"]):
         raise ModelError(f"{path}: classifier expects {classifier.mean.shape[0]} features, manifest lists {len(manifest['features'])}")
     return Model(path=path, manifest=manifest, classifier=classifier, aggregator=aggregator)
+
+
+def manifest_sha256(path: Path) -> str:
+    """sha256 of a model directory's manifest, which holds the sha256 of every array: the model's identity."""
+    return sha256_file(Path(path) / MANIFEST)
+
+
+def check_new(path: Path, force: bool = False, base: Path | None = None) -> None:
+    """Raise ``ModelError`` unless a new model directory may be written at ``path``.
+
+    New or empty: yes. An existing model directory: only with ``force``.
+    Anything else (a file, a folder of other things, the base model itself):
+    never, so nothing a user gave is overwritten.
+    """
+    path = Path(path)
+    if base is not None and path.exists() and path.resolve() == Path(base).resolve():
+        raise ModelError(f"{path}: is the model being calibrated; choose another --out")
+    if not path.exists():
+        if not path.parent.is_dir():
+            raise ModelError(f"{path}: folder {path.parent} does not exist")
+        return
+    if not path.is_dir():
+        raise ModelError(f"{path}: exists and is a file; choose a new --out directory")
+    if not any(path.iterdir()):
+        return
+    if not (path / MANIFEST).is_file():
+        raise ModelError(f"{path}: exists and is not a spindetect model directory; nothing is overwritten, choose a new --out")
+    if not force:
+        raise ModelError(f"{path}: exists (a model directory); use --force to replace it or choose a new --out")
+
+
+def save_calibrated(base: Path, out: Path, *, threshold: dict, calibration: dict, version: str, force: bool = False) -> Path:
+    """Write a copy of the model directory ``base`` with a new threshold to ``out``; returns ``out``.
+
+    The arrays are copied and checked against the base manifest's sha256;
+    the manifest keeps everything else, with ``threshold`` replaced and
+    ``calibration`` (its provenance) and ``version`` set. Written into a
+    hidden folder beside ``out``, loaded back to verify, then renamed into
+    place, so ``out`` is never half-written. See ``check_new`` for when
+    ``out`` may exist. Files of ``base`` not in its manifest (the model card,
+    which describes the base threshold) are not copied.
+    """
+    base, out = Path(base), Path(out)
+    check_new(out, force, base)
+    manifest = load_manifest(base)
+    tmp = out.parent / f".{out.name}.partial-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    try:
+        for name, digest in manifest["files"].items():
+            if not name.endswith(".npy") or "/" in name or "\\" in name:
+                raise ModelError(f"{base}: manifest names an unexpected file {name!r}")
+            shutil.copyfile(base / name, tmp / name)
+            if sha256_file(tmp / name) != digest:
+                raise ModelError(f"{base}: weight file {name} does not match its sha256 in the manifest (damaged or modified)")
+        m = {**manifest, "threshold": threshold, "calibration": calibration, "version": version}
+        (tmp / MANIFEST).write_text(json.dumps(m, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+        load(tmp)
+        if out.exists():  # empty, or a model directory replaced with force
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            out.rename(old)
+            tmp.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return out

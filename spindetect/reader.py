@@ -6,7 +6,8 @@ Nothing an input contains may raise anything else: hostile bytes, odd
 encodings, huge lines and deeply nested HTML all end as text or a ReadError
 (``tests/test_fuzz_inputs.py`` and ``benchmarks/fuzz.py`` check this).
 
-The steps, in order: refuse oversized input -> recognise binary formats ->
+The steps, in order: refuse oversized input -> take the text layer of a PDF
+or Word file (docformats, recognised by content) -> recognise binary formats ->
 decode (BOM, BOM-less UTF-16, UTF-8, else charset-normalizer) -> repair
 mojibake (ftfy) -> strip control characters -> extract the article from HTML
 (trafilatura) or strip Markdown markup -> refuse empty text -> warn when the
@@ -29,12 +30,13 @@ import zlib
 from pathlib import Path
 from typing import Iterator
 
+from .errors import ReadError  # defined apart so that docformats need not import this module
 from .types import Article
 
 HTML_SUFFIXES = (".html", ".htm")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
-#: What a directory expands to.
-TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm")
+#: What a directory expands to (PDF and Word files are recognised by content, see docformats).
+TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 #: Larger inputs are refused: ~10 MB is ~100k sentences, minutes of scoring.
 MAX_BYTES = 10 * 1024 * 1024
 #: Share of characters that are control characters, U+FFFD or unassigned code
@@ -48,14 +50,13 @@ MAX_MESS = 0.2
 MIN_LANGUAGE_PROB = 0.7
 
 # Leading bytes of formats people pass by mistake; checked before decoding so
-# that a PDF is named as a PDF rather than decoded as Latin-1 noise.
+# that a PNG is named as a PNG rather than decoded as Latin-1 noise.
 _MAGIC = (
-    (b"%PDF-", "a PDF document; convert it to text first"),
     (b"\x89PNG\r\n\x1a\n", "a PNG image"),
     (b"\xff\xd8\xff", "a JPEG image"),
     (b"GIF87a", "a GIF image"),
     (b"GIF89a", "a GIF image"),
-    (b"PK\x03\x04", "a ZIP archive (.docx, .odt and .epub files are ZIP archives; save as text first)"),
+    (b"PK\x03\x04", "a ZIP archive, not a Word .docx document (.odt and .epub files are ZIP archives; save as text first)"),
     (b"\x1f\x8b", "gzip-compressed data; decompress it first (JSONL crawls may be gzipped)"),
     (b"\xfd7zXZ\x00", "xz-compressed data; decompress it first"),
     (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
@@ -84,10 +85,6 @@ _HTML_START = re.compile(r"<(?:!doctype\s+html|html|head|body)\b", re.I)
 _HTML_DOCUMENT = re.compile(r"<(?:html|body)\b", re.I)
 _HTML_TAGS = re.compile(r"<(?:p|div|article|span|br|a\s|h[1-6]|table|section|meta|title|script)\b", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{1,40})""", re.I)
-
-
-class ReadError(ValueError):
-    """An input could not be turned into text; the message names it and why."""
 
 
 # ---------------------------------------------------------------- decoding
@@ -649,18 +646,30 @@ def read_bytes(
     Returns
     -------
     Article
-        ``text`` is the text to score; ``encoding`` the codec used;
+        ``text`` is the text to score; ``encoding`` the codec used (``pdf`` or
+        ``docx`` for text taken from a PDF or Word file, whatever its name);
         ``warnings`` one-line messages naming ``name``.
 
     Raises
     ------
     ReadError
-        Too large, empty, binary, or HTML with no article text.
+        Too large, empty, binary, HTML with no article text, or a PDF/Word
+        file that is encrypted, has no text layer, or is damaged.
     """
     if len(data) > max_bytes:
         raise _too_large(name, len(data), max_bytes)
     if not data.strip():
         raise ReadError(f"{name}: empty file (no text to score)")
+    from . import docformats  # imports pypdf / python-docx only for such a file
+
+    kind = docformats.sniff(data)
+    if kind is not None:
+        text, warnings = docformats.extract(data, name, kind)
+        if _junk_share(text) > MAX_JUNK_SHARE:  # fonts without a Unicode map give control characters
+            raise ReadError(f"{name}: the {kind.upper()}'s text layer is unreadable (control or unmapped "
+                            "characters); run OCR on it or give its text")
+        text, more = clean_text(text, name)
+        return _finish(text, name, kind, warnings + more, False, check_language)
     suffix = _suffix(name)
     maybe_html = html if html is not None else suffix in HTML_SUFFIXES or looks_like_html(data)
     warnings: list[str] = []
@@ -800,7 +809,7 @@ def expand_paths(paths: list[str]) -> Iterator[str | ReadError]:
     ------
     str or ReadError
         File paths given (a FIFO, socket or device among them is a ReadError
-        instead), and each directory's regular .txt/.md/.html/.htm files,
+        instead), and each directory's regular .txt/.md/.html/.htm/.pdf/.docx files,
         sorted, found recursively without following symbolic links to folders
         (so a link loop is never walked) and skipping hidden (dot) files and
         folders. A ReadError (yielded, not raised, so a batch can report it

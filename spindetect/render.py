@@ -62,7 +62,6 @@ def _shade(score: float) -> str:
 def table_detail(doc: DocumentScore, top: int):
     """A rich renderable: document verdict, then the ``top`` highest-scoring sentences with reasons."""
     from rich.console import Group
-    from rich.table import Table
     from rich.text import Text
 
     head = Text()
@@ -77,6 +76,16 @@ def table_detail(doc: DocumentScore, top: int):
         head.append(f"\n{n}", style="magenta")
     for w in doc.warnings:
         head.append(f"\nwarning: {w}", style="yellow")
+    if doc.reference is not None:
+        return Group(head, *reference_view(doc), _sentence_table(doc, top))
+    return Group(head, _sentence_table(doc, top))
+
+
+def _sentence_table(doc: DocumentScore, top: int):
+    """The ``top`` highest-scoring sentences with their reasons and words."""
+    from rich.table import Table
+    from rich.text import Text
+
     t = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
     t.add_column("#", justify="right", width=4)
     t.add_column("score", justify="right", width=6)
@@ -92,7 +101,30 @@ def table_detail(doc: DocumentScore, top: int):
         for r in s.reasons:
             body.append(f"\n  ↳ {r.code}: {r.message}", style="magenta")
         t.add_row(str(s.index), Text(f"{s.score:.3f}", style=_shade(s.score)), body)
-    return Group(head, t)
+    return t
+
+
+def reference_view(doc: DocumentScore) -> list:
+    """Reference mode: the verdict and why, then the aligned sentences with word diffs (source -> document)."""
+    from rich.table import Table
+    from rich.text import Text
+
+    v, ref = doc.verdict, doc.reference
+    out = [Text(f"verdict {v.label.upper()} (by {v.by}): {v.why}",
+                style="bold " + ("red" if v.label in ("spun", "derived") else "green"))]
+    if ref.source is None or not ref.source.pairs:
+        return out
+    t = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
+    t.add_column("#", justify="right", width=5)
+    t.add_column("src", justify="right", width=5)
+    t.add_column("sim", justify="right", width=5)
+    t.add_column(f"{ref.source.path} -> document", ratio=1)
+    for p in ref.source.pairs:
+        body = Text()
+        for k, op in enumerate(p.diff):
+            body.append((" " if k else "") + op["text"], style={"delete": "strike red", "insert": "bold green"}.get(op["op"], ""))
+        t.add_row("+".join(map(str, p.sentences)), "+".join(map(str, p.source_index)), f"{p.similarity:.2f}", body)
+    return out + [t]
 
 
 def _style_words(body, s) -> None:
@@ -108,10 +140,16 @@ def table_summary(docs: list[DocumentScore]):
     from rich.text import Text
 
     t = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
-    for col in ("score", "label", "sentences", "path"):
+    ref = any(d.reference is not None for d in docs)
+    for col in ("score", "label", "sentences", "path") + (("verdict", "source") if ref else ()):
         t.add_column(col)
     for d in docs:
-        t.add_row(Text(f"{d.score:.3f}", style=_shade(d.score)), d.label, str(d.n_sentences), d.path)
+        row = [Text(f"{d.score:.3f}", style=_shade(d.score)), d.label, str(d.n_sentences), d.path]
+        if ref:
+            src = d.reference.source if d.reference else None
+            row += [f"{d.verdict.label} (by {d.verdict.by})" if d.verdict else "",
+                    f"{src.path} ({src.similarity:.2f}{'' if src.derived else ', not derived'})" if src else f"none of {d.reference.searched}" if d.reference else ""]
+        t.add_row(*row)
     return t
 
 

@@ -17,6 +17,11 @@ FLAG_SCORE = 0.5
 #: Colour stops of the sentence shading (score, hue in degrees): green -> amber -> red.
 _STOPS = ((0.0, 120.0), (0.5, 45.0), (1.0, 0.0))
 
+#: Strongest reasons listed in a document's summary (the issue asks for three).
+TOP_REASONS = 3
+#: Bars of the sentence-score histogram in the summary: equal bins over [0, 1].
+HISTOGRAM_BINS = 10
+
 TEMPLATES = Path(__file__).parent / "templates"
 
 
@@ -50,31 +55,94 @@ def _legend() -> list[dict]:
     return [{"pct": int(100 * k / 4), "colour": score_colour(k / 4)} for k in range(5)]
 
 
-def _paragraphs(sentences: list[dict]) -> list[list[dict]]:
-    """Group sentences into paragraphs: a gap of 2+ characters between them is taken as a line break.
+def _sentence_view(s: dict) -> dict:
+    """What the template needs of one sentence: text cut into pieces, shading, whether it is flagged."""
+    reasons = s.get("reasons") or []
+    return {
+        "index": s["index"],
+        "text": s["text"],
+        "score": float(s["score"]),
+        "reasons": reasons,
+        "words": s.get("words") or [],
+        "pieces": _pieces(s),
+        "flagged": float(s["score"]) >= FLAG_SCORE or bool(reasons),
+        "colour": score_colour(s["score"]),
+    }
 
-    The JSON output carries sentence offsets but not the article text, so
-    paragraph breaks are inferred from the offsets.
+
+def _paragraphs(d: dict) -> list[list[dict]]:
+    """The document's sentence views grouped by its ``paragraphs`` ranges (``segment.paragraphs``).
+
+    A dict without paragraph ranges (JSON written before they existed) is one paragraph.
+
+    Raises
+    ------
+    ValueError
+        The ranges do not cover every sentence once, in order.
     """
-    paras: list[list[dict]] = []
-    prev_end = None
-    for s in sorted(sentences, key=lambda s: s["index"]):
-        reasons = s.get("reasons") or []
-        view = {
-            "index": s["index"],
-            "text": s["text"],
-            "score": float(s["score"]),
-            "reasons": reasons,
-            "words": s.get("words") or [],
-            "pieces": _pieces(s),
-            "flagged": float(s["score"]) >= FLAG_SCORE or bool(reasons),
-            "colour": score_colour(s["score"]),
-        }
-        if prev_end is None or s["start"] - prev_end >= 2:
-            paras.append([])
-        paras[-1].append(view)
-        prev_end = s["end"]
-    return paras
+    sents = sorted(d["sentences"], key=lambda s: s["index"])
+    ranges = d.get("paragraphs") or ([[0, len(sents)]] if sents else [])
+    if [k for a, b in ranges for k in range(a, b)] != list(range(len(sents))):
+        raise ValueError(f"{d['path']}: paragraphs {ranges} do not cover its {len(sents)} sentences once, in order")
+    return [[_sentence_view(s) for s in sents[a:b]] for a, b in ranges]
+
+
+def top_reasons(d: dict, k: int = TOP_REASONS) -> list[dict]:
+    """A document's strongest evidence: its notes (the strong rule firing), then kinds of reason.
+
+    Reasons are grouped by code and ranked by the model's weight on the code
+    summed over the sentences giving it (how hard and how often it pushed
+    towards "rewritten"); codes whose sum is not positive push the other way
+    and are left out.
+
+    Parameters
+    ----------
+    d : dict
+        ``DocumentScore.to_dict()``.
+    k : int
+        At most this many items.
+
+    Returns
+    -------
+    list of dict
+        ``{"code", "message", "sentences", "weight"}``; ``message`` is that of
+        the highest-scoring sentence giving the code, ``sentences`` the indexes
+        giving it in reading order (notes: code "note", no sentences, weight None).
+    """
+    out = [{"code": "note", "message": n, "sentences": [], "weight": None} for n in d.get("notes") or []]
+    groups: dict[str, dict] = {}
+    for s in sorted(d["sentences"], key=lambda s: (-float(s["score"]), s["index"])):
+        for r in s.get("reasons") or []:
+            g = groups.setdefault(r["code"], {"code": r["code"], "message": r["message"], "sentences": [], "weight": 0.0})
+            g["weight"] += float(r["weight"])
+            if s["index"] not in g["sentences"]:
+                g["sentences"].append(s["index"])
+    ranked = sorted((g for g in groups.values() if g["weight"] > 0), key=lambda g: (-g["weight"], g["code"]))
+    return [{**g, "sentences": sorted(g["sentences"])} for g in out + ranked][: max(k, 0)]
+
+
+def histogram(scores: list[float], bins: int = HISTOGRAM_BINS) -> list[dict]:
+    """Sentence scores counted in ``bins`` equal bins over [0, 1] (1.0 falls in the last).
+
+    Returns
+    -------
+    list of dict
+        ``{"low", "high", "count", "colour"}`` per bin, in order; the colour is that of the bin's middle.
+    """
+    counts = [0] * bins
+    for x in scores:
+        counts[min(int(min(max(float(x), 0.0), 1.0) * bins), bins - 1)] += 1
+    return [{"low": k / bins, "high": (k + 1) / bins, "count": c, "colour": score_colour((k + 0.5) / bins)}
+            for k, c in enumerate(counts)]
+
+
+def _side_by_side(d: dict, paragraphs: list[list[dict]]) -> list[list[dict]] | None:
+    """Each paragraph's sentences with their aligned source pair (or None), when reference mode found a source."""
+    source = (d.get("reference") or {}).get("source")
+    if not source:
+        return None
+    pairs = {p["sentence"]: p for p in source["pairs"]}
+    return [[{"index": s["index"], "text": s["text"], "pair": pairs.get(s["index"])} for s in para] for para in paragraphs]
 
 
 def _pieces(s: dict) -> list[dict]:
@@ -100,6 +168,10 @@ def render_report(docs: list[dict], title: str) -> str:
     ----------
     docs : list of dict
         ``DocumentScore.to_dict()`` of each article, in the order to show.
+        Reference mode's keys, when present, are shown too: ``verdict``
+        (``{"label", "by", "why"}``) in the summary, and ``reference`` -- its
+        source (or "no source found in N documents") in the summary and the
+        source's aligned sentences side by side with the article's.
     title : str
         Page title and heading.
 
@@ -107,25 +179,36 @@ def render_report(docs: list[dict], title: str) -> str:
     -------
     str
         A complete, self-contained HTML document (inline CSS, no scripts,
-        no external resources). Every sentence is a ``span.s`` with
-        ``data-index`` and ``data-score``.
+        no external resources). Each article is a ``section.doc``: a summary
+        (label, score against threshold, ``top_reasons``, an SVG
+        ``histogram`` of sentence scores), then its paragraphs, in which every
+        sentence is a ``span.s`` with ``data-index`` and ``data-score``.
 
     Raises
     ------
     KeyError
         A document dict lacks a field of ``DocumentScore.to_dict()``.
+    ValueError
+        A document's ``paragraphs`` do not cover its sentences.
     """
     from .version import __version__
 
     views = []
     models = []
     for d in docs:
-        views.append({**d, "paragraphs": _paragraphs(d["sentences"])})
+        paras = _paragraphs(d)
+        views.append({
+            **d, "paragraphs": paras, "top_reasons": top_reasons(d),
+            "histogram": histogram([s["score"] for s in d["sentences"]]),
+            "n_flagged": sum(1 for p in paras for s in p if s["flagged"]),
+            "side_by_side": _side_by_side(d, paras),
+        })
         m = f"{d['model']['name']} {d['model']['version']}"
         if m not in models:
             models.append(m)
     return _env().get_template("report.html.j2").render(
-        title=title, docs=views, models=models, version=__version__, legend=_legend(), flag=FLAG_SCORE
+        title=title, docs=views, models=models, version=__version__, legend=_legend(), flag=FLAG_SCORE,
+        score_colour=score_colour,
     )
 
 

@@ -47,6 +47,15 @@ _TIME_END = re.compile(r"\b[ap]\.m\.$", re.I)
 _CONTINUES = re.compile(r"^(?:[A-Z]{1,2}[SD]?T|GMT|UTC)\b|^[a-z]")
 
 
+#: One line break ("\r\n" counts once); U+2029 (paragraph separator) counts as a blank line.
+_BREAK = re.compile(r"\r\n|[\n\r\u2028]|(\u2029)")
+#: A line that ends a sentence: final punctuation (or a colon), then optional closing quotes or brackets.
+_ENDS_SENTENCE = re.compile(r"[.!?:\u2026\u3002\uff01\uff1f][\"'\u201d\u2019\u00bb)\]]*$")
+#: Lines shorter than this (headlines, bylines, list items) do not vote on hard wrapping: they end
+#: without punctuation in texts written one paragraph per line too.
+WRAP_MIN_CHARS = 40
+
+
 @lru_cache(maxsize=1)
 def _segmenter():
     import pysbd
@@ -186,3 +195,41 @@ def segment(text: str) -> list[Sentence]:
                 Sentence(index=len(sentences), start=start, end=end, text=text[start:end], norm=norm[a:b])
             )
     return sentences
+
+
+def paragraphs(text: str, sentences: list[Sentence]) -> tuple[tuple[int, int], ...]:
+    """The paragraphs of ``text`` as half-open ranges ``(first, end)`` of positions in ``sentences``.
+
+    A blank line always ends a paragraph. A single line break ends one too
+    (texts extracted from HTML, and many plain-text articles, put one
+    paragraph on each line) unless the text is hard-wrapped: most of its lines
+    of ``WRAP_MIN_CHARS`` or more characters that run on into another line
+    end in the middle of a sentence.
+
+    Parameters
+    ----------
+    text : str
+        The text ``sentences`` were segmented from.
+    sentences : list of Sentence
+        ``segment(text)``.
+
+    Returns
+    -------
+    tuple of (int, int)
+        Consecutive ranges covering every sentence once; empty for no sentences.
+    """
+    if not sentences:
+        return ()
+    breaks, votes, line_start = [], [], sentences[0].start
+    for a, b in zip(sentences, sentences[1:]):
+        found = _BREAK.findall(text[a.end : b.start])
+        n = 2 if any(found) else len(found)
+        if n == 1 and a.end - line_start >= WRAP_MIN_CHARS:
+            votes.append(bool(_ENDS_SENTENCE.search(a.text)))
+        if n:
+            line_start = b.start
+        breaks.append(n)
+    wrapped = votes.count(False) > len(votes) / 2
+    cuts = [k + 1 for k, n in enumerate(breaks) if n >= 2 or (n == 1 and not wrapped)]
+    bounds = [0, *cuts, len(sentences)]
+    return tuple(zip(bounds, bounds[1:]))

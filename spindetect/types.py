@@ -67,6 +67,70 @@ class SentenceScore:
 
 
 @dataclass(frozen=True)
+class AlignedPair:
+    """One link of a document to its source: the document's sentence(s), the source's, and the word diff."""
+
+    sentence: int
+    sentences: tuple[int, ...]
+    source_sentence: str
+    source_index: tuple[int, ...]
+    similarity: float
+    kind: str
+    diff: tuple[dict, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "sentence": self.sentence, "sentences": list(self.sentences), "source_sentence": self.source_sentence,
+            "source_index": list(self.source_index), "similarity": self.similarity, "kind": self.kind,
+            "diff": [dict(op) for op in self.diff],
+        }
+
+
+@dataclass(frozen=True)
+class SourceEvidence:
+    """A candidate source of a document and the pair verdict (``spindetect.pairscore``)."""
+
+    path: str
+    similarity: float
+    coverage: float
+    derived: bool
+    threshold: float
+    evidence: dict
+    pairs: tuple[AlignedPair, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "path": self.path, "similarity": self.similarity, "coverage": self.coverage, "derived": self.derived,
+            "threshold": self.threshold, "evidence": dict(self.evidence), "pairs": [p.to_dict() for p in self.pairs],
+        }
+
+
+@dataclass(frozen=True)
+class Reference:
+    """Reference mode's search: how many documents were searched and the source found (None: none)."""
+
+    searched: int
+    source: SourceEvidence | None
+    #: With no source: the closest document searched, ``{"path", "similarity"}``, if any shared a sentence's topic.
+    nearest: dict | None = None
+
+    def to_dict(self) -> dict:
+        d = {"searched": self.searched, "source": self.source.to_dict() if self.source else None}
+        if self.nearest is not None:
+            d["nearest"] = dict(self.nearest)
+        return d
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The document's final label and which evidence decided it: ``by`` "source" (the pair) or "text" (the score)."""
+
+    label: str
+    by: str
+    why: str
+
+
+@dataclass(frozen=True)
 class DocumentScore:
     path: str
     score: float
@@ -80,6 +144,11 @@ class DocumentScore:
     id: str | None = None
     #: Document-level evidence beside the sentences' (e.g. the strong rule firing).
     notes: tuple[str, ...] = ()
+    #: The input's paragraphs as half-open ranges of sentence indexes (``segment.paragraphs``).
+    paragraphs: tuple[tuple[int, int], ...] = ()
+    #: Reference mode only (``score --against/--index``): the source search and the verdict it gives.
+    reference: Reference | None = None
+    verdict: Verdict | None = None
 
     def to_dict(self) -> dict:
         """Plain JSON-ready dict (the single source for every output format)."""
@@ -89,4 +158,9 @@ class DocumentScore:
         ]
         d["warnings"] = list(self.warnings)
         d["notes"] = list(self.notes)
+        d["paragraphs"] = [list(p) for p in self.paragraphs]
+        del d["reference"], d["verdict"]
+        if self.reference is not None:  # keys only in reference mode: plain scoring output is unchanged
+            d["reference"] = self.reference.to_dict()
+            d["verdict"] = asdict(self.verdict) if self.verdict is not None else None
         return d

@@ -109,7 +109,7 @@ def test_threshold_option_changes_label():
         (lambda d: str(d / "missing.txt"), "no such file"),
         (lambda d: (d / "empty.txt").write_text("   \n") and str(d / "empty.txt"), "empty"),
         (lambda d: (d / "bin.txt").write_bytes(b"\x00\xff\x10" * 100) and str(d / "bin.txt"), "binary"),
-        (lambda d: (d / "sub").mkdir() or str(d / "sub"), "no .txt/.md/.html/.htm files"),
+        (lambda d: (d / "sub").mkdir() or str(d / "sub"), "no .txt/.md/.html/.htm/.pdf/.docx files"),
         (lambda d: (d / "big.txt").write_bytes(b"word " * 2_200_000) and str(d / "big.txt"), "too large"),
     ],
 )

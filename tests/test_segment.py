@@ -1,7 +1,7 @@
 from hypothesis import given, settings, strategies as st
 
 from spindetect.normalize import normalize, normalize_with_map
-from spindetect.segment import MAX_SENTENCE_CHARS, segment
+from spindetect.segment import MAX_SENTENCE_CHARS, paragraphs, segment
 
 from . import texts
 
@@ -131,3 +131,48 @@ def test_pysbd_sees_pieces_of_bounded_size(monkeypatch):
         assert len(seen) >= len(text) // MAX_PYSBD_CHARS and max(seen) <= MAX_PYSBD_CHARS
         assert "".join(s.text for s in sents).replace(" ", "") == text.replace(" ", "")
         seen.clear()
+
+
+def _paragraph_texts(text):
+    sents = segment(text)
+    return [" ".join(s.text for s in sents[a:b]) for a, b in paragraphs(text, sents)]
+
+
+def test_paragraphs_one_per_line_as_in_the_seed():
+    from pathlib import Path
+
+    seed = (Path(__file__).resolve().parent.parent / "seeds" / "spun_biden_putin_call.txt").read_text(encoding="utf-8")
+    lines = [line.strip() for line in seed.splitlines() if line.strip()]
+    assert _paragraph_texts(seed) == lines and len(lines) == 24
+
+
+def test_paragraphs_blank_lines_and_hard_wrapping():
+    wrapped = (
+        "A headline\n\n"
+        "The council met on Tuesday to discuss the budget for the\n"
+        "coming year, which includes money for roads and a new\n"
+        "library. It passed.\r\n\r\n"
+        "Opponents said the plan was too expensive for the town and\n"
+        "would raise taxes.\n"
+    )
+    assert _paragraph_texts(wrapped) == [
+        "A headline",
+        "The council met on Tuesday to discuss the budget for the coming year, which includes money for roads and a new library. It passed.",
+        "Opponents said the plan was too expensive for the town and would raise taxes.",
+    ]
+    # the same lines unwrapped, one paragraph per line: a short headline and byline do not count as wrapping
+    per_line = "A headline\nBy A. Writer\n\nThe council met on Tuesday. It passed the budget.\nOpponents said it costs too much.\u2029Third."
+    assert _paragraph_texts(per_line) == [
+        "A headline", "By A. Writer", "The council met on Tuesday. It passed the budget.", "Opponents said it costs too much.", "Third.",
+    ]
+    assert paragraphs("", []) == ()
+    assert paragraphs("One. Two.  Three.", segment("One. Two.  Three.")) == ((0, 3),)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab. \n\r\u2029"), max_size=200))
+def test_paragraphs_cover_every_sentence_once_in_order(text):
+    sents = segment(text)
+    ranges = paragraphs(text, sents)
+    assert [k for a, b in ranges for k in range(a, b)] == list(range(len(sents)))
+    assert all(a < b for a, b in ranges)

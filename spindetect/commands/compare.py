@@ -17,22 +17,22 @@ def compare(
     suspect: str = typer.Argument(..., metavar="SUSPECT", help="The suspected rewrite: a file or - for stdin."),
     format: str = typer.Option("table", "--format", "-f", help="table, json or html."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Write the output to this file instead of stdout."),
-    threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Call it a rewrite at or above this coverage (share of the suspect's words; default: the benchmarked one)."),
+    threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Call it a rewrite at or above this pair score (wording carried over in order; default: the benchmarked one)."),
     min_similarity: Optional[float] = typer.Option(None, "--min-similarity", help="Link sentences at or above this cosine similarity (default: the benchmarked one)."),
     embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory (default: packaged all-MiniLM-L6-v2)."),
     max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", help="Refuse inputs larger than this many bytes."),
 ) -> None:
     """Align SUSPECT to ORIGINAL sentence by sentence and say whether it is a rewrite of it."""
     from ..align import LINK_THRESHOLD
-    from ..compare import COVERAGE_THRESHOLD
     from ..compare import compare as run_compare
     from ..embed import Embedder, EmbedderError
+    from ..pairscore import DERIVED_THRESHOLD
     from ..reader import ReadError, read_path
 
     check_choice("format", format, FORMATS)
     if original == "-" and suspect == "-":
         fail("'-' (stdin) may be given only once")
-    threshold = COVERAGE_THRESHOLD if threshold is None else threshold
+    threshold = DERIVED_THRESHOLD if threshold is None else threshold
     if not 0.0 <= threshold <= 1.0:
         fail(f"--threshold must be between 0 and 1, got {threshold}")
     min_similarity = LINK_THRESHOLD if min_similarity is None else min_similarity
@@ -95,7 +95,7 @@ def _table(r: dict, out: Optional[str]) -> None:
         console.print(Text(r["verdict"], style="bold red" if r["is_rewrite"] else "bold green"))
         console.print(
             Text(
-                f"coverage {100 * r['coverage']:.1f} % of words, {100 * r['sentence_share']:.1f} % of sentences; "
+                f"pair score {r['similarity']:.2f}; coverage {100 * r['coverage']:.1f} % of words, {100 * r['sentence_share']:.1f} % of sentences; "
                 f"links at cosine >= {r['min_similarity']:.2f}; embedder {r['embedder']}",
                 style="dim",
             )

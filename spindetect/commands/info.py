@@ -51,6 +51,7 @@ def _versions(pkgs: tuple[str, ...]) -> dict[str, str]:
 
 
 def info(
+    model_dir: Optional[str] = typer.Argument(None, metavar="[DIR]", help="Model directory to describe (instead of --model / $SPINDETECT_MODEL)."),
     model: Optional[str] = typer.Option(None, "--model", "-m", envvar="SPINDETECT_MODEL", help="Model directory (default: the shipped spindetect-base)."),
     embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory."),
     as_json: bool = typer.Option(False, "--json", help="Print the information as JSON."),
@@ -63,6 +64,7 @@ def info(
     from ..modeldir import ModelError, default_model_dir, load_manifest
     from ..version import __version__
 
+    model = model_dir or model  # a directory named on the command line wins over $SPINDETECT_MODEL
     mdir = Path(model) if model else default_model_dir()
     try:
         manifest = load_manifest(mdir)
@@ -83,6 +85,7 @@ def info(
         "embedder": {**manifest.get("embedder", {}), "dir": edir, "backend": backend},
         "threshold": manifest["threshold"],
         "aggregation": manifest.get("aggregation"),
+        "calibration": manifest.get("calibration"),
         "held_out_metrics": _held_out(manifest),
         "trained_with": manifest.get("versions") or manifest.get("library_versions", {}),
         "installed": _versions(("sentence-transformers", "torch", "transformers", "onnxruntime", "scikit-learn", "numpy", "pysbd")),
@@ -103,6 +106,9 @@ def info(
     typer.echo(f"embedder:   {data['embedder'].get('name', 'all-MiniLM-L6-v2')} backend={backend}  ({edir})")
     th = data["threshold"]
     typer.echo(f"threshold:  {th['value']:.4f}  — {th.get('how') or th.get('rule', '')}")
+    if data["calibration"]:
+        for line in _calibration_lines(data["calibration"]):
+            typer.echo(line)
     if data["aggregation"]:
         typer.echo(f"aggregation: {data['aggregation'].get('method')} a={data['aggregation']['a']:.4g} b={data['aggregation']['b']:.4g}")
     for k, v in data["held_out_metrics"].items():
@@ -119,6 +125,19 @@ def info(
         typer.echo(f"  {c:<22} {d} (a reason, not a feature column: the model sees the text undone)")
     typer.echo(f"  {artifacts.CHAR_STYLE[0]:<22} {artifacts.CHAR_STYLE[1]} (a reason, not a feature column)")
     typer.echo(f"  {'lm_surprise':<22} {LM_SURPRISE} (accurate mode only; a reason, not a feature column)")
+
+
+def _calibration_lines(c: dict) -> list[str]:
+    """Where a calibrated threshold came from (`spindetect calibrate`), in a few lines."""
+    base, data, ti, fi = c["base_model"], c["data"], c["threshold_interval"], c["fpr_interval"]
+    return [
+        f"calibrated: {c['date']} on {data['n_documents']} human documents (sha256 {data['sha256']}), "
+        f"FPR asked {c['fpr_requested']:g}, expected on new documents {c.get('fpr_expected_new', float('nan')):.4f}, "
+        f"on these {c['fpr_achieved']:.4f} ({fi['level']:.0%} interval {fi['low']:.4f}-{fi['high']:.4f})",
+        f"            threshold {ti['level']:.0%} bootstrap interval {ti['low']:.6f}-{ti['high']:.6f}; "
+        f"base {base['name']} {base['version']} (manifest sha256 {base['manifest_sha256']}) "
+        f"threshold {base['threshold']:.4f}, FPR {base['fpr_on_data']:.4f} on these documents",
+    ]
 
 
 def _held_out(manifest: dict) -> dict:

@@ -40,6 +40,8 @@ def score(
     local_workers: Optional[int] = typer.Option(None, "--local-workers", help="Workers of the LocalCluster started when no --scheduler is given (default 2)."),
     partition_rows: int = typer.Option(1000, "--partition-rows", help="Documents per Dask partition / output part file."),
     explain: bool = typer.Option(False, "--explain", help="Table view: every flagged sentence in reading order with each reason and the text it points at."),
+    against: Optional[str] = typer.Option(None, "--against", help="Reference mode: say whether each document derives from this source file (aligned sentences, word diffs, pair verdict)."),
+    index_dir: Optional[str] = typer.Option(None, "--index", help="Reference mode: find each document's source in this index ('spindetect index') and give the pair verdict."),
 ) -> None:
     """Score articles for machine rewriting (1 = spun) and show the most suspicious sentences."""
     from .. import render
@@ -52,6 +54,7 @@ def score(
     check_choice("engine", engine, ("local", "dask"))
     if engine != "dask" and (scheduler or local_workers is not None):
         fail("--scheduler and --local-workers need --engine dask")
+    tracer = _tracer(against, index_dir, paths, embedder, max_bytes, format, engine, out) if (against is not None or index_dir is not None) else None
     if engine == "dask" or (out and out.endswith(".parquet")):
         from ._score_dask import score_to_file, score_with_dask
 
@@ -128,7 +131,7 @@ def score(
     bar = _progress(len(items), progress)
     interrupted = False
     try:
-        docs = _score_stream(det, articles(), bar)
+        docs = _score_stream(det, articles(), bar, tracer)
         if format == "jsonl":
             render.write_jsonl(counted(docs), stream)
         elif format == "json":
@@ -164,6 +167,52 @@ def score(
         error(f"{failures} input(s) could not be scored; {scored_n} scored")
         raise typer.Exit(EXIT_SOME_FAILED)
     raise typer.Exit(EXIT_OK)
+
+
+#: Output formats that carry reference mode's source and verdict (csv has one row per sentence and a fixed header).
+REFERENCE_FORMATS = ("table", "json", "jsonl", "html")
+
+
+def _tracer(against, index_dir, paths, embedder, max_bytes, format, engine, out):
+    """Reference mode's ``Tracer`` for ``--against FILE`` or ``--index DIR``; one-line exit-2 errors for bad ones."""
+    from ..embed import Embedder, EmbedderError
+    from ..index import IndexFileError, SourceIndex
+    from ..reader import ReadError, read_path
+    from ..reference import Tracer
+
+    if against is not None and index_dir is not None:
+        fail("--against and --index both name sources; give one (--against FILE for one source, --index DIR for many)")
+    flag = "--against" if against is not None else "--index"
+    if engine == "dask" or (out and out.endswith(".parquet")):
+        fail(f"{flag} works with --engine local and table, json, jsonl or html output, not Parquet")
+    if format not in REFERENCE_FORMATS:
+        fail(f"{flag} needs a format that shows the source; expected one of: {', '.join(REFERENCE_FORMATS)}")
+    emb = Embedder(embedder)
+    try:
+        emb._load()
+    except EmbedderError as e:
+        fail(str(e))
+    if index_dir is not None:
+        try:
+            idx = SourceIndex.open(index_dir)
+        except IndexFileError as e:
+            fail(f"--index {e}")
+        if idx.embedder != emb.name:
+            fail(f"--index {index_dir}: built with embedder {idx.embedder!r}, not {emb.name!r}; pass --embedder for it")
+        if not idx.docs:
+            fail(f"--index {index_dir}: the index holds no documents; add some with 'spindetect index --append'")
+        return Tracer(emb, index=idx)
+    if against == "-" and "-" in paths:
+        fail("'-' (stdin) may be given only once: as a PATH or as --against")
+    if against != "-" and Path(against).is_dir():
+        fail(f"--against {against}: is a directory; give one source file, or index many with 'spindetect index' and pass --index")
+    try:
+        art = read_path(against, max_bytes=max_bytes)
+    except ReadError as e:
+        fail(f"--against {e}")
+    for w in art.warnings:
+        warn(w)
+    return Tracer(emb, against=art)
 
 
 def _records(path: str, text_field: str, id_field: str, max_bytes: int, html):
@@ -208,20 +257,22 @@ def _progress(total: int, wanted: Optional[bool]):
     return bar
 
 
-def _score_stream(det, articles, bar=None):
+def _score_stream(det, articles, bar=None, tracer=None):
     """Score in small batches so the embedder sees many sentences at once and output streams."""
     batch = []
     for art in articles:
         batch.append(art)
         if len(batch) == BATCH_DOCS:
-            yield from _flush(det, batch, bar)
+            yield from _flush(det, batch, bar, tracer)
             batch = []
     if batch:
-        yield from _flush(det, batch, bar)
+        yield from _flush(det, batch, bar, tracer)
 
 
-def _flush(det, batch, bar):
+def _flush(det, batch, bar, tracer=None):
     docs = det.score_articles(batch)
+    if tracer is not None:
+        docs = tracer.attach(batch, docs)
     if bar is not None:
         bar.advance(bar.task, len({a.path.rsplit(":", 1)[0] if a.id else a.path for a in batch}))
     return docs
