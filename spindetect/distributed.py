@@ -36,12 +36,10 @@ from typing import Iterable, Iterator
 from . import parquet_io, reader
 from .parquet_io import COLUMNS, DEFAULT_TOP, MissingDependency, document_row, error_row
 from .reader import ReadError
+from .detector import BATCH_DOCS
 from .types import Article
 
 INSTALL_HINT = parquet_io.INSTALL_HINT
-#: Documents embedded together, as in the local `spindetect score` (which
-#: documents share a batch does not change any score).
-BATCH_DOCS = 16
 #: Input rows per partition: ~2 minutes of one core at ~10 docs/s, short
 #: enough that a lost worker costs little and progress moves.
 PARTITION_ROWS = 1000
@@ -138,7 +136,7 @@ def score_items(
     items: Iterable[Article | ReadError], det, top: int = DEFAULT_TOP, batch_docs: int = BATCH_DOCS,
     fallback_path: str = "-",
 ) -> Iterator[list[dict]]:
-    """Score articles in batches; yield each batch's output rows, in input order.
+    """Score articles in batches (``Detector.score_batches``); yield each batch's output rows, in input order.
 
     Parameters
     ----------
@@ -156,54 +154,23 @@ def score_items(
     Yields
     ------
     list of dict
-        Rows (``parquet_io.document_row`` / ``error_row``), one per item.
+        Rows (``parquet_io.document_row`` / ``error_row``), one per item; a
+        document whose scoring raised gets an error row, the rest of its batch
+        is still scored.
     """
     model = det.model_info
-    batch: list = []
-
-    def flush():
-        arts = [a for a in batch if isinstance(a, Article)]
-        scored = iter(_score_safely(det, arts, top))
-        return [
-            next(scored) if isinstance(a, Article) else error_row(_error_name(a, fallback_path), str(a), None, model)
-            for a in batch
-        ]
-
-    for item in items:
-        batch.append(item)
-        if sum(isinstance(a, Article) for a in batch) >= batch_docs:
-            yield flush()
-            batch = []
-    if batch:
-        yield flush()
+    for batch, results in det.score_batches(items, batch_docs, isolate_failures=True):
+        yield [_row(item, result, top, model, fallback_path) for item, result in zip(batch, results)]
 
 
-def _score_safely(det, arts: list[Article], top: int) -> list[dict]:
-    """Rows for ``arts``; when the batch fails, score one by one so only the bad document errs."""
-    if not arts:
-        return []
-    try:
-        return [document_row(d, top) for d in det.score_articles(arts)]
-    except Exception:
-        if len(arts) == 1:
-            a = arts[0]
-            return [_failed(a, det)]
-    rows = []
-    for a in arts:
-        try:
-            rows.append(document_row(det.score_articles([a])[0], top))
-        except Exception:
-            rows.append(_failed(a, det))
-    return rows
-
-
-def _failed(a: Article, det) -> dict:
-    import sys
-
-    e = sys.exc_info()[1]
-    detail = str(e).splitlines()[0] if str(e) else ""
-    msg = f"{a.path}: scoring failed ({type(e).__name__}{': ' + detail if detail else ''})"
-    return error_row(a.path, msg, a.id, det.model_info)
+def _row(item, result, top: int, model: dict, fallback_path: str) -> dict:
+    if isinstance(item, ReadError):
+        return error_row(_error_name(item, fallback_path), str(item), None, model)
+    if isinstance(result, Exception):
+        detail = str(result).splitlines()[0] if str(result) else ""
+        msg = f"{item.path}: scoring failed ({type(result).__name__}{': ' + detail if detail else ''})"
+        return error_row(item.path, msg, item.id, model)
+    return document_row(result, top)
 
 
 # ------------------------------------------------------------------ partitions

@@ -9,8 +9,6 @@ import typer
 
 from ._common import MODE_HELP, EXIT_OK, EXIT_SOME_FAILED, error, fail, load_detector, model_for, warn
 
-BATCH_DOCS = 16
-
 
 def calibrate(
     paths: List[str] = typer.Argument(..., metavar="HUMAN_TEXTS...", help="Texts known to be human: files, directories, JSONL files, or - for stdin (read as by score)."),
@@ -104,40 +102,23 @@ def calibrate(
 
 
 def _articles(paths, report, *, html, jsonl, text_field, id_field, max_bytes):
-    """Articles from PATH arguments, read as `score` reads them; each unreadable input goes to ``report``."""
-    from ..parquet_io import MissingDependency
-    from ..reader import ReadError, expand_paths, read_path
-    from .score import _is_jsonl, _records  # the same record readers as score, not a second copy
+    """Articles from PATH arguments, read as `score` reads them (``crawl.iter_articles``); each unreadable
+    input goes to ``report``."""
+    from ..crawl import iter_articles
+    from ..reader import ReadError, expand_paths
 
-    for item in expand_paths(paths):
-        if isinstance(item, ReadError):
-            report(item)
-        elif item.endswith(".parquet") or jsonl or (jsonl is None and _is_jsonl(item)):
-            try:
-                for art in _records(item, text_field, id_field, max_bytes, html):
-                    if isinstance(art, ReadError):
-                        report(art)
-                    else:
-                        yield art
-            except MissingDependency as e:
-                report(ReadError(f"{item}: {e}"))
+    for art in iter_articles(expand_paths(paths), text_field=text_field, id_field=id_field, max_bytes=max_bytes,
+                             html=html, jsonl=jsonl, check_language=False):
+        if isinstance(art, ReadError):
+            report(art)
         else:
-            try:
-                yield read_path(item, max_bytes=max_bytes, html=html, check_language=False)
-            except ReadError as e:
-                report(e)
+            yield art
 
 
 def _scored(det, articles):
-    """``(DocumentScore, text)`` for each article, scored in batches."""
-    batch = []
-    for art in articles:
-        batch.append(art)
-        if len(batch) == BATCH_DOCS:
-            yield from zip(det.score_articles(batch), (a.text for a in batch))
-            batch = []
-    if batch:
-        yield from zip(det.score_articles(batch), (a.text for a in batch))
+    """``(DocumentScore, text)`` for each article, scored in ``Detector.score_batches``."""
+    for batch, docs in det.score_batches(articles):
+        yield from zip(docs, (a.text for a in batch))
 
 
 def _summary(cal, record, out) -> str:
