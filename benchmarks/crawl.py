@@ -75,7 +75,7 @@ def child_single(crawl: str, out: str, model: str | None) -> dict:
 
     from spindetect.distributed import get_detector, score_items
     from spindetect.parquet_io import ParquetScoreWriter
-    from spindetect.reader import iter_jsonl_articles
+    from spindetect.io.records import iter_jsonl_articles
 
     t = time.perf_counter()
     det = get_detector(model)

@@ -21,7 +21,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Container, Iterable, Iterator, Optional
 
-from .reader import MAX_BYTES, ReadError
+from .errors import ReadError
+from .io.files import MAX_BYTES
 from .types import Article
 
 #: The run's description, written beside the parts: a rerun resumes only when
@@ -76,7 +77,7 @@ def iter_records(
         except MissingDependency as e:
             yield ReadError(f"{path}: {e}")
         return
-    from .reader import iter_jsonl_articles
+    from .io.records import iter_jsonl_articles
 
     yield from iter_jsonl_articles(path, text_field=text_field, id_field=id_field, max_bytes=max_bytes, html=html)
 
@@ -93,11 +94,11 @@ def iter_articles(
     skip: Container[str] = frozenset(),
     on_skip: Callable[[], None] = _ignore,
 ) -> Iterator[Article | ReadError]:
-    """The articles of expanded PATH arguments (``reader.expand_paths``), lazily, in order.
+    """The articles of expanded PATH arguments (``io.files.expand_paths``), lazily, in order.
 
     A ``.parquet`` file, or a JSONL file (``jsonl``; None: by suffix,
     ``is_jsonl``) gives one article per record; anything else is one
-    document (``reader.read_path``; ``check_language`` applies to these).
+    document (``io.files.read_path``; ``check_language`` applies to these).
     A path, record id or record path in ``skip`` is not read or yielded;
     ``on_skip`` is called for each.
 
@@ -107,7 +108,7 @@ def iter_articles(
         A ReadError for each input or record that cannot be read; the rest
         are still read.
     """
-    from .reader import read_path
+    from .io.files import read_path
 
     for item in items:
         if isinstance(item, ReadError):
@@ -232,7 +233,7 @@ def score_to_file(
                 if input_kind(path) == "parquet":
                     yield from parquet_io.iter_parquet_articles(path, text_field, id_field)
                 else:
-                    from .reader import iter_jsonl_articles
+                    from .io.records import iter_jsonl_articles
 
                     yield from iter_jsonl_articles(path, text_field, id_field)
 

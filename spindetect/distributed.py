@@ -28,15 +28,15 @@ from __future__ import annotations
 import os
 import threading
 import time
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import parquet_io, reader
-from .parquet_io import COLUMNS, DEFAULT_TOP, MissingDependency, document_row, error_row
-from .reader import ReadError
+from . import parquet_io
 from .detector import BATCH_DOCS
+from .errors import ReadError
+from .io.records import count_jsonl_lines, iter_jsonl_articles
+from .parquet_io import COLUMNS, DEFAULT_TOP, MissingDependency, document_row, error_row
 from .types import Article
 
 INSTALL_HINT = parquet_io.INSTALL_HINT
@@ -206,32 +206,6 @@ def input_kind(path: str) -> str:
     raise ValueError(f"{path}: unknown input type; expected a name ending in one of: {', '.join(INPUT_SUFFIXES)}")
 
 
-def count_jsonl_lines(path: str) -> int:
-    """Lines in a JSONL(.gz) file (a last line without newline counts).
-
-    A corrupt gzip file counts the lines before the damage plus one, so the
-    partition that holds the damage reports it as an error row.
-
-    Raises
-    ------
-    ReadError
-        The file cannot be opened.
-    """
-    try:
-        f = reader._open_jsonl(path)
-    except OSError as e:
-        raise ReadError(f"{path}: cannot read ({e.strerror or e})") from None
-    n, last = 0, b"\n"
-    with f:
-        try:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                n += block.count(b"\n")
-                last = block[-1:]
-        except (OSError, EOFError, zlib.error):
-            return n + 1
-    return n + (last != b"\n")
-
-
 def plan_partitions(inputs: list[str], partition_rows: int = PARTITION_ROWS) -> list[Partition]:
     """Cut the inputs into partitions of at most ``partition_rows`` rows, in input order.
 
@@ -262,48 +236,6 @@ def plan_partitions(inputs: list[str], partition_rows: int = PARTITION_ROWS) -> 
     return parts
 
 
-def iter_jsonl_range(
-    path: str, start: int, stop: int, text_field: str = "text", id_field: str = "id",
-    max_bytes: int = reader.MAX_BYTES,
-) -> Iterator[Article | ReadError]:
-    """``reader.iter_jsonl_articles`` restricted to lines ``start <= line < stop`` (0-based).
-
-    Earlier lines are skipped unparsed, so a partition deep in a file does
-    not pay for decoding the rows before it.
-    """
-    try:
-        f = reader._open_jsonl(path)
-    except OSError as e:
-        yield ReadError(f"{path}: cannot read ({e.strerror or e})")
-        return
-    with f:
-        n = 0
-        while n < stop:
-            try:
-                raw = f.readline(max_bytes + 1)
-                if not raw:
-                    return
-                n += 1
-                overlong = len(raw) > max_bytes
-                while raw and not raw.endswith(b"\n") and overlong:
-                    raw = f.readline(1 << 20)
-            except (OSError, EOFError, zlib.error) as e:
-                yield ReadError(f"{path}: corrupt or truncated file after line {n} ({e})")
-                return
-            if n - 1 < start:
-                continue
-            name = f"{path}:{n}"
-            if overlong:
-                yield reader._too_large(name, None, max_bytes)
-                continue
-            if not raw.strip():
-                continue
-            try:
-                yield reader._jsonl_article(raw, name, text_field, id_field, None, True)
-            except ReadError as e:
-                yield e
-
-
 def partition_items(part: Partition, settings: Settings) -> Iterator[Article | ReadError]:
     """The articles (and read errors) of one partition, streamed."""
     if part.kind == "error":
@@ -312,7 +244,7 @@ def partition_items(part: Partition, settings: Settings) -> Iterator[Article | R
         return parquet_io.iter_parquet_articles(
             part.path, settings.text_field, settings.id_field, start=part.start, stop=part.stop
         )
-    return iter_jsonl_range(part.path, part.start, part.stop, settings.text_field, settings.id_field)
+    return iter_jsonl_articles(part.path, settings.text_field, settings.id_field, start=part.start, stop=part.stop)
 
 
 def _maybe_crash() -> None:

@@ -2,7 +2,7 @@
 
 Reading streams a Parquet file batch by batch (``iter_parquet_articles``);
 a bad row becomes a ``ReadError`` naming ``<path>:<row>`` and the rest go on,
-as ``reader.iter_jsonl_articles`` does for JSON Lines.
+as ``io.records.iter_jsonl_articles`` does for JSON Lines.
 
 Writing turns ``DocumentScore.to_dict()`` into one flat row per document
 (``document_row``), with the top sentences as a nested column, and a failed
@@ -25,8 +25,9 @@ import uuid
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import reader
-from .reader import ReadError
+from .errors import ReadError
+from .io.files import MAX_BYTES, too_large
+from .io.records import record_article as _record_article
 from .types import Article, DocumentScore
 
 #: Sentences kept per document in the ``top_sentences`` column.
@@ -143,7 +144,7 @@ def error_row(path: str, message: str, id: str | None = None, model: dict | None
 
 
 def record_article(text, raw_id, name: str, text_field: str = "text", id_field: str = "id",
-                   *, max_bytes: int = reader.MAX_BYTES, html: bool | None = None,
+                   *, max_bytes: int = MAX_BYTES, html: bool | None = None,
                    check_language: bool = True) -> Article:
     """Turn one record's text and id values into an Article, as the JSONL reader does.
 
@@ -173,10 +174,10 @@ def record_article(text, raw_id, name: str, text_field: str = "text", id_field: 
         raise ReadError(f"{name}: field {text_field!r} is {type(text).__name__}, expected a string")
     # Four bytes per character at most, so only long texts pay for the encode.
     if len(text) * 4 > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise reader._too_large(name, None, max_bytes)
+        raise too_large(name, None, max_bytes)
     # The same steps, limits and messages as a JSONL record, so a crawl
     # scores the same whether it arrives as JSONL or Parquet.
-    return reader.record_article(text, raw_id, name, text_field, id_field, html, check_language)
+    return _record_article(text, raw_id, name, text_field, id_field, html, check_language)
 
 
 def parquet_row_count(path: str) -> int:
@@ -203,7 +204,7 @@ def iter_parquet_articles(
     *,
     start: int = 0,
     stop: int | None = None,
-    max_bytes: int = reader.MAX_BYTES,
+    max_bytes: int = MAX_BYTES,
     html: bool | None = None,
     check_language: bool = True,
 ) -> Iterator[Article | ReadError]:

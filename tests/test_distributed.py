@@ -16,7 +16,8 @@ from spindetect import distributed as dist  # noqa: E402
 from spindetect.cli import app  # noqa: E402
 from spindetect.crawl import CrawlError, score_to_file, score_with_dask  # noqa: E402
 from spindetect.parquet_io import document_row, read_scores  # noqa: E402
-from spindetect.reader import ReadError, iter_jsonl_articles  # noqa: E402
+from spindetect.errors import ReadError  # noqa: E402
+from spindetect.io.records import count_jsonl_lines, iter_jsonl_articles  # noqa: E402
 
 from . import texts  # noqa: E402
 from .test_parquet_io import shipped_model  # noqa: E402
@@ -117,7 +118,7 @@ def test_plan_is_deterministic_and_covers_every_line(crawl):
 def test_line_count_without_final_newline(tmp_path):
     p = tmp_path / "x.jsonl"
     p.write_bytes(b'{"text": "a"}\n\n{"text": "b"}')
-    assert dist.count_jsonl_lines(str(p)) == 3
+    assert count_jsonl_lines(str(p)) == 3
 
 
 def test_jsonl_ranges_match_the_whole_file_reader(crawl):
@@ -127,7 +128,7 @@ def test_jsonl_ranges_match_the_whole_file_reader(crawl):
         return (type(x).__name__, str(x) if isinstance(x, ReadError) else (x.path, x.id, x.text))
 
     whole = [key(x) for x in iter_jsonl_articles(path, "text", "url")]
-    pieces = [key(x) for p in dist.plan_partitions([path], 4) for x in dist.iter_jsonl_range(path, p.start, p.stop, "text", "url")]
+    pieces = [key(x) for p in dist.plan_partitions([path], 4) for x in iter_jsonl_articles(path, "text", "url", start=p.start, stop=p.stop)]
     assert pieces == whole and len(whole) == N_DOCS
 
 

@@ -15,7 +15,10 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spindetect.reader import ReadError, iter_jsonl_articles, read_bytes, strip_markdown
+from spindetect.errors import ReadError
+from spindetect.io.files import read_bytes
+from spindetect.io.markdown import strip_markdown
+from spindetect.io.records import iter_jsonl_articles
 from spindetect.segment import segment
 
 FAST = settings(

@@ -14,7 +14,7 @@ from spindetect.parquet_io import (  # noqa: E402
     COLUMNS, JsonlScoreWriter, ParquetScoreWriter, document_row, error_row, iter_parquet_articles,
     open_score_writer, read_scores,
 )
-from spindetect.reader import ReadError  # noqa: E402
+from spindetect.errors import ReadError  # noqa: E402
 from spindetect.types import Article  # noqa: E402
 
 from .texts import ABBREVIATIONS, HUMAN_NEWS, SPUN_NEWS  # noqa: E402

@@ -98,7 +98,8 @@ class Inputs:
         error(message)
 
     def __iter__(self):
-        from ..reader import ReadError, expand_paths, read_path
+        from ..errors import ReadError
+        from ..io.files import expand_paths, read_path
 
         for item in expand_paths(self.paths):
             if isinstance(item, ReadError):

@@ -105,7 +105,8 @@ def _articles(paths, report, *, html, jsonl, text_field, id_field, max_bytes):
     """Articles from PATH arguments, read as `score` reads them (``crawl.iter_articles``); each unreadable
     input goes to ``report``."""
     from ..crawl import iter_articles
-    from ..reader import ReadError, expand_paths
+    from ..errors import ReadError
+    from ..io.files import expand_paths
 
     for art in iter_articles(expand_paths(paths), text_field=text_field, id_field=id_field, max_bytes=max_bytes,
                              html=html, jsonl=jsonl, check_language=False):

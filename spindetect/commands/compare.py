@@ -27,7 +27,8 @@ def compare(
     from ..compare import compare as run_compare
     from ..embed import Embedder, EmbedderError
     from ..pairscore import DERIVED_THRESHOLD
-    from ..reader import ReadError, read_path
+    from ..errors import ReadError
+    from ..io.files import read_path
 
     check_choice("format", format, FORMATS)
     if original == "-" and suspect == "-":

@@ -33,7 +33,7 @@ def index(
     from pathlib import Path
 
     from ..index import MANIFEST, IndexFileError, SourceIndex, read_corpus
-    from ..reader import ReadError
+    from ..errors import ReadError
     from ..segment import segment
 
     target = Path(out)

@@ -46,7 +46,8 @@ def score(
     from .. import render
     from ..crawl import iter_articles
     from ..outfile import AtomicOutput, OutputError, done_keys
-    from ..reader import ReadError, expand_paths
+    from ..errors import ReadError
+    from ..io.files import expand_paths
 
     check_choice("format", format, SCORE_FORMATS)
     model = model_for(mode, model)
@@ -158,7 +159,8 @@ def _tracer(against, index_dir, paths, embedder, max_bytes, format, engine, out)
     """Reference mode's ``Tracer`` for ``--against FILE`` or ``--index DIR``; one-line exit-2 errors for bad ones."""
     from ..embed import Embedder, EmbedderError
     from ..index import IndexFileError, SourceIndex
-    from ..reader import ReadError, read_path
+    from ..errors import ReadError
+    from ..io.files import read_path
     from ..reference import Tracer
 
     if against is not None and index_dir is not None:
