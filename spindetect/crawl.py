@@ -70,7 +70,7 @@ def iter_records(
 ) -> Iterator[Article | ReadError]:
     """Articles (or ReadErrors) from a JSONL(.gz) or Parquet file of records; a missing pyarrow is a ReadError."""
     if path.endswith(".parquet"):
-        from .parquet_io import MissingDependency, iter_parquet_articles
+        from .io.parquet import MissingDependency, iter_parquet_articles
 
         try:
             yield from iter_parquet_articles(path, text_field=text_field, id_field=id_field, max_bytes=max_bytes, html=html)
@@ -217,13 +217,14 @@ def score_to_file(
     """
     from . import parquet_io
     from .distributed import input_kind, score_items
+    from .io.parquet import MissingDependency, iter_parquet_articles, require_pyarrow
 
     _check_common(inputs, 1, top, threshold)
     try:
         if out.lower().endswith(".parquet") or any(input_kind(p) == "parquet" for p in inputs):
-            parquet_io.require_pyarrow()
+            require_pyarrow()
         writer = parquet_io.open_score_writer(out, force=force, top=top)
-    except (parquet_io.MissingDependency, ValueError, OSError) as e:
+    except (MissingDependency, ValueError, OSError) as e:
         raise CrawlError(str(e)) from None
     try:
         det = _load_detector(model, embedder, threshold)
@@ -231,7 +232,7 @@ def score_to_file(
         def items():
             for path in inputs:
                 if input_kind(path) == "parquet":
-                    yield from parquet_io.iter_parquet_articles(path, text_field, id_field)
+                    yield from iter_parquet_articles(path, text_field, id_field)
                 else:
                     from .io.records import iter_jsonl_articles
 
@@ -364,12 +365,12 @@ def score_with_dask(
         directory of another run, an unreachable scheduler.
     """
     from . import distributed as dist
-    from . import parquet_io
+    from .io.parquet import MissingDependency, require_pyarrow
 
     try:
         dist.require_dask()
-        parquet_io.require_pyarrow()
-    except parquet_io.MissingDependency as e:
+        require_pyarrow()
+    except MissingDependency as e:
         raise CrawlError(str(e)) from None
     _check_common(inputs, partition_rows, top, threshold)
     if local_workers < 1:

@@ -36,10 +36,11 @@ from . import parquet_io
 from .detector import BATCH_DOCS
 from .errors import ReadError
 from .io.records import count_jsonl_lines, iter_jsonl_articles
-from .parquet_io import COLUMNS, DEFAULT_TOP, MissingDependency, document_row, error_row
+from .io.parquet import INSTALL_HINT, MissingDependency, iter_parquet_articles, parquet_row_count, require_pyarrow
+from .io.records import record_article
+from .parquet_io import COLUMNS, DEFAULT_TOP, document_row, error_row
 from .types import Article
 
-INSTALL_HINT = parquet_io.INSTALL_HINT
 #: Input rows per partition: ~2 minutes of one core at ~10 docs/s, short
 #: enough that a lost worker costs little and progress moves.
 PARTITION_ROWS = 1000
@@ -225,7 +226,7 @@ def plan_partitions(inputs: list[str], partition_rows: int = PARTITION_ROWS) -> 
         kind = input_kind(path)
         try:
             if kind == "parquet":
-                total = parquet_io.parquet_row_count(path)
+                total = parquet_row_count(path)
             else:
                 total = count_jsonl_lines(path)
         except ReadError as e:
@@ -241,7 +242,7 @@ def partition_items(part: Partition, settings: Settings) -> Iterator[Article | R
     if part.kind == "error":
         return iter([ReadError(part.message)])
     if part.kind == "parquet":
-        return parquet_io.iter_parquet_articles(
+        return iter_parquet_articles(
             part.path, settings.text_field, settings.id_field, start=part.start, stop=part.stop
         )
     return iter_jsonl_articles(part.path, settings.text_field, settings.id_field, start=part.start, stop=part.stop)
@@ -276,7 +277,7 @@ def score_partition(part: Partition, out_dir: str, settings: Settings) -> dict:
     """
     target = Path(out_dir) / part.filename
     if target.exists():
-        pq = parquet_io.require_pyarrow().parquet
+        pq = require_pyarrow().parquet
         errors = pq.read_table(target, columns=["error"]).column("error").null_count
         rows = pq.ParquetFile(target).metadata.num_rows
         return _summary(part, rows, rows - errors, True)
@@ -351,7 +352,7 @@ def _records_rows(records: Iterable[tuple[str, object, object]], settings: Setti
     def items():
         for name, text, raw_id in records:
             try:
-                yield parquet_io.record_article(text, raw_id, name, settings.text_field, settings.id_field)
+                yield record_article(text, raw_id, name, settings.text_field, settings.id_field)
             except ReadError as e:
                 yield _IdError(str(e), raw_id)
 

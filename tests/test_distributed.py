@@ -17,7 +17,7 @@ from spindetect.cli import app  # noqa: E402
 from spindetect.crawl import CrawlError, score_to_file, score_with_dask  # noqa: E402
 from spindetect.parquet_io import document_row, read_scores  # noqa: E402
 from spindetect.errors import ReadError  # noqa: E402
-from spindetect.io.records import count_jsonl_lines, iter_jsonl_articles  # noqa: E402
+from spindetect.io.records import count_jsonl_lines, iter_jsonl_articles, record_article  # noqa: E402
 
 from . import texts  # noqa: E402
 from .test_parquet_io import shipped_model  # noqa: E402
@@ -241,7 +241,7 @@ def test_score_dataframe_and_bag_match_the_partition_scores(crawl, cluster, mode
     pdf = pd.DataFrame({"url": ["a", "b", "c"], "text": [texts.HUMAN_NEWS, None, texts.SPUN_NEWS]})
     got = dist.score_dataframe(dd.from_pandas(pdf, npartitions=2), text_col="text", id_col="url", model_dir=model).compute()
     det = dist.get_detector(model)
-    want = det.score_articles([dist.parquet_io.record_article(t, None, "x") for t in (texts.HUMAN_NEWS, texts.SPUN_NEWS)])
+    want = det.score_articles([record_article(t, None, "x") for t in (texts.HUMAN_NEWS, texts.SPUN_NEWS)])
     assert list(got["id"]) == ["a", "b", "c"]
     assert got["score"].tolist()[0] == want[0].score and got["score"].tolist()[2] == want[1].score
     assert got["error"].tolist()[1] == "row 1: field 'text' is null" and pd.isna(got["score"].tolist()[1])

@@ -128,13 +128,13 @@ def iter_jsonl_articles(
             if overlong or n <= start or not raw.strip():
                 continue
             try:
-                yield _jsonl_article(raw, f"{path}:{n}", text_field, id_field, html, check_language)
+                yield _jsonl_article(raw, f"{path}:{n}", text_field, id_field, max_bytes, html, check_language)
             except ReadError as e:
                 yield e
 
 
 def _jsonl_article(
-    raw: bytes, name: str, text_field: str, id_field: str, html: bool | None, check_language: bool
+    raw: bytes, name: str, text_field: str, id_field: str, max_bytes: int, html: bool | None, check_language: bool
 ) -> Article:
     """One JSONL record to an Article, or ReadError naming ``name`` (path:line)."""
     warnings: list[str] = []
@@ -157,18 +157,47 @@ def _jsonl_article(
     text = row[text_field]
     if not isinstance(text, str):
         raise ReadError(f"{name}: field {text_field!r} is {type(text).__name__}, expected a string")
-    return record_article(text, row.get(id_field), name, text_field, id_field, html, check_language, warnings)
+    return record_article(text, row.get(id_field), name, text_field, id_field, max_bytes=max_bytes, html=html,
+                          check_language=check_language, warnings=warnings)
 
 
 def record_article(
-    text: str, raw_id, name: str, text_field: str, id_field: str,
-    html: bool | None, check_language: bool, warnings: list[str] | None = None,
+    text, raw_id, name: str, text_field: str = "text", id_field: str = "id", *,
+    max_bytes: int = MAX_BYTES, html: bool | None = None, check_language: bool = True, warnings=(),
 ) -> Article:
-    """A crawl record's text and id to an Article: the steps JSONL and Parquet records share.
+    """Turn one record's text and id values into an Article, the steps JSONL and Parquet
+    records share, so a crawl scores the same whether it arrives as JSONL or Parquet.
 
-    Raises ReadError naming ``name`` for a bad id, binary data or empty text.
+    Parameters
+    ----------
+    text, raw_id
+        The values of the text and id fields (``raw_id`` may be None).
+    name : str
+        Names the record in messages and becomes ``Article.path``.
+    text_field, id_field : str
+        Field names, for messages.
+    max_bytes : int
+        Longer texts (in UTF-8 bytes) are refused, as JSONL lines are.
+    html : bool or None
+        Extract the article from HTML; None: when the text starts like a page.
+    check_language : bool
+        Warn when the text is confidently not English.
+    warnings : sequence of str
+        Warnings found before (e.g. the line's invalid UTF-8), kept first.
+
+    Raises
+    ------
+    ReadError
+        The text is missing, not a string, too long, binary, or empty after cleaning.
     """
-    warnings = list(warnings or [])
+    if text is None:
+        raise ReadError(f"{name}: field {text_field!r} is null")
+    if not isinstance(text, str):
+        raise ReadError(f"{name}: field {text_field!r} is {type(text).__name__}, expected a string")
+    # Four bytes per character at most, so only long texts pay for the encode.
+    if len(text) * 4 > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
+        raise too_large(name, None, max_bytes)
+    warnings = list(warnings)
     if raw_id is None or isinstance(raw_id, (str, int)) and not isinstance(raw_id, bool):
         article_id = None if raw_id is None else str(raw_id)
     else:
