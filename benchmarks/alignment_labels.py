@@ -132,7 +132,7 @@ def _compare(name: str, items, embedder, timing: dict, out_rows: list) -> dict:
 
 
 def _spinner_items(pairs, exclude: set[str], n: int, max_sentences: int, seed: int):
-    from spindetect.spin import label_sentences, spin
+    from spindetect.augment.spin import label_sentences, spin
 
     rows = sorted((p for p in pairs if p.method not in SKIP_METHODS and p.original not in exclude), key=lambda p: p.id)
     random.Random(seed + 1).shuffle(rows)

@@ -110,12 +110,12 @@ def build_examples(
     """Sample at most ``max_docs`` pairs (and labeled texts) per dataset and label their sentences.
 
     With ``spin_docs``, that many further originals per news dataset (never
-    ones already sampled as pairs) are spun by :mod:`spindetect.spin` into
+    ones already sampled as pairs) are spun by :mod:`spindetect.augment.spin` into
     the dataset ``spinner``: each spun window (sentences with an edit are 1,
     untouched ones 0) beside its unspun window (all 0).
 
     With ``edit_docs``, up to that many further originals per news dataset
-    (never ones sampled as pairs or spun) are copy-edited by :mod:`spindetect.edit`
+    (never ones sampled as pairs or spun) are copy-edited by :mod:`spindetect.augment.edit`
     (typo fixes, spelling variety, number style, a sentence deleted or moved,
     ...) into the dataset ``edited``: every sentence 0, family ``human``, so a
     held-out fold reports how often ordinary editing is flagged.
@@ -190,7 +190,7 @@ def _fresh(rows: Sequence[Pair], used: set[str]) -> list[Pair]:
 
 def _add_spun(ex: Examples, by_ds: dict, used: set[str], max_sentences: int, spin_docs: int, seed: int, rng: random.Random):
     """Spin ``spin_docs`` originals per news dataset that are not in ``used``; add them to ``used``."""
-    from .spin import label_sentences, spin
+    from .augment.spin import label_sentences, spin
 
     for ds in sorted(by_ds):
         rows = sorted(by_ds[ds], key=lambda p: p.id)
@@ -221,7 +221,7 @@ EDIT_RATES = (0.25, 0.5, 1.0)
 
 def _add_edited(ex: Examples, by_ds: dict, used: set[str], max_sentences: int, edit_docs: int, seed: int):
     """Add up to ``edit_docs`` copy-edited originals per news dataset, none in ``used``; add those tried to ``used``."""
-    from .edit import edit
+    from .augment.edit import edit
 
     for ds in sorted(by_ds):
         rows = sorted(by_ds[ds], key=lambda p: p.id)

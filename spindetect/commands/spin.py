@@ -25,9 +25,9 @@ def spin(
     max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", help="Refuse inputs larger than this many bytes."),
 ) -> None:
     """Spin articles (thesaurus swaps, phrase swaps, reordered attributions, moved quotes, number formats) to make labelled training data."""
-    from ..spin import MODES
-    from ..spin import spin as spin_text
-    from ..thesaurus import ThesaurusError
+    from ..augment.spin import MODES
+    from ..augment.spin import spin as spin_text
+    from ..augment.thesaurus import ThesaurusError
 
     check_choice("mode", mode, MODES)
     if not 0.0 <= rate <= 1.0:
