@@ -103,3 +103,18 @@ def test_tests_and_benchmarks_use_no_cli_private_module():
         for n in _external_imports(p) if n.startswith("spindetect.commands._")
     )
     assert private == []
+
+
+def test_render_owns_every_table():
+    # Commands print what spindetect.render builds; none builds a rich table itself.
+    builders = sorted(
+        p.name for p in (PKG / "commands").glob("*.py")
+        if any(n == "rich.table" or n.startswith("rich.table.") for n in _external_imports(p))
+    )
+    assert builders == []
+
+
+def test_shared_cli_options_are_declared_once():
+    for flag in ('"--model"', '"--embedder"', '"--max-bytes"', '"fast", "--mode"'):
+        where = sorted(p.name for p in (PKG / "commands").glob("*.py") if flag in p.read_text(encoding="utf-8"))
+        assert where == ["_common.py"], (flag, where)

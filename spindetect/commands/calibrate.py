@@ -7,15 +7,17 @@ from typing import List, Optional
 
 import typer
 
-from ._common import MODE_HELP, EXIT_OK, EXIT_SOME_FAILED, error, fail, load_detector, model_for, warn
+from ._common import (
+    EXIT_OK, EXIT_SOME_FAILED, error, fail, load_detector, max_bytes_option, mode_option, model_for, model_option, warn,
+)
 
 
 def calibrate(
     paths: List[str] = typer.Argument(..., metavar="HUMAN_TEXTS...", help="Texts known to be human: files, directories, JSONL files, or - for stdin (read as by score)."),
     out: str = typer.Option(..., "--out", "-o", help="New model directory to write (a copy of the model with the calibrated threshold)."),
     fpr: float = typer.Option(0.01, "--fpr", help="False-positive rate wanted on new human texts like these, in (0, 0.5]."),
-    model: Optional[str] = typer.Option(None, "--model", "-m", envvar="SPINDETECT_MODEL", help="Model directory to calibrate (default: the shipped model of --mode)."),
-    mode: str = typer.Option("fast", "--mode", help=MODE_HELP),
+    model: Optional[str] = model_option("Model directory to calibrate (default: the shipped model of --mode)."),
+    mode: str = mode_option(),
     force: bool = typer.Option(False, "--force", help="Replace --out if it is an existing model directory."),
     resamples: int = typer.Option(1000, "--resamples", help="Bootstrap resamples for the threshold's interval."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
@@ -23,7 +25,7 @@ def calibrate(
     jsonl: Optional[bool] = typer.Option(None, "--jsonl/--no-jsonl", help="Treat inputs as JSONL records (default: by .jsonl/.jsonl.gz suffix)."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL field holding the article text."),
     id_field: str = typer.Option("id", "--id-field", help="JSONL field holding the article id."),
-    max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", help="Refuse inputs larger than this many bytes."),
+    max_bytes: int = max_bytes_option(),
 ) -> None:
     """Choose the threshold for your domain from texts known to be human, at a false-positive rate, and write a model directory."""
     from datetime import datetime, timezone

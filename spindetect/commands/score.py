@@ -9,7 +9,7 @@ from typing import List, Optional
 import typer
 
 from ._common import (
-    EXIT_OK, EXIT_SOME_FAILED, MODE_HELP, check_choice, error, fail, load_detector, model_for, stderr_console, warn,
+    EXIT_OK, EXIT_SOME_FAILED, check_choice, embedder_option, error, fail, load_detector, max_bytes_option, mode_option, model_for, model_option, stderr_console, warn,
 )
 
 SCORE_FORMATS = ("table", "json", "jsonl", "csv", "html")
@@ -22,9 +22,9 @@ def score(
     format: str = typer.Option("table", "--format", "-f", help="table, json, jsonl, csv or html."),
     top: int = typer.Option(5, "--top", "-n", help="Sentences shown per document in the table view."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Label 'spun' at or above this document score (default: the model's)."),
-    model: Optional[str] = typer.Option(None, "--model", "-m", envvar="SPINDETECT_MODEL", help="Model directory (default: the shipped spindetect-base)."),
-    mode: str = typer.Option("fast", "--mode", help=MODE_HELP),
-    embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory (default: packaged all-MiniLM-L6-v2)."),
+    model: Optional[str] = model_option(),
+    mode: str = mode_option(),
+    embedder: Optional[str] = embedder_option(),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Write results to this file (atomically, streamed) instead of stdout."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing --out file."),
     resume: Optional[str] = typer.Option(None, "--resume", help="Continue an interrupted jsonl/csv output file: skip ids/paths already in it."),
@@ -32,7 +32,7 @@ def score(
     jsonl: Optional[bool] = typer.Option(None, "--jsonl/--no-jsonl", help="Treat inputs as JSONL records (default: by .jsonl/.jsonl.gz suffix)."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL field holding the article text."),
     id_field: str = typer.Option("id", "--id-field", help="JSONL field holding the article id."),
-    max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", help="Refuse inputs larger than this many bytes."),
+    max_bytes: int = max_bytes_option(),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal)."),
     engine: str = typer.Option("local", "--engine", help="local (one process, streaming) or dask (partitions on a Dask cluster; needs --out DIR and spindetect[dask])."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); default: a LocalCluster."),
