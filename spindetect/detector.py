@@ -13,12 +13,12 @@ from typing import Iterable, Iterator, Sequence
 import numpy as np
 
 from . import artifacts, features, modeldir
-from .artifacts import Hit
 from .classifier import sigmoid
 from .embed import Embedder
+from .normalize import obfuscation_counts, obfuscation_hits
 from .segment import paragraphs, segment
 from .signals import docmodel
-from .types import Article, DocumentScore, Reason, Sentence, SentenceScore, Word
+from .types import Article, DocumentScore, Hit, Reason, Sentence, SentenceScore, Word
 from .version import __version__
 
 LABEL_SPUN, LABEL_ORIGINAL = "spun", "original"
@@ -313,7 +313,7 @@ class Detector:
                 f"{article.path}: only {len(sents)} sentence(s); the threshold was chosen on articles of "
                 f"{MIN_RELIABLE_SENTENCES}+ sentences, so this score carries little signal",
             )
-        obfuscated = artifacts.obfuscation_counts([x.text for x in sents])
+        obfuscated = obfuscation_counts([x.text for x in sents])
         if obfuscated:
             parts = [f"{c} look-alike letter(s) from other scripts in {w} word(s) (homoglyph)" if code == "homoglyph"
                      else f"{c} invisible character(s) inside {w} word(s) (invisible_char)"
@@ -385,7 +385,7 @@ class Detector:
         """Reasons with offsets into the input: ``hits`` were found on the normalised sentence; obfuscation that
         normalisation undid is found on the ``raw`` sentence (in normalised coordinates too)."""
         out = []
-        for h in list(hits) + (artifacts.obfuscation_hits(raw) if not raw.isascii() else []):
+        for h in list(hits) + (obfuscation_hits(raw) if not raw.isascii() else []):
             start, end, _ = to_input(h.start, h.end)
             out.append(Reason(h.code, h.message, start, end, round(self._artifact_weights.get(h.code, 0.0), 4)))
         return tuple(out)
