@@ -12,7 +12,7 @@ from typing import NoReturn, Sequence
 import typer
 
 from .. import modeldir as _modeldir  # light: json and paths (numpy loads with the arrays)
-from ..io.files import MAX_BYTES  # light: the readers import their libraries when an input needs them
+from ..io import MAX_BYTES  # the package alone: no reader is imported for --help
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -76,7 +76,7 @@ def embedder_option(help: str = EMBEDDER_HELP):
 
 
 def max_bytes_option(help: str = MAX_BYTES_HELP):
-    """``--max-bytes N``: inputs larger than this are refused (``io.files.MAX_BYTES`` by default)."""
+    """``--max-bytes N``: inputs larger than this are refused (``io.MAX_BYTES`` by default)."""
     return typer.Option(MAX_BYTES, "--max-bytes", help=help)
 
 

@@ -6,5 +6,8 @@
 out of PDF and Word files; ``records`` reads JSONL crawl records and holds the
 steps every record shares; ``parquet`` reads Parquet crawl records. Import
 the module you need: this package imports nothing itself, so
-``spindetect --help`` stays fast.
+``spindetect --help`` stays fast (the CLI takes ``MAX_BYTES`` from here).
 """
+
+#: Larger inputs are refused: ~10 MB is ~100k sentences, minutes of scoring.
+MAX_BYTES = 10 * 1024 * 1024

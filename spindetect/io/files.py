@@ -25,6 +25,7 @@ from typing import Iterator
 
 from ..errors import ReadError  # defined apart so that io.documents need not import this module
 from ..types import Article
+from . import MAX_BYTES
 from .decode import MAX_JUNK_SHARE, binary_format, clean_text, decode, junk_share
 from .html import declared_charset, extract_html, looks_like_html
 from .markdown import strip_markdown
@@ -33,8 +34,6 @@ HTML_SUFFIXES = (".html", ".htm")
 MARKDOWN_SUFFIXES = (".md", ".markdown")
 #: What a directory expands to (PDF and Word files are recognised by content, see io.documents).
 TEXT_SUFFIXES = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-#: Larger inputs are refused: ~10 MB is ~100k sentences, minutes of scoring.
-MAX_BYTES = 10 * 1024 * 1024
 #: Warn that a text is not English only when the identifier is this sure.
 MIN_LANGUAGE_PROB = 0.7
 
