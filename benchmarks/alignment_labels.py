@@ -6,7 +6,7 @@ Usage::
 
 A rewritten sentence is labelled 0 (a near-verbatim copy) or 1 (changed).
 
-* ``lexical`` (``spindetect.train.copy_labels``, what training uses): the
+* ``lexical`` (``spindetect.examples.copy_labels``, what training uses): the
   candidate is the original sentence with the highest word-set Jaccard
   similarity among *all* sentences of the whole original (split on sentence
   punctuation); 0 iff difflib's word ratio to it is >= 0.9. No order.
@@ -49,7 +49,7 @@ from spindetect.align import align, word_count  # noqa: E402
 from spindetect.data import read_training_file  # noqa: E402
 from spindetect.segment import segment  # noqa: E402
 from spindetect import copies  # noqa: E402
-from spindetect.train import _ROUGH_SPLIT, SKIP_METHODS, WINDOW_CHARS, _norms, copy_labels  # noqa: E402
+from spindetect.examples import _ROUGH_SPLIT, SKIP_METHODS, WINDOW_CHARS, _norms, copy_labels  # noqa: E402
 
 
 def align_labels(rewritten: list[str], original: list[str], rew_emb: np.ndarray, orig_emb: np.ndarray) -> tuple[list[int], list[str], list[float]]:
@@ -132,7 +132,7 @@ def _compare(name: str, items, embedder, timing: dict, out_rows: list) -> dict:
 
 
 def _spinner_items(pairs, exclude: set[str], n: int, max_sentences: int, seed: int):
-    from spindetect.spin import label_sentences, spin
+    from spindetect.augment.spin import label_sentences, spin
 
     rows = sorted((p for p in pairs if p.method not in SKIP_METHODS and p.original not in exclude), key=lambda p: p.id)
     random.Random(seed + 1).shuffle(rows)

@@ -75,7 +75,7 @@ def child_single(crawl: str, out: str, model: str | None) -> dict:
 
     from spindetect.distributed import get_detector, score_items
     from spindetect.parquet_io import ParquetScoreWriter
-    from spindetect.reader import iter_jsonl_articles
+    from spindetect.io.records import iter_jsonl_articles
 
     t = time.perf_counter()
     det = get_detector(model)
@@ -101,7 +101,7 @@ def _worker_facts() -> dict:
 def child_dask(crawl: str, out: str, model: str | None, workers: int, partition_rows: int) -> dict:
     from distributed import Client, LocalCluster
 
-    from spindetect.commands._score_dask import score_with_dask
+    from spindetect.crawl import score_with_dask
 
     t = time.perf_counter()
     cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, scheduler_port=0,
@@ -109,8 +109,9 @@ def child_dask(crawl: str, out: str, model: str | None, workers: int, partition_
     client = Client(cluster)
     start_s = time.perf_counter() - t
     t = time.perf_counter()
-    rc = score_with_dask([crawl], out, text_field="text", id_field="url", scheduler=client.scheduler.address,
-                         model=model, partition_rows=partition_rows, force=True, local_workers=workers)
+    result = score_with_dask([crawl], out, text_field="text", id_field="url", scheduler=client.scheduler.address,
+                             model=model, partition_rows=partition_rows, force=True, local_workers=workers)
+    rc = 0 if result.complete else 1
     wall = time.perf_counter() - t
     facts = client.run(_worker_facts)
     summaries = json.loads((Path(out) / "_spindetect_run.json").read_text())  # the run happened

@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from spindetect import surprisal  # noqa: E402
 from spindetect.segment import segment  # noqa: E402
-from spindetect.spin import label_sentences, spin  # noqa: E402
+from spindetect.augment.spin import label_sentences, spin  # noqa: E402
 
 THRESHOLDS = (10.0, 12.0, 14.0, 16.0, 18.0)
 

@@ -3,9 +3,9 @@
 For a seeded sample of human originals from every pair file in the shared data
 directory (the ``original`` side; ``label`` 0 rows of padben), segment each
 document and count sentences with a ``homoglyph`` or ``invisible_char`` hit
-(``artifacts.obfuscation_hits`` on the raw sentence, as ``spindetect score``
+(``normalize.obfuscation_hits`` on the raw sentence, as ``spindetect score``
 reports them), per 1,000 sentences. The same originals are then rewritten by
-the project's spinner (``spindetect.spin.spin``, rate 0.3) and obfuscated the
+the project's spinner (``spindetect.augment.spin.spin``, rate 0.3) and obfuscated the
 two ways of the issue, and counted again:
 
 - homoglyphs: every Latin a, e, o, p, c, x (and capital T) replaced by its
@@ -33,10 +33,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from spindetect.artifacts import obfuscation_hits  # noqa: E402
+from spindetect.normalize import obfuscation_hits  # noqa: E402
 from spindetect.normalize import lookalikes, normalize_with_map  # noqa: E402
 from spindetect.segment import segment  # noqa: E402
-from spindetect.spin import spin  # noqa: E402
+from spindetect.augment.spin import spin  # noqa: E402
 
 DATASETS = (
     "llmfake", "sheepdog_politifact", "f3", "hppt", "detectrl_paraphrase_nonnews",

@@ -6,6 +6,11 @@ import) so that `spindetect info` can list them without that cost.
 
 from __future__ import annotations
 
+#: Word-level detectors read at most this many characters of one "sentence"
+#: (the segmenter caps sentences at 1,500; longer input is debris).
+MAX_SCAN = 5000
+#: Reasons kept per code and sentence (debris lines can hold hundreds of rare words).
+MAX_HITS_PER_CODE = 10
 #: The rare-word band (wordfreq zipf), measured and explained in artifacts.py.
 RARE_ZIPF_LOW = 2.5
 RARE_ZIPF = 3.0

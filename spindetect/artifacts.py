@@ -27,19 +27,12 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Callable, Sequence
 
 from . import zipf  # stdlib imports only; the table itself loads on first lookup
+from .artifact_codes import MAX_HITS_PER_CODE, MAX_SCAN
+from .titles import title_conflicts
+from .types import Hit
 
 if TYPE_CHECKING:  # numpy is imported where the matrix is built, so `info` stays light
     import numpy as np
-
-
-@dataclass(frozen=True)
-class Hit:
-    """One piece of evidence: ``sentence[start:end]`` is what the message is about."""
-
-    code: str
-    message: str
-    start: int
-    end: int
 
 
 @dataclass(frozen=True)
@@ -80,9 +73,6 @@ _WORD = re.compile(r"[A-Za-z]+(?:'[A-Za-z]+)?")
 _MAX_QUOTES = 40  # beyond this a "sentence" is a table or debris; parity means nothing
 
 
-#: Word-level detectors read at most this many characters of one "sentence"
-#: (the segmenter caps sentences at 1,500; longer input is debris).
-_MAX_SCAN = 5000
 _QUOTE = re.compile('"')
 
 
@@ -100,8 +90,8 @@ def _quote_marks(sentence: str) -> list[int]:
 
 @lru_cache(maxsize=4096)
 def _tokens(sentence: str) -> tuple[tuple[str, int, int], ...]:
-    """(lower-case word, start, end) for the words of the sentence's first ``_MAX_SCAN`` chars."""
-    return tuple((m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(sentence[:_MAX_SCAN]))
+    """(lower-case word, start, end) for the words of the sentence's first ``MAX_SCAN`` chars."""
+    return tuple((m.group().lower(), m.start(), m.end()) for m in _WORD.finditer(sentence[:MAX_SCAN]))
 
 
 def _sentence_like(span: str) -> bool:
@@ -189,129 +179,6 @@ def _unpaired_quotes(sentences: Sequence[str]) -> frozenset[int]:
     return frozenset(unpaired)
 
 
-# --------------------------------------------------------------------------
-# Titles and names
-# --------------------------------------------------------------------------
-
-# Longest alternatives first so that "Vice President" never reads as "President".
-_TITLES = {
-    "vice president": "vice president", "president": "president",
-    "deputy prime minister": "deputy prime minister", "prime minister": "prime minister",
-    "vice chancellor": "vice chancellor", "chancellor": "chancellor",
-    "secretary of state": "secretary of state", "deputy secretary of state": "deputy secretary of state",
-    "press secretary": "press secretary", "attorney general": "attorney general",
-    "defense secretary": "defense secretary", "secretary of defense": "defense secretary",
-    "treasury secretary": "treasury secretary", "foreign minister": "foreign minister",
-    "house speaker": "speaker", "speaker": "speaker",
-    "senate majority leader": "majority leader", "majority leader": "majority leader",
-    "senate minority leader": "minority leader", "minority leader": "minority leader",
-    "senator": "senator", "sen.": "senator", "representative": "representative", "rep.": "representative",
-    "governor": "governor", "gov.": "governor", "mayor": "mayor",
-    "spokesman": "spokesperson", "spokeswoman": "spokesperson", "spokesperson": "spokesperson",
-    "first lady": "first lady", "chief of staff": "chief of staff",
-}
-_TITLE_RE = "|".join(re.escape(t) for t in sorted(_TITLES, key=len, reverse=True))
-_NAME = r"(?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.)(?: (?:[A-Z][a-z]+(?:-[A-Z][a-z]+)?|[A-Z]\.)){0,2}"
-# the title matches in any case ('press secretary'); the name must be capitalised
-_MENTION = re.compile(r"\b(?P<title>(?i:" + _TITLE_RE + r")) (?P<name>" + _NAME + r")(?![\w])")
-# Qualifiers under which a different title is legitimate: 'former President Obama'.
-_QUALIFIED = re.compile(r"\b(?:former|ex|then|late|acting|incoming|outgoing|retired|future|then-|would-be)[\s-]*$", re.I)
-# Titles a rewriter confuses with each other ('President Joe Biden' in one
-# sentence, 'Vice President Joe Biden' in the next). Other title changes are
-# often legitimate in one article ('Senator Clinton', 'President Clinton' are two
-# people; careers move from one office to another), so only these pairs conflict.
-_RIVAL_TITLES = {
-    frozenset({"president", "vice president"}), frozenset({"prime minister", "deputy prime minister"}),
-    frozenset({"chancellor", "vice chancellor"}), frozenset({"secretary of state", "deputy secretary of state"}),
-    frozenset({"majority leader", "minority leader"}),
-}
-# Offices one person holds at a time in one country; two bare holders conflict.
-_UNIQUE = {"vice president", "chancellor", "secretary of state", "press secretary", "attorney general",
-           "speaker", "first lady", "chief of staff", "defense secretary", "treasury secretary"}
-# Capitalised words that follow a title but are not names ('President Trump said').
-_NOT_NAME = {"The", "A", "An", "And", "Of", "In", "On", "At", "For", "Is", "Was", "Has", "Had", "Said",
-             "Says", "Will", "Would", "To", "Who", "This", "That", "He", "She", "It", "But", "Or", "As",
-             "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday", "January",
-             "February", "March", "April", "June", "July", "August", "September", "October", "November",
-             "December", "Jr", "Sr"}
-
-
-@dataclass(frozen=True)
-class _Mention:
-    sent: int
-    start: int
-    end: int
-    title: str
-    first: str
-    surname: str
-    bare: bool  # no qualifier or country/organisation word before the title
-
-
-def _mentions(sentences: Sequence[str]) -> list[_Mention]:
-    out = []
-    for i, s in enumerate(sentences):
-        if len(s) > _MAX_SCAN:  # debris; a title scan there finds nothing useful
-            continue
-        for m in _MENTION.finditer(s):
-            title = m.group("title")
-            words = m.group("name").split(" ")
-            while words and words[-1] in _NOT_NAME:
-                words.pop()
-            while words and words[0] in _NOT_NAME:
-                words.pop(0)
-            names = [w for w in words if not w.endswith(".")]
-            if not names:
-                continue
-            head = s[max(0, m.start() - 60) : m.start()]  # bounded: no quadratic re-scan
-            if _QUALIFIED.search(head) or re.search(r"\b(?:an?|every|any)\s+$", head, re.I):
-                continue  # 'former President Obama', 'how would a President Obama be different'
-            prev = re.search(r"([\w'.-]+)\s*$", head)
-            # 'German Chancellor', "Apple's spokesman", 'White House press secretary': qualified office
-            bare = not (prev and (prev.group(1)[0].isupper() or prev.group(1).endswith("'s")))
-            end = m.start("name") + m.group("name").find(" ".join(words)) + len(" ".join(words))
-            out.append(_Mention(i, m.start(), end, _TITLES[title.lower()],
-                                names[0] if len(names) > 1 else "", names[-1], bare))
-    return out
-
-
-def _title_conflicts(sentences: Sequence[str]) -> dict[int, list[tuple[int, int, str]]]:
-    """Mentions whose title contradicts the document's majority reading of that person,
-    and bare holders of a unique office that another person also holds."""
-    mentions = _mentions(sentences)
-    out: dict[int, list[tuple[int, int, str]]] = {}
-    by_surname: dict[str, list[_Mention]] = {}
-    for m in mentions:
-        by_surname.setdefault(m.surname, []).append(m)
-    for surname, ms in by_surname.items():
-        firsts = {m.first for m in ms if m.first}
-        if len(firsts) > 1:
-            continue  # two people share the surname ('Donald Trump', 'Melania Trump')
-        counts = Counter(m.title for m in ms)
-        if not any(frozenset({a, b}) in _RIVAL_TITLES for a in counts for b in counts):
-            continue
-        # majority title; ties go to the title mentioned first
-        order = {t: min(k for k, m in enumerate(ms) if m.title == t) for t in counts}
-        major = max(counts, key=lambda t: (counts[t], -order[t]))
-        for m in ms:
-            if m.title != major and frozenset({m.title, major}) in _RIVAL_TITLES:
-                out.setdefault(m.sent, []).append(
-                    (m.start, m.end, f"'{m.title}' {surname} conflicts with '{major}' {surname} elsewhere in the document"))
-    holders: dict[str, list[_Mention]] = {}
-    for m in mentions:
-        if m.bare and m.title in _UNIQUE:
-            holders.setdefault(m.title, []).append(m)
-    for title, ms in holders.items():
-        people = Counter(m.surname for m in ms)
-        if len(people) < 2:
-            continue
-        major = max(people, key=lambda p: (people[p], -min(k for k, m in enumerate(ms) if m.surname == p)))
-        for m in ms:
-            if m.surname != major:
-                out.setdefault(m.sent, []).append(
-                    (m.start, m.end, f"'{title}' held by both {m.surname} and {major} in the document"))
-    return out
-
-
 def _title_conflict(sentence: str, doc: _Doc, i: int) -> list[Hit]:
     return [Hit("title_conflict", msg, a, b) for a, b, msg in doc.title_conflicts.get(i, ())]
 
@@ -375,7 +242,7 @@ def _structure(sentence: str, doc: _Doc, i: int) -> list[Hit]:
     m = re.match(r"([a-z]+)", sentence)
     if m and not _LOWER_OK.match(sentence):
         hits.append(Hit("lowercase_start", "sentence starts in lower case", m.start(1), m.end(1)))
-    text = sentence[:_MAX_SCAN]
+    text = sentence[:MAX_SCAN]
     doubled = [m for m in _DOUBLED.finditer(text) if m.group(1) not in _DOUBLE_OK]
     hits += [Hit("doubled_word", f"doubled word '{m.group(1)}'", m.start(), m.end()) for m in doubled[:_MAX_HITS]]
     joins = list(_BROKEN_JOIN.finditer(text))
@@ -498,7 +365,7 @@ def _llm_lexicon(sentence: str, doc: _Doc, i: int) -> list[Hit]:
     hits = [Hit("llm_word", f"word favoured by LLM polishers '{sentence[a:b]}'", a, b)
             for w, a, b in _tokens(sentence) if w in _LLM_WORDS]
     hits += [Hit("stock_phrase", f"stock phrase '{m.group()}'", m.start(), m.end())
-             for m in _STOCK.finditer(sentence[:_MAX_SCAN])]
+             for m in _STOCK.finditer(sentence[:MAX_SCAN])]
     return hits
 
 
@@ -512,8 +379,6 @@ DETECTORS: tuple[Detector, ...] = (
     _quote_placement, _title_conflict, _boilerplate, _structure, _repetition, _rare_words, _llm_lexicon,
 )
 CODE_INDEX = {c: k for k, (c, _) in enumerate(CODES)}
-#: Reasons kept per code and sentence (debris lines can hold hundreds of rare words).
-_MAX_HITS_PER_CODE = 10
 
 
 def detect(sentences: Sequence[str]) -> list[list[Hit]]:
@@ -533,7 +398,7 @@ def detect(sentences: Sequence[str]) -> list[list[Hit]]:
         to that sentence string and satisfy ``0 <= start <= end <= len``.
     """
     sentences = [s if isinstance(s, str) else str(s) for s in sentences]
-    doc = _Doc(sentences, _unpaired_quotes(sentences), _title_conflicts(sentences))
+    doc = _Doc(sentences, _unpaired_quotes(sentences), title_conflicts(sentences))
     out = []
     for i, s in enumerate(sentences):
         hits: list[Hit] = []
@@ -543,7 +408,7 @@ def detect(sentences: Sequence[str]) -> list[list[Hit]]:
         kept = []
         for h in hits:
             per_code[h.code] += 1
-            if per_code[h.code] <= _MAX_HITS_PER_CODE:
+            if per_code[h.code] <= MAX_HITS_PER_CODE:
                 a = max(0, min(h.start, len(s)))
                 kept.append(Hit(h.code, h.message, a, max(a, min(h.end, len(s)))))
         out.append(kept)
@@ -609,54 +474,3 @@ def feature_matrix(hits: Sequence[Sequence[Hit]]) -> np.ndarray:
 def feature_names() -> list[str]:
     """Column names of ``feature_matrix``: ``artifact:<code>`` in ``CODES`` order."""
     return [f"artifact:{c}" for c, _ in CODES]
-
-
-# --------------------------------------------------------------------------
-# Obfuscation (issue 17): found on the *raw* sentence, reported in its normalised text
-# --------------------------------------------------------------------------
-
-
-def _char_name(ch: str) -> str:
-    import unicodedata
-
-    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'UNNAMED')}"
-
-
-def obfuscation_hits(raw: str) -> list[Hit]:
-    """The homoglyphs and invisible characters ``normalize`` undid in one sentence.
-
-    ``raw`` is the sentence as the user wrote it (``Sentence.text``); hit spans
-    are the affected words in its normalised text (``Sentence.norm``), like every
-    other hit, and messages name the characters ("'а' U+0430 CYRILLIC SMALL
-    LETTER A in 'sаid'"). At most ``_MAX_HITS_PER_CODE`` per code.
-    """
-    from .normalize import INVISIBLE, obfuscations
-
-    out: list[Hit] = []
-    per_code: Counter = Counter()
-    for o in obfuscations(raw):
-        per_code[o.kind] += 1
-        if per_code[o.kind] > _MAX_HITS_PER_CODE:
-            continue
-        counts = Counter(o.chars)
-        named = ", ".join((f"{n} x " if n > 1 else "") + (f"'{c}' " if o.kind == "homoglyph" else "") + _char_name(c)
-                          for c, n in counts.items())
-        if o.kind == "homoglyph":  # invisible characters in the word are named by their own hit
-            msg = f"{named} in '{''.join(ch for ch in o.word if ch not in INVISIBLE)}'"
-        else:
-            shown = "".join(ch for ch in o.word if ch not in counts)
-            msg = f"{named} inside '{shown}'"
-        out.append(Hit(o.kind, msg, o.start, o.end))
-    return out
-
-
-def obfuscation_counts(raws: Sequence[str]) -> dict[str, tuple[int, int]]:
-    """Per obfuscation code: (characters, words) over the sentences ``raws``; codes that never occur are left out."""
-    from .normalize import obfuscations
-
-    out: dict[str, tuple[int, int]] = {}
-    for raw in raws:
-        for o in obfuscations(raw):
-            c, w = out.get(o.kind, (0, 0))
-            out[o.kind] = (c + len(o.chars), w + 1)
-    return out

@@ -41,7 +41,6 @@ from . import copies, metrics
 from .labeled import LabeledDoc
 from .types import Article, DocumentScore
 
-BATCH_DOCS = 16
 ALIGNMENT_RULE = (
     "each rewritten sentence is aligned to the original sentence with the highest embedding cosine "
     "(detector embedder on normalised text); copied (0) if the difflib ratio of their lower-cased words "
@@ -155,12 +154,16 @@ def _score_unique(detector, texts: list[str], keep: set[int], on_progress) -> tu
     scored: list[DocumentScore] = []
     kept: dict[int, np.ndarray] = {}
     seconds = 0.0
-    for a in range(0, len(texts), BATCH_DOCS):
-        batch = [Article(path=f"doc{k}", text=texts[k], id=str(k)) for k in range(a, min(a + BATCH_DOCS, len(texts)))]
+    batches = det.score_batches(Article(path=f"doc{k}", text=t, id=str(k)) for k, t in enumerate(texts))
+    a = 0
+    while True:
         rec.calls.clear()
         t0 = time.perf_counter()
-        out = det.score_articles(batch)
+        step = next(batches, None)
         seconds += time.perf_counter() - t0
+        if step is None:
+            break
+        out = step[1]
         emb = np.concatenate(rec.calls) if rec.calls else np.zeros((0, 0), dtype=np.float32)
         if emb.shape[0] == sum(d.n_sentences for d in out):
             k0 = 0
@@ -169,6 +172,7 @@ def _score_unique(detector, texts: list[str], keep: set[int], on_progress) -> tu
                     kept[k] = emb[k0 : k0 + d.n_sentences]
                 k0 += d.n_sentences
         scored.extend(out)
+        a += len(out)
         if on_progress:
             on_progress(len(out))
     return scored, kept, seconds

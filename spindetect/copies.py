@@ -6,7 +6,7 @@ word or two changed in a long sentence is still a copy). A sentence with no
 words copies nothing. A lexical rule, because "copied unchanged" is a lexical
 property: embedding similarity would also call a fluent paraphrase a copy.
 
-Used for the sentence labels of training (``train.copy_labels``), of
+Used for the sentence labels of training (``examples.copy_labels``), of
 ``spindetect bench`` (``bench.align_sentences``) and of
 ``benchmarks/alignment_labels.py``; they differ only in how they pick the
 original sentence to compare with.

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Iterable, Iterator, Sequence
 
 import numpy as np
 
 from . import artifacts, features, modeldir
-from .artifacts import Hit
 from .classifier import sigmoid
 from .embed import Embedder
+from .normalize import obfuscation_counts, obfuscation_hits
 from .segment import paragraphs, segment
 from .signals import docmodel
-from .types import Article, DocumentScore, Reason, Sentence, SentenceScore, Word
+from .types import Article, DocumentScore, Hit, Reason, Sentence, SentenceScore, Word
 from .version import __version__
 
 LABEL_SPUN, LABEL_ORIGINAL = "spun", "original"
@@ -38,6 +38,10 @@ WORD_MIN_LOGODDS = 0.3
 #: machine-like words, so that a flagged sentence is never left without a reason (0.5: "as likely
 #: rewritten as not"); only a sentence with no word pushing it up at all would be.
 STYLE_REASON_MIN_SCORE = 0.5
+#: Documents scored together by ``Detector.score_stream``: the embedder (sentence models) and the language
+#: model see all their sentences in one call, and output still streams. Which documents share a batch does
+#: not change any score (embed_onnx.WIDTH_STEP, classifier._rowwise).
+BATCH_DOCS = 16
 
 
 def _with_lm_surprise(hits, norms, tokens) -> list[list[Hit]]:
@@ -193,6 +197,70 @@ class Detector:
             k += len(sents)
         return out
 
+    def score_batches(
+        self, items: Iterable, batch_docs: int = BATCH_DOCS, isolate_failures: bool = False,
+    ) -> Iterator[tuple[list, list]]:
+        """Score a stream in batches of ``batch_docs`` articles: the one batching loop.
+
+        Parameters
+        ----------
+        items : iterable
+            Articles, possibly mixed with other values (e.g. a reader's
+            ``ReadError``), which pass through unscored and do not count
+            towards a batch.
+        batch_docs : int
+            Articles scored together (``score_articles``).
+        isolate_failures : bool
+            When a batch raises, score its articles one by one and put the
+            exception of each one that fails in its place, instead of raising.
+
+        Yields
+        ------
+        (batch, results) : (list, list)
+            The items of one batch in input order, and for each its
+            ``DocumentScore`` (an Article), the item itself (anything else) or
+            the exception it raised (``isolate_failures``).
+        """
+        if batch_docs < 1:
+            raise ValueError(f"batch_docs must be 1 or more, got {batch_docs}")
+        batch: list = []
+        n_articles = 0
+        for item in items:
+            batch.append(item)
+            n_articles += isinstance(item, Article)
+            if n_articles >= batch_docs:
+                yield batch, self._score_batch(batch, isolate_failures)
+                batch, n_articles = [], 0
+        if batch:
+            yield batch, self._score_batch(batch, isolate_failures)
+
+    def score_stream(self, articles: Iterable[Article], batch_docs: int = BATCH_DOCS) -> Iterator[DocumentScore]:
+        """Score articles in batches (``score_batches``) and yield their scores in input order; lazy."""
+        for _, docs in self.score_batches(articles, batch_docs):
+            yield from docs
+
+    def _score_batch(self, batch: list, isolate_failures: bool) -> list:
+        arts = [a for a in batch if isinstance(a, Article)]
+        scored = iter(self._score_isolated(arts) if isolate_failures else self.score_articles(arts))
+        return [next(scored) if isinstance(a, Article) else a for a in batch]
+
+    def _score_isolated(self, arts: list[Article]) -> list:
+        """Scores of ``arts``; when the batch fails, one by one so that only a bad article gets its exception."""
+        if not arts:
+            return []
+        try:
+            return self.score_articles(arts)
+        except Exception as e:
+            if len(arts) == 1:
+                return [e]
+        out: list = []
+        for a in arts:
+            try:
+                out.append(self.score_articles([a])[0])
+            except Exception as e:
+                out.append(e)
+        return out
+
     def _score_document(self, article: Article, sents: list[Sentence]) -> DocumentScore:
         """The document model's path: char style + artifacts (+ LM) for the text and for each sentence."""
         dm = self.model.document
@@ -245,7 +313,7 @@ class Detector:
                 f"{article.path}: only {len(sents)} sentence(s); the threshold was chosen on articles of "
                 f"{MIN_RELIABLE_SENTENCES}+ sentences, so this score carries little signal",
             )
-        obfuscated = artifacts.obfuscation_counts([x.text for x in sents])
+        obfuscated = obfuscation_counts([x.text for x in sents])
         if obfuscated:
             parts = [f"{c} look-alike letter(s) from other scripts in {w} word(s) (homoglyph)" if code == "homoglyph"
                      else f"{c} invisible character(s) inside {w} word(s) (invisible_char)"
@@ -317,7 +385,7 @@ class Detector:
         """Reasons with offsets into the input: ``hits`` were found on the normalised sentence; obfuscation that
         normalisation undid is found on the ``raw`` sentence (in normalised coordinates too)."""
         out = []
-        for h in list(hits) + (artifacts.obfuscation_hits(raw) if not raw.isascii() else []):
+        for h in list(hits) + (obfuscation_hits(raw) if not raw.isascii() else []):
             start, end, _ = to_input(h.start, h.end)
             out.append(Reason(h.code, h.message, start, end, round(self._artifact_weights.get(h.code, 0.0), 4)))
         return tuple(out)

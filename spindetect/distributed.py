@@ -28,20 +28,19 @@ from __future__ import annotations
 import os
 import threading
 import time
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from . import parquet_io, reader
-from .parquet_io import COLUMNS, DEFAULT_TOP, MissingDependency, document_row, error_row
-from .reader import ReadError
+from . import parquet_io
+from .detector import BATCH_DOCS
+from .errors import ReadError
+from .io.records import count_jsonl_lines, iter_jsonl_articles
+from .io.parquet import INSTALL_HINT, MissingDependency, iter_parquet_articles, parquet_row_count, require_pyarrow
+from .io.records import record_article
+from .parquet_io import COLUMNS, DEFAULT_TOP, document_row, error_row
 from .types import Article
 
-INSTALL_HINT = parquet_io.INSTALL_HINT
-#: Documents embedded together, as in the local `spindetect score` (which
-#: documents share a batch does not change any score).
-BATCH_DOCS = 16
 #: Input rows per partition: ~2 minutes of one core at ~10 docs/s, short
 #: enough that a lost worker costs little and progress moves.
 PARTITION_ROWS = 1000
@@ -138,7 +137,7 @@ def score_items(
     items: Iterable[Article | ReadError], det, top: int = DEFAULT_TOP, batch_docs: int = BATCH_DOCS,
     fallback_path: str = "-",
 ) -> Iterator[list[dict]]:
-    """Score articles in batches; yield each batch's output rows, in input order.
+    """Score articles in batches (``Detector.score_batches``); yield each batch's output rows, in input order.
 
     Parameters
     ----------
@@ -156,54 +155,23 @@ def score_items(
     Yields
     ------
     list of dict
-        Rows (``parquet_io.document_row`` / ``error_row``), one per item.
+        Rows (``parquet_io.document_row`` / ``error_row``), one per item; a
+        document whose scoring raised gets an error row, the rest of its batch
+        is still scored.
     """
     model = det.model_info
-    batch: list = []
-
-    def flush():
-        arts = [a for a in batch if isinstance(a, Article)]
-        scored = iter(_score_safely(det, arts, top))
-        return [
-            next(scored) if isinstance(a, Article) else error_row(_error_name(a, fallback_path), str(a), None, model)
-            for a in batch
-        ]
-
-    for item in items:
-        batch.append(item)
-        if sum(isinstance(a, Article) for a in batch) >= batch_docs:
-            yield flush()
-            batch = []
-    if batch:
-        yield flush()
+    for batch, results in det.score_batches(items, batch_docs, isolate_failures=True):
+        yield [_row(item, result, top, model, fallback_path) for item, result in zip(batch, results)]
 
 
-def _score_safely(det, arts: list[Article], top: int) -> list[dict]:
-    """Rows for ``arts``; when the batch fails, score one by one so only the bad document errs."""
-    if not arts:
-        return []
-    try:
-        return [document_row(d, top) for d in det.score_articles(arts)]
-    except Exception:
-        if len(arts) == 1:
-            a = arts[0]
-            return [_failed(a, det)]
-    rows = []
-    for a in arts:
-        try:
-            rows.append(document_row(det.score_articles([a])[0], top))
-        except Exception:
-            rows.append(_failed(a, det))
-    return rows
-
-
-def _failed(a: Article, det) -> dict:
-    import sys
-
-    e = sys.exc_info()[1]
-    detail = str(e).splitlines()[0] if str(e) else ""
-    msg = f"{a.path}: scoring failed ({type(e).__name__}{': ' + detail if detail else ''})"
-    return error_row(a.path, msg, a.id, det.model_info)
+def _row(item, result, top: int, model: dict, fallback_path: str) -> dict:
+    if isinstance(item, ReadError):
+        return error_row(_error_name(item, fallback_path), str(item), None, model)
+    if isinstance(result, Exception):
+        detail = str(result).splitlines()[0] if str(result) else ""
+        msg = f"{item.path}: scoring failed ({type(result).__name__}{': ' + detail if detail else ''})"
+        return error_row(item.path, msg, item.id, model)
+    return document_row(result, top)
 
 
 # ------------------------------------------------------------------ partitions
@@ -239,32 +207,6 @@ def input_kind(path: str) -> str:
     raise ValueError(f"{path}: unknown input type; expected a name ending in one of: {', '.join(INPUT_SUFFIXES)}")
 
 
-def count_jsonl_lines(path: str) -> int:
-    """Lines in a JSONL(.gz) file (a last line without newline counts).
-
-    A corrupt gzip file counts the lines before the damage plus one, so the
-    partition that holds the damage reports it as an error row.
-
-    Raises
-    ------
-    ReadError
-        The file cannot be opened.
-    """
-    try:
-        f = reader._open_jsonl(path)
-    except OSError as e:
-        raise ReadError(f"{path}: cannot read ({e.strerror or e})") from None
-    n, last = 0, b"\n"
-    with f:
-        try:
-            for block in iter(lambda: f.read(1 << 20), b""):
-                n += block.count(b"\n")
-                last = block[-1:]
-        except (OSError, EOFError, zlib.error):
-            return n + 1
-    return n + (last != b"\n")
-
-
 def plan_partitions(inputs: list[str], partition_rows: int = PARTITION_ROWS) -> list[Partition]:
     """Cut the inputs into partitions of at most ``partition_rows`` rows, in input order.
 
@@ -284,7 +226,7 @@ def plan_partitions(inputs: list[str], partition_rows: int = PARTITION_ROWS) -> 
         kind = input_kind(path)
         try:
             if kind == "parquet":
-                total = parquet_io.parquet_row_count(path)
+                total = parquet_row_count(path)
             else:
                 total = count_jsonl_lines(path)
         except ReadError as e:
@@ -295,57 +237,15 @@ def plan_partitions(inputs: list[str], partition_rows: int = PARTITION_ROWS) -> 
     return parts
 
 
-def iter_jsonl_range(
-    path: str, start: int, stop: int, text_field: str = "text", id_field: str = "id",
-    max_bytes: int = reader.MAX_BYTES,
-) -> Iterator[Article | ReadError]:
-    """``reader.iter_jsonl_articles`` restricted to lines ``start <= line < stop`` (0-based).
-
-    Earlier lines are skipped unparsed, so a partition deep in a file does
-    not pay for decoding the rows before it.
-    """
-    try:
-        f = reader._open_jsonl(path)
-    except OSError as e:
-        yield ReadError(f"{path}: cannot read ({e.strerror or e})")
-        return
-    with f:
-        n = 0
-        while n < stop:
-            try:
-                raw = f.readline(max_bytes + 1)
-                if not raw:
-                    return
-                n += 1
-                overlong = len(raw) > max_bytes
-                while raw and not raw.endswith(b"\n") and overlong:
-                    raw = f.readline(1 << 20)
-            except (OSError, EOFError, zlib.error) as e:
-                yield ReadError(f"{path}: corrupt or truncated file after line {n} ({e})")
-                return
-            if n - 1 < start:
-                continue
-            name = f"{path}:{n}"
-            if overlong:
-                yield reader._too_large(name, None, max_bytes)
-                continue
-            if not raw.strip():
-                continue
-            try:
-                yield reader._jsonl_article(raw, name, text_field, id_field, None, True)
-            except ReadError as e:
-                yield e
-
-
 def partition_items(part: Partition, settings: Settings) -> Iterator[Article | ReadError]:
     """The articles (and read errors) of one partition, streamed."""
     if part.kind == "error":
         return iter([ReadError(part.message)])
     if part.kind == "parquet":
-        return parquet_io.iter_parquet_articles(
+        return iter_parquet_articles(
             part.path, settings.text_field, settings.id_field, start=part.start, stop=part.stop
         )
-    return iter_jsonl_range(part.path, part.start, part.stop, settings.text_field, settings.id_field)
+    return iter_jsonl_articles(part.path, settings.text_field, settings.id_field, start=part.start, stop=part.stop)
 
 
 def _maybe_crash() -> None:
@@ -377,7 +277,7 @@ def score_partition(part: Partition, out_dir: str, settings: Settings) -> dict:
     """
     target = Path(out_dir) / part.filename
     if target.exists():
-        pq = parquet_io.require_pyarrow().parquet
+        pq = require_pyarrow().parquet
         errors = pq.read_table(target, columns=["error"]).column("error").null_count
         rows = pq.ParquetFile(target).metadata.num_rows
         return _summary(part, rows, rows - errors, True)
@@ -452,7 +352,7 @@ def _records_rows(records: Iterable[tuple[str, object, object]], settings: Setti
     def items():
         for name, text, raw_id in records:
             try:
-                yield parquet_io.record_article(text, raw_id, name, settings.text_field, settings.id_field)
+                yield record_article(text, raw_id, name, settings.text_field, settings.id_field)
             except ReadError as e:
                 yield _IdError(str(e), raw_id)
 

@@ -7,9 +7,9 @@ group key (the original's hash) so that validation never splits one
 original across training and test. Sentence-level sets (MRPC human
 paraphrase pairs, PadBen) are grouped into pseudo-documents of
 ``SENTENCES_PER_PSEUDO_DOC`` sentences. Augmentation adds variety the shared
-data lacks: originals of *every* domain spun by :mod:`spindetect.spin` at
+data lacks: originals of *every* domain spun by :mod:`spindetect.augment.spin` at
 several rates and modes (family ``spinner``), and copy-edited originals
-(:mod:`spindetect.edit`, label 0, dataset ``edited``).
+(:mod:`spindetect.augment.edit`, label 0, dataset ``edited``).
 """
 
 from __future__ import annotations
@@ -158,7 +158,7 @@ def _sources(by_ds: dict, used: set[str], n: int, max_words: int, seed: int, wha
 
 
 def _spun(by_ds: dict, used: set[str], n: int, max_words: int, seed: int) -> list[Doc]:
-    from .spin import spin
+    from .augment.spin import spin
 
     out = []
     for k, p, text in _sources(by_ds, used, n, max_words, seed, "spin"):
@@ -172,7 +172,7 @@ def _spun(by_ds: dict, used: set[str], n: int, max_words: int, seed: int) -> lis
 
 
 def _edited(by_ds: dict, used: set[str], n: int, max_words: int, seed: int) -> list[Doc]:
-    from .edit import edit
+    from .augment.edit import edit
 
     out = []
     for k, p, text in _sources(by_ds, used, n, max_words, seed, "edit"):

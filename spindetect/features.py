@@ -12,7 +12,7 @@ from typing import Sequence
 import numpy as np
 
 from . import artifacts, style
-from .artifacts import Hit
+from .types import Hit
 
 
 #: Prefix of the language-model columns; a model whose features include them

@@ -350,7 +350,8 @@ def read_corpus(paths: Iterable[str]):
     absent).
     """
     from .data import DataError, iter_jsonl
-    from .reader import ReadError, expand_paths, read_path
+    from .errors import ReadError
+    from .io.files import expand_paths, read_path
 
     for item in expand_paths(list(paths)):
         if isinstance(item, ReadError):

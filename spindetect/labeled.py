@@ -334,7 +334,8 @@ def _docs_from_row(row: dict, n: int, p: Path, stem: str) -> tuple[list[LabeledD
 
 
 def _read_dir(p: Path) -> LabeledFile:
-    from .reader import ReadError, read_path
+    from .errors import ReadError
+    from .io.files import read_path
 
     sides = {name: p / name for name in DIR_SIDES if (p / name).is_dir()}
     if len(sides) < len(DIR_SIDES):

@@ -27,8 +27,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Sequence
+
+from .artifact_codes import MAX_HITS_PER_CODE
+from .types import Hit
 
 # Quote marks and dashes that the training data never contains in curly form.
 _TRANSLATE = {
@@ -311,3 +316,50 @@ def _alnum_words(out: list[str]) -> list[tuple[int, int]]:
 def normalize(text: str) -> str:
     """The normalised form of ``text`` (what the model sees)."""
     return normalize_with_map(text)[0]
+
+
+# --------------------------------------------------------------------------
+# Obfuscation as evidence (issue 17): found on the *raw* sentence, reported in its normalised text
+# --------------------------------------------------------------------------
+
+
+def _char_name(ch: str) -> str:
+    import unicodedata
+
+    return f"U+{ord(ch):04X} {unicodedata.name(ch, 'UNNAMED')}"
+
+
+def obfuscation_hits(raw: str) -> list[Hit]:
+    """The homoglyphs and invisible characters ``normalize`` undid in one sentence.
+
+    ``raw`` is the sentence as the user wrote it (``Sentence.text``); hit spans
+    are the affected words in its normalised text (``Sentence.norm``), like every
+    other hit, and messages name the characters ("'а' U+0430 CYRILLIC SMALL
+    LETTER A in 'sаid'"). At most ``MAX_HITS_PER_CODE`` per code.
+    """
+    out: list[Hit] = []
+    per_code: Counter = Counter()
+    for o in obfuscations(raw):
+        per_code[o.kind] += 1
+        if per_code[o.kind] > MAX_HITS_PER_CODE:
+            continue
+        counts = Counter(o.chars)
+        named = ", ".join((f"{n} x " if n > 1 else "") + (f"'{c}' " if o.kind == "homoglyph" else "") + _char_name(c)
+                          for c, n in counts.items())
+        if o.kind == "homoglyph":  # invisible characters in the word are named by their own hit
+            msg = f"{named} in '{''.join(ch for ch in o.word if ch not in INVISIBLE)}'"
+        else:
+            shown = "".join(ch for ch in o.word if ch not in counts)
+            msg = f"{named} inside '{shown}'"
+        out.append(Hit(o.kind, msg, o.start, o.end))
+    return out
+
+
+def obfuscation_counts(raws: Sequence[str]) -> dict[str, tuple[int, int]]:
+    """Per obfuscation code: (characters, words) over the sentences ``raws``; codes that never occur are left out."""
+    out: dict[str, tuple[int, int]] = {}
+    for raw in raws:
+        for o in obfuscations(raw):
+            c, w = out.get(o.kind, (0, 0))
+            out[o.kind] = (c + len(o.chars), w + 1)
+    return out

@@ -1,10 +1,6 @@
-"""Crawl-scale input and output: Parquet articles in, one score row per document out.
+"""Crawl-scale output: one score row per document, written to Parquet or JSONL.
 
-Reading streams a Parquet file batch by batch (``iter_parquet_articles``);
-a bad row becomes a ``ReadError`` naming ``<path>:<row>`` and the rest go on,
-as ``reader.iter_jsonl_articles`` does for JSON Lines.
-
-Writing turns ``DocumentScore.to_dict()`` into one flat row per document
+(Parquet input is ``io.parquet``.) Writing turns ``DocumentScore.to_dict()`` into one flat row per document
 (``document_row``), with the top sentences as a nested column, and a failed
 document into a row whose ``error`` holds the one-line message
 (``error_row``). ``ParquetScoreWriter`` and ``JsonlScoreWriter`` write rows
@@ -23,41 +19,23 @@ import json
 import os
 import uuid
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Iterable
 
-from . import reader
-from .reader import ReadError
-from .types import Article, DocumentScore
+from .io.parquet import require_pyarrow
+from .types import DocumentScore
 
 #: Sentences kept per document in the ``top_sentences`` column.
 DEFAULT_TOP = 5
 #: Rows per Parquet row group: ~1,000 documents with 5 top sentences is a
 #: few MB in memory, small enough to stream and large enough to compress.
 ROW_GROUP_ROWS = 1000
-#: Rows read per batch from an input Parquet file.
-BATCH_ROWS = 1024
 OUTPUT_SUFFIXES = (".parquet", ".jsonl", ".jsonl.gz")
-INSTALL_HINT = "pip install 'spindetect[dask]'"
 
 #: Output columns, in order (the Parquet schema is ``output_schema()``).
 COLUMNS = (
     "id", "path", "score", "label", "threshold", "n_sentences", "top_sentences",
     "model_name", "model_version", "warnings", "error",
 )
-
-
-class MissingDependency(ImportError):
-    """An optional dependency is not installed; the message says how to install it."""
-
-
-def require_pyarrow():
-    """Import pyarrow and pyarrow.parquet, or raise ``MissingDependency`` with the install hint."""
-    try:
-        import pyarrow
-        import pyarrow.parquet  # noqa: F401
-    except ImportError:
-        raise MissingDependency(f"Parquet support needs pyarrow; install it with: {INSTALL_HINT}") from None
-    return pyarrow
 
 
 def output_schema():
@@ -139,143 +117,7 @@ def error_row(path: str, message: str, id: str | None = None, model: dict | None
     }
 
 
-# ------------------------------------------------------------------ reading
-
-
-def record_article(text, raw_id, name: str, text_field: str = "text", id_field: str = "id",
-                   *, max_bytes: int = reader.MAX_BYTES, html: bool | None = None,
-                   check_language: bool = True) -> Article:
-    """Turn one record's text and id values into an Article, as the JSONL reader does.
-
-    Parameters
-    ----------
-    text, raw_id
-        The values of the text and id fields (``raw_id`` may be None).
-    name : str
-        Names the record in messages and becomes ``Article.path``.
-    text_field, id_field : str
-        Field names, for messages.
-    max_bytes : int
-        Longer texts (in UTF-8 bytes) are refused, as JSONL lines are.
-    html : bool or None
-        Extract the article from HTML; None: when the text starts like a page.
-    check_language : bool
-        Warn when the text is confidently not English.
-
-    Raises
-    ------
-    ReadError
-        The text is missing, not a string, too long, binary, or empty after cleaning.
-    """
-    if text is None:
-        raise ReadError(f"{name}: field {text_field!r} is null")
-    if not isinstance(text, str):
-        raise ReadError(f"{name}: field {text_field!r} is {type(text).__name__}, expected a string")
-    # Four bytes per character at most, so only long texts pay for the encode.
-    if len(text) * 4 > max_bytes and len(text.encode("utf-8", "surrogatepass")) > max_bytes:
-        raise reader._too_large(name, None, max_bytes)
-    # The same steps, limits and messages as a JSONL record, so a crawl
-    # scores the same whether it arrives as JSONL or Parquet.
-    return reader.record_article(text, raw_id, name, text_field, id_field, html, check_language)
-
-
-def parquet_row_count(path: str) -> int:
-    """Rows in a Parquet file, from its footer (raises ReadError when it is not readable Parquet)."""
-    pq = require_pyarrow().parquet
-    try:
-        return pq.ParquetFile(path).metadata.num_rows
-    except OSError as e:
-        raise ReadError(f"{path}: {_arrow_message(e)}") from None
-
-
-def _arrow_message(e: Exception) -> str:
-    msg = str(e).splitlines()[0] if str(e) else type(e).__name__
-    if isinstance(e, FileNotFoundError):
-        return "no such file or directory"
-    return f"not a readable Parquet file ({msg})"
-
-
-def iter_parquet_articles(
-    path: str,
-    text_field: str = "text",
-    id_field: str = "id",
-    batch_rows: int = BATCH_ROWS,
-    *,
-    start: int = 0,
-    stop: int | None = None,
-    max_bytes: int = reader.MAX_BYTES,
-    html: bool | None = None,
-    check_language: bool = True,
-) -> Iterator[Article | ReadError]:
-    """Read a Parquet crawl in batches: one Article per row.
-
-    Parameters
-    ----------
-    path : str
-        A Parquet file.
-    text_field : str
-        The column holding the article text.
-    id_field : str
-        The column holding the id (string or integer); a missing column gives
-        ``Article.id = None``.
-    batch_rows : int
-        Rows decoded at a time; memory stays flat however long the file is.
-    start, stop : int
-        Read only rows ``start <= row < stop`` (0-based); only the row groups
-        that overlap the range are decoded.
-    max_bytes, html, check_language
-        As for :func:`record_article`.
-
-    Yields
-    ------
-    Article or ReadError
-        Articles have ``path = "<path>:<row>"`` with a 1-based row number, as
-        JSONL lines are numbered. A bad row yields a ReadError naming it and
-        the rest continue; an unreadable file yields one ReadError and stops.
-    """
-    pq = require_pyarrow().parquet
-    if batch_rows < 1:
-        raise ValueError(f"batch_rows must be 1 or more, got {batch_rows}")
-    try:
-        pf = pq.ParquetFile(path)
-        names = pf.schema_arrow.names
-    except (OSError, ValueError) as e:
-        yield ReadError(f"{path}: {_arrow_message(e)}")
-        return
-    if text_field not in names:
-        cols = ", ".join(names[:10]) or "none"
-        yield ReadError(f"{path}: no {text_field!r} column (columns: {cols}); choose one with --text-field")
-        return
-    columns = [text_field] + ([id_field] if id_field in names and id_field != text_field else [])
-    meta = pf.metadata
-    stop = meta.num_rows if stop is None else min(stop, meta.num_rows)
-    groups, first_row, offset = [], None, 0
-    for g in range(meta.num_row_groups):
-        n = meta.row_group(g).num_rows
-        if offset + n > start and offset < stop:
-            groups.append(g)
-            first_row = offset if first_row is None else first_row
-        offset += n
-    if not groups:
-        return
-    row = first_row
-    try:
-        for batch in pf.iter_batches(batch_size=batch_rows, row_groups=groups, columns=columns):
-            texts = batch.column(0).to_pylist()
-            ids = batch.column(1).to_pylist() if len(columns) > 1 else [None] * len(texts)
-            for text, raw_id in zip(texts, ids):
-                if start <= row < stop:
-                    name = f"{path}:{row + 1}"
-                    try:
-                        yield record_article(text, raw_id, name, text_field, id_field, max_bytes=max_bytes,
-                                             html=html, check_language=check_language)
-                    except ReadError as e:
-                        yield e
-                row += 1
-                if row >= stop:
-                    return
-    except (OSError, ValueError) as e:
-        yield ReadError(f"{path}: corrupt or truncated file after row {row} ({str(e).splitlines()[0]})")
+# ------------------------------------------------------------------ reading back
 
 
 def read_scores(path: str | Path):

@@ -182,3 +182,130 @@ def explain_view(doc: DocumentScore):
             t.append(f"\n    {r.code}: {r.message} — “{span}” (weight {r.weight:+.2f})", style="magenta")
         parts.append(t)
     return Group(*parts)
+
+
+# ---------------------------------------------------------------- other commands' views
+# Each returns the renderables a command prints in order (``console.print(x)`` for each).
+
+
+def compare_view(r: dict) -> list:
+    """``spindetect compare``: the verdict, the pair evidence and the aligned sentences with word diffs.
+
+    ``r`` is the command's JSON object (``compare.to_dict``).
+    """
+    from rich.table import Table
+    from rich.text import Text
+
+    out = [
+        Text(r["verdict"], style="bold red" if r["is_rewrite"] else "bold green"),
+        Text(
+            f"pair score {r['similarity']:.2f}; coverage {100 * r['coverage']:.1f} % of words, {100 * r['sentence_share']:.1f} % of sentences; "
+            f"links at cosine >= {r['min_similarity']:.2f}; embedder {r['embedder']}",
+            style="dim",
+        ),
+    ]
+    t = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
+    for col, kw in (("sus", {"justify": "right", "width": 5}), ("orig", {"justify": "right", "width": 5}),
+                    ("sim", {"justify": "right", "width": 5}), ("kind", {"width": 6}), ("original -> suspect", {"ratio": 1})):
+        t.add_column(col, **kw)
+    for p in r["pairs"]:
+        body = Text()
+        for k, op in enumerate(p["diff"]):
+            if k:
+                body.append(" ")
+            style = {"delete": "strike red", "insert": "bold green"}.get(op["op"], "")
+            body.append(op["text"], style=style)
+        t.add_row("+".join(map(str, p["suspect"])), "+".join(map(str, p["original"])), f"{p['similarity']:.2f}", p["kind"], body)
+    out.append(t)
+    if r["inserted"]:
+        out.append(Text(f"\nsuspect sentences with no source ({len(r['inserted'])}):", style="bold"))
+        out += [Text(f"  [{s['index']}] {s['text']}") for s in r["inserted"]]
+    if r["dropped"]:
+        out.append(Text(f"original sentences not used: {len(r['dropped'])}", style="dim"))
+    return out
+
+
+def find_view(r: dict) -> list:
+    """``spindetect find``: one suspect's ranked sources and, when one is found, its aligned sentences."""
+    from rich.table import Table
+    from rich.text import Text
+
+    out: list = [Text(r["path"], style="bold")]
+    if not r["source_found"]:
+        best = r["matches"][0]["score"] if r["matches"] else 0.0
+        out.append(Text(f"  no source found (best match score {best:.3f} < {r['min_score']:.3f})", style="green"))
+    t = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
+    for col in ("rank", "score", "aligned", "source"):
+        t.add_column(col)
+    for k, m in enumerate(r["matches"], 1):
+        t.add_row(str(k), f"{m['score']:.3f}", str(m["n_aligned"]), m["source"])
+    if r["matches"]:
+        out.append(t)
+    if r["source_found"] and r["best"]:
+        bt = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
+        bt.add_column("sim", justify="right", width=5)
+        bt.add_column("suspect", ratio=1)
+        bt.add_column("source", ratio=1)
+        for p in r["best"]["pairs"]:
+            bt.add_row(f"{p['similarity']:.2f}", p["suspect_text"], p["source_text"])
+        out.append(Text(f"aligned sentences of {r['best']['source']}:", style="bold"))
+        out.append(bt)
+    out.append("")
+    return out
+
+
+def _fmt(x, digits: int = 3) -> str:
+    if x is None:
+        return "n/a"
+    if isinstance(x, float):
+        return f"{x:.{digits}f}"
+    return str(x)
+
+
+def bench_tables(m: dict) -> list:
+    """``spindetect bench``: the metrics table and, with groups, the per-group table (``m``: the metrics JSON)."""
+    from rich.table import Table
+
+    t = Table(title=f"spindetect bench: {m['model']['name']} {m['model']['version']}, threshold {m['threshold']:.3f}", title_justify="left")
+    t.add_column("metric")
+    t.add_column("value", justify="right")
+    cm = m["confusion_matrix"]
+    s = m["sentence_level"]
+    tp = m["throughput"]
+    rows = [
+        ("documents (spun / original)", f"{m['n']} ({m['n_pos']} / {m['n_neg']})"),
+        ("ROC AUC", _fmt(m["roc_auc"])),
+        ("PR AUC (average precision)", _fmt(m["pr_auc"])),
+        ("accuracy", _fmt(m["accuracy"])),
+        ("precision", _fmt(m["precision"])),
+        ("recall", _fmt(m["recall"])),
+        ("F1", _fmt(m["f1"])),
+        ("false-positive rate at the threshold", _fmt(m["fpr"])),
+        ("TPR at 1% FPR (threshold)", f"{_fmt(m['tpr_at_fpr_1pct'])} ({_fmt(m['threshold_at_fpr_1pct'])})"),
+        ("TPR at 5% FPR (threshold)", f"{_fmt(m['tpr_at_fpr_5pct'])} ({_fmt(m['threshold_at_fpr_5pct'])})"),
+        ("Brier score", _fmt(m["brier"])),
+        ("ECE (10 uniform bins)", _fmt(m["ece"])),
+        ("confusion tn / fp / fn / tp", f"{cm['tn']} / {cm['fp']} / {cm['fn']} / {cm['tp']}"),
+        ("pairs: rewrite outscores its original", f"{_fmt(m['pair_win_rate'])} ({m['n_pairs']} pairs)"),
+        ("sentence ROC AUC, changed vs copied", f"{_fmt(m['sentence_roc_auc'])} ({s['n_pos']} changed / {s['n_neg']} copied)"),
+        ("sentence ROC AUC, changed vs original docs", _fmt(s["roc_auc_vs_originals"])),
+        ("throughput", f"{_fmt(tp['documents_per_s'], 1)} docs/s, {_fmt(tp['sentences_per_s'], 1)} sentences/s"),
+        ("wall time", f"{tp['wall_s']:.1f} s"),
+    ]
+    for name, value in rows:
+        t.add_row(name, value)
+    out = [t]
+    if m["groups"]:
+        g = Table(title=f"by {m['group_by']} (worst ROC AUC first; undefined last)", title_justify="left")
+        g.add_column("group", overflow="fold", min_width=16)
+        # PR AUC, Brier and the rest are in --format json / metrics.json.
+        for col in ("n", "spun", "orig", "ROC AUC", "F1", "FPR", "TPR@1%", "TPR@5%", "ECE", "sent AUC", "pair win"):
+            g.add_column(col, justify="right", no_wrap=True)
+        for r in m["groups"]:
+            g.add_row(
+                r["group"], str(r["n"]), str(r["n_pos"]), str(r["n_neg"]), _fmt(r["roc_auc"]),
+                _fmt(r["f1"]), _fmt(r["fpr"]), _fmt(r["tpr_at_fpr_1pct"]), _fmt(r["tpr_at_fpr_5pct"]), _fmt(r["ece"]), _fmt(r["sentence_roc_auc"]),
+                _fmt(r["pair_win_rate"]),
+            )
+        out.append(g)
+    return out

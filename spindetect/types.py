@@ -32,6 +32,16 @@ class Sentence:
 
 
 @dataclass(frozen=True)
+class Hit:
+    """One piece of artifact evidence: ``sentence[start:end]`` is what the message is about."""
+
+    code: str
+    message: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
 class Reason:
     """An artifact found in a sentence; offsets point into the article text."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Collection
 
-from spindetect.spin import SpinResult, apply_edits
+from spindetect.augment.proposals import SpinResult, apply_edits
 
 
 def check_edits(original: str, result: SpinResult, ops: Collection[str]) -> None:

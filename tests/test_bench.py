@@ -280,21 +280,21 @@ def test_copy_rule_threshold():
 
 
 def test_training_benchmark_and_alignment_labels_share_the_copy_rule():
-    # issue 15: train.copy_labels, bench.align_sentences and benchmarks/alignment_labels.py had three rules
+    # issue 15: examples.copy_labels (was train.copy_labels), bench.align_sentences and benchmarks/alignment_labels.py had three rules
     import ast
     from pathlib import Path
 
-    from spindetect import copies, train
+    from spindetect import copies, examples
 
     orig = ["The fair opened on Friday after weeks of delay.", "Organisers counted 12,000 visitors on the first day."]
     rew = ["the fair opened on Friday, after weeks of delay!", "Organisers counted 12,000 guests on day one."]
     emb = np.eye(2, dtype=np.float32)
     expected = [copies.label(copies.copy_ratio(r, o)) for r, o in zip(rew, orig)]
     assert expected == [0, 1]
-    assert train.copy_labels(orig, rew) == expected
+    assert examples.copy_labels(orig, rew) == expected
     assert [a["label"] for a in core.align_sentences(rew, orig, emb, emb)] == expected
     root = Path(__file__).resolve().parents[1]
-    for path in ["spindetect/train.py", "spindetect/bench.py", "spindetect/align.py", "benchmarks/alignment_labels.py"]:
+    for path in ["spindetect/train.py", "spindetect/examples.py", "spindetect/bench.py", "spindetect/align.py", "benchmarks/alignment_labels.py"]:
         tree = ast.parse((root / path).read_text())
         names = {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
         imported = {a.name for n in ast.walk(tree) if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names}

@@ -149,7 +149,7 @@ def test_calibrate_writes_a_hashed_model_with_provenance(calibrated, human_dir):
     assert m["threshold"]["target_fpr"] == c["fpr_requested"] == 0.05
     assert c["base_model"]["manifest_sha256"] == modeldir.manifest_sha256(modeldir.default_model_dir())
     assert c["base_model"]["threshold"] == base["threshold"]["value"]
-    from spindetect.reader import read_path
+    from spindetect.io.files import read_path
 
     texts = [read_path(str(p), check_language=False).text for p in sorted(human_dir.iterdir())]
     assert c["data"]["sha256"] == calibration.data_sha256(texts) and c["data"]["n_documents"] == 64

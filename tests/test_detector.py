@@ -101,3 +101,39 @@ def test_every_flagged_sentence_has_a_reason_and_words_point_into_the_input(dete
     codes = {r.code for s in doc.sentences for r in s.reasons}
     assert {"quote_attribution", "title_conflict"} <= codes
     assert doc.label == "spun" and any("strong rule" in n for n in doc.notes)
+
+
+def test_score_stream_is_score_articles_in_batches(detector):
+    """The one batching loop: same scores as one call, lazily, in order, whatever the batch size."""
+    from spindetect.errors import ReadError
+    from spindetect.types import Article
+
+    arts = [Article(path=f"d{k}", text=t) for k, t in enumerate([texts.HUMAN_NEWS, texts.SPUN_NEWS, texts.ONE_SENTENCE] * 2)]
+    whole = [d.to_dict() for d in detector.score_articles(arts)]
+    for batch_docs in (1, 4, 16):
+        assert [d.to_dict() for d in detector.score_stream(iter(arts), batch_docs=batch_docs)] == whole
+    bad = ReadError("x: cannot read")
+    batches = list(detector.score_batches([arts[0], bad, arts[1], arts[2]], batch_docs=2))
+    assert [len(b) for b, _ in batches] == [3, 1]  # a ReadError passes through and does not count
+    assert batches[0][1][1] is bad and [d.to_dict() for d in batches[0][1][::2]] == whole[:2]
+    assert list(detector.score_stream([])) == []
+    with pytest.raises(ValueError, match="batch_docs must be 1 or more"):
+        next(detector.score_stream(arts, batch_docs=0))
+
+
+def test_isolated_failures_cost_only_the_failing_document(detector, monkeypatch):
+    from spindetect.types import Article
+
+    arts = [Article(path="good", text=texts.HUMAN_NEWS), Article(path="bad", text=texts.SPUN_NEWS)]
+    real = type(detector).score_articles
+
+    def flaky(self, batch):
+        if any(a.path == "bad" for a in batch):
+            raise RuntimeError("boom")
+        return real(self, batch)
+
+    monkeypatch.setattr(type(detector), "score_articles", flaky)
+    (batch, results), = detector.score_batches(arts, isolate_failures=True)
+    assert results[0].path == "good" and isinstance(results[1], RuntimeError)
+    with pytest.raises(RuntimeError):
+        list(detector.score_stream(arts))

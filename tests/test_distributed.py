@@ -10,14 +10,14 @@ import pytest
 pytest.importorskip("distributed")
 pa = pytest.importorskip("pyarrow")
 import pyarrow.parquet as pq  # noqa: E402
-import typer  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
 from spindetect import distributed as dist  # noqa: E402
 from spindetect.cli import app  # noqa: E402
-from spindetect.commands._score_dask import score_to_file, score_with_dask  # noqa: E402
+from spindetect.crawl import CrawlError, score_to_file, score_with_dask  # noqa: E402
 from spindetect.parquet_io import document_row, read_scores  # noqa: E402
-from spindetect.reader import ReadError, iter_jsonl_articles  # noqa: E402
+from spindetect.errors import ReadError  # noqa: E402
+from spindetect.io.records import count_jsonl_lines, iter_jsonl_articles, record_article  # noqa: E402
 
 from . import texts  # noqa: E402
 from .test_parquet_io import shipped_model  # noqa: E402
@@ -91,9 +91,14 @@ def _dask(crawl, out, cluster, model, **kw):
                 partition_rows=5)
     args.update(kw)
     try:
-        return score_with_dask([str(crawl / "crawl.jsonl")], str(out), **args)
-    except typer.Exit as e:
-        return e.exit_code
+        return _rc(score_with_dask([str(crawl / "crawl.jsonl")], str(out), **args))
+    except CrawlError:
+        return 2
+
+
+def _rc(result):
+    """The exit code `spindetect score` gives for this result (0 complete, 1 some rows or partitions failed)."""
+    return 0 if result.complete else 1
 
 
 # ------------------------------------------------------------------ planning and reading
@@ -113,7 +118,7 @@ def test_plan_is_deterministic_and_covers_every_line(crawl):
 def test_line_count_without_final_newline(tmp_path):
     p = tmp_path / "x.jsonl"
     p.write_bytes(b'{"text": "a"}\n\n{"text": "b"}')
-    assert dist.count_jsonl_lines(str(p)) == 3
+    assert count_jsonl_lines(str(p)) == 3
 
 
 def test_jsonl_ranges_match_the_whole_file_reader(crawl):
@@ -123,7 +128,7 @@ def test_jsonl_ranges_match_the_whole_file_reader(crawl):
         return (type(x).__name__, str(x) if isinstance(x, ReadError) else (x.path, x.id, x.text))
 
     whole = [key(x) for x in iter_jsonl_articles(path, "text", "url")]
-    pieces = [key(x) for p in dist.plan_partitions([path], 4) for x in dist.iter_jsonl_range(path, p.start, p.stop, "text", "url")]
+    pieces = [key(x) for p in dist.plan_partitions([path], 4) for x in iter_jsonl_articles(path, "text", "url", start=p.start, stop=p.stop)]
     assert pieces == whole and len(whole) == N_DOCS
 
 
@@ -147,7 +152,7 @@ def test_dask_scores_equal_local_spindetect_score(crawl, cluster, model, tmp_pat
 
     # The single-process streaming path writes the same rows.
     out = tmp_path / "local.parquet"
-    assert score_to_file([str(crawl / "crawl.jsonl")], str(out), text_field="text", id_field="url", model=model) == 1
+    assert _rc(score_to_file([str(crawl / "crawl.jsonl")], str(out), text_field="text", id_field="url", model=model)) == 1
     streamed = read_scores(out).to_pylist()
     assert [r["path"] for r in streamed] == t.column("path").to_pylist()
     for a, b in zip(streamed, t.to_pylist()):
@@ -203,11 +208,12 @@ def test_rerun_skips_finished_partitions(crawl, cluster, model, tmp_path):
     assert read_scores(out).equals(full)
 
 
-def test_rerun_with_other_settings_is_refused_unless_forced(crawl, cluster, model, tmp_path, capsys):
+def test_rerun_with_other_settings_is_refused_unless_forced(crawl, cluster, model, tmp_path):
     out = tmp_path / "dask"
     assert _dask(crawl, out, cluster, model) == 1
-    assert _dask(crawl, out, cluster, model, partition_rows=7) == 2
-    assert "use --force" in capsys.readouterr().err
+    with pytest.raises(CrawlError, match="use --force"):
+        score_with_dask([str(crawl / "crawl.jsonl")], str(out), text_field="text", id_field="url",
+                        scheduler=cluster[0].scheduler.address, model=model, partition_rows=7)
     assert _dask(crawl, out, cluster, model, partition_rows=7, force=True) == 1
     assert len(list(out.glob("part-*.parquet"))) == 4
 
@@ -235,7 +241,7 @@ def test_score_dataframe_and_bag_match_the_partition_scores(crawl, cluster, mode
     pdf = pd.DataFrame({"url": ["a", "b", "c"], "text": [texts.HUMAN_NEWS, None, texts.SPUN_NEWS]})
     got = dist.score_dataframe(dd.from_pandas(pdf, npartitions=2), text_col="text", id_col="url", model_dir=model).compute()
     det = dist.get_detector(model)
-    want = det.score_articles([dist.parquet_io.record_article(t, None, "x") for t in (texts.HUMAN_NEWS, texts.SPUN_NEWS)])
+    want = det.score_articles([record_article(t, None, "x") for t in (texts.HUMAN_NEWS, texts.SPUN_NEWS)])
     assert list(got["id"]) == ["a", "b", "c"]
     assert got["score"].tolist()[0] == want[0].score and got["score"].tolist()[2] == want[1].score
     assert got["error"].tolist()[1] == "row 1: field 'text' is null" and pd.isna(got["score"].tolist()[1])
@@ -246,30 +252,32 @@ def test_score_dataframe_and_bag_match_the_partition_scores(crawl, cluster, mode
     assert rows[0]["id"] == "1" and rows[2]["id"] == "3" and "null" in rows[2]["error"]
 
 
-def test_missing_dask_is_a_one_line_install_hint(monkeypatch, tmp_path, capsys):
+def test_missing_dask_is_a_one_line_install_hint(monkeypatch, tmp_path):
     monkeypatch.setitem(sys.modules, "distributed", None)
-    with pytest.raises(typer.Exit) as e:
+    with pytest.raises(CrawlError, match=r"pip install 'spindetect\[dask\]'"):
         score_with_dask([str(tmp_path / "x.jsonl")], str(tmp_path / "out"))
-    assert e.value.exit_code == 2
-    err = capsys.readouterr().err.strip()
-    assert err.count("\n") == 0 and "pip install 'spindetect[dask]'" in err
+    # The CLI: one line on stderr, exit 2.
+    r = CliRunner().invoke(app, ["score", str(tmp_path / "x.jsonl"), "--engine", "dask", "--out", str(tmp_path / "out")])
+    err = r.stderr.strip()
+    assert r.exit_code == 2 and err.count("\n") == 0 and "pip install 'spindetect[dask]'" in err, r.stderr
 
 
-def test_bad_arguments_exit_2_naming_the_problem(tmp_path, capsys):
+def test_bad_arguments_exit_2_naming_the_problem(tmp_path):
     for kwargs, msg in [
         (dict(partition_rows=0), "--partition-rows must be 1 or more"),
         (dict(top=-1), "--top must be 0 or more"),
         (dict(local_workers=0), "--local-workers must be 1 or more"),
     ]:
-        with pytest.raises(typer.Exit) as e:
+        with pytest.raises(CrawlError, match=msg):
             score_with_dask([str(tmp_path / "x.jsonl")], str(tmp_path / "out"), **kwargs)
-        assert e.value.exit_code == 2 and msg in capsys.readouterr().err
-    with pytest.raises(typer.Exit):
+    with pytest.raises(CrawlError, match=r"expected a name ending in one of: \.jsonl, \.jsonl\.gz, \.parquet"):
         score_with_dask([str(tmp_path / "x.txt")], str(tmp_path / "out"))
-    assert "expected a name ending in one of: .jsonl, .jsonl.gz, .parquet" in capsys.readouterr().err
+    r = CliRunner().invoke(app, ["score", str(tmp_path / "x.jsonl"), "--engine", "dask", "--out", str(tmp_path / "out"),
+                                 "--partition-rows", "0"])
+    assert r.exit_code == 2 and r.stderr.strip() == "spindetect: error: --partition-rows must be 1 or more, got 0"
 
 
-def test_outdated_model_is_one_error_before_any_worker_starts(tmp_path, model, capsys):
+def test_outdated_model_is_one_error_before_any_worker_starts(tmp_path, model):
     import shutil
 
     stale = tmp_path / "stale"
@@ -279,18 +287,17 @@ def test_outdated_model_is_one_error_before_any_worker_starts(tmp_path, model, c
     manifest["features"][-1] = "artifact:a_code_this_version_does_not_have"
     (stale / "manifest.json").write_text(json.dumps(manifest))
     (tmp_path / "x.jsonl").write_text('{"text": "A short story."}\n')
-    with pytest.raises(typer.Exit) as e:
+    with pytest.raises(CrawlError) as e:
         score_with_dask([str(tmp_path / "x.jsonl")], str(tmp_path / "out"), model=str(stale))
-    assert e.value.exit_code == 2
-    err = capsys.readouterr().err.strip()
+    err = str(e.value)
     assert err.count("\n") == 0 and "retrain it with 'spindetect train'" in err
 
 
 def test_the_shipped_accurate_model_passes_the_dask_front_end_check():
     """`--mode accurate --engine dask` once refused the shipped accurate model (the Dask front end kept its own
     feature check without the language-model columns); both front ends now run detector.check_features."""
-    from spindetect.commands._score_dask import _model_info
+    from spindetect.crawl import model_info
     from spindetect.modeldir import default_model_dir
 
-    info = _model_info(str(default_model_dir("accurate")))
+    info = model_info(str(default_model_dir("accurate")))
     assert info["name"] == "spindetect-accurate"

@@ -12,7 +12,8 @@ import pytest
 from typer.testing import CliRunner
 
 from spindetect.cli import app
-from spindetect.reader import ReadError, expand_paths, read_bytes, read_path
+from spindetect.errors import ReadError
+from spindetect.io.files import expand_paths, read_bytes, read_path
 
 from . import docfiles, texts
 
@@ -64,7 +65,7 @@ def test_pdf_lines_wrapped_by_the_layout_are_joined_and_headings_kept():
     ],
 )
 def test_reflow(page, text):
-    from spindetect.docformats import reflow
+    from spindetect.io.documents import reflow
 
     assert reflow(page) == text
 

@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from spindetect.cli import app
 from spindetect.data import Pair
-from spindetect.edit import OPS, EditResult, edit
+from spindetect.augment.edit import OPS, EditResult, edit
 from spindetect.segment import segment
-from spindetect.train import build_examples
+from spindetect.examples import build_examples
 
 from .edits import check_edits
 

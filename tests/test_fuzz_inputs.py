@@ -15,7 +15,10 @@ import unicodedata
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from spindetect.reader import ReadError, iter_jsonl_articles, read_bytes, strip_markdown
+from spindetect.errors import ReadError
+from spindetect.io.files import read_bytes
+from spindetect.io.markdown import strip_markdown
+from spindetect.io.records import iter_jsonl_articles
 from spindetect.segment import segment
 
 FAST = settings(
@@ -184,8 +187,7 @@ def test_jsonl_random_lines(tmp_path_factory, lines, gz):
 @given(st.one_of(any_text, mixed_text))
 def test_deobfuscation_keeps_the_position_map(text):
     """normalize_with_map stays a valid map into the input, and every reported obfuscation is a word of its output."""
-    from spindetect.artifacts import obfuscation_hits
-    from spindetect.normalize import normalize_with_map, obfuscations
+    from spindetect.normalize import normalize_with_map, obfuscation_hits, obfuscations
 
     norm, pos = normalize_with_map(text)
     assert len(pos) == len(norm) + 1 and pos == sorted(pos)  # combining clusters share their start

@@ -67,3 +67,54 @@ def test_no_module_imports_the_package_top():
     # e.g. `from . import __version__` (spindetect.version holds it)
     upward = sorted(m for m, deps in _graph().items() if "spindetect" in deps)
     assert upward == []
+
+
+#: What only the library may import: the CLI commands parse options and call it (issue 15).
+LIBRARY_ONLY = ("dask", "distributed", "pyarrow", "threading", "spindetect.distributed", "spindetect.parquet_io")
+
+
+def _external_imports(path: Path) -> set[str]:
+    """Absolute module names ``path`` imports (relative ones resolved), function-level imports included."""
+    package = _module(path).rsplit(".", 1)[0]
+    names = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom):
+            base = package.split(".")[: len(package.split(".")) - node.level + 1] if node.level else []
+            target = ".".join(base + ([node.module] if node.module else []))
+            names |= {target} | {f"{target}.{a.name}" for a in node.names}
+        elif isinstance(node, ast.Import):
+            names |= {a.name for a in node.names}
+    return names
+
+
+def test_commands_leave_dask_parquet_and_threads_to_the_library():
+    found = {
+        p.name: sorted(n for n in _external_imports(p) if any(n == x or n.startswith(x + ".") for x in LIBRARY_ONLY))
+        for p in (PKG / "commands").glob("*.py")
+    }
+    assert {k: v for k, v in found.items() if v} == {}
+
+
+def test_tests_and_benchmarks_use_no_cli_private_module():
+    root = PKG.parent
+    private = sorted(
+        f"{p.relative_to(root)}: {n}"
+        for d in ("tests", "benchmarks") for p in (root / d).glob("*.py")
+        for n in _external_imports(p) if n.startswith("spindetect.commands._")
+    )
+    assert private == []
+
+
+def test_render_owns_every_table():
+    # Commands print what spindetect.render builds; none builds a rich table itself.
+    builders = sorted(
+        p.name for p in (PKG / "commands").glob("*.py")
+        if any(n == "rich.table" or n.startswith("rich.table.") for n in _external_imports(p))
+    )
+    assert builders == []
+
+
+def test_shared_cli_options_are_declared_once():
+    for flag in ('"--model"', '"--embedder"', '"--max-bytes"', '"fast", "--mode"'):
+        where = sorted(p.name for p in (PKG / "commands").glob("*.py") if flag in p.read_text(encoding="utf-8"))
+        assert where == ["_common.py"], (flag, where)

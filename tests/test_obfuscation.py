@@ -18,10 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from spindetect.artifacts import obfuscation_hits
 from spindetect.cli import app
-from spindetect.normalize import normalize, normalize_with_map, obfuscations
-from spindetect.reader import ReadError, expand_paths, read_path
+from spindetect.normalize import normalize, normalize_with_map, obfuscation_hits, obfuscations
+from spindetect.errors import ReadError
+from spindetect.io.files import expand_paths, read_path
 from spindetect.segment import segment
 
 from . import texts

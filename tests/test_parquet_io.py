@@ -11,10 +11,11 @@ import pyarrow.parquet as pq  # noqa: E402
 
 from spindetect import modeldir, parquet_io  # noqa: E402
 from spindetect.parquet_io import (  # noqa: E402
-    COLUMNS, JsonlScoreWriter, ParquetScoreWriter, document_row, error_row, iter_parquet_articles,
-    open_score_writer, read_scores,
+    COLUMNS, JsonlScoreWriter, ParquetScoreWriter, document_row, error_row, open_score_writer, read_scores,
 )
-from spindetect.reader import ReadError  # noqa: E402
+from spindetect.io import parquet as parquet_in  # noqa: E402
+from spindetect.io.parquet import iter_parquet_articles  # noqa: E402
+from spindetect.errors import ReadError  # noqa: E402
 from spindetect.types import Article  # noqa: E402
 
 from .texts import ABBREVIATIONS, HUMAN_NEWS, SPUN_NEWS  # noqa: E402
@@ -154,5 +155,5 @@ def test_missing_pyarrow_says_how_to_install(monkeypatch):
     import sys
 
     monkeypatch.setitem(sys.modules, "pyarrow", None)
-    with pytest.raises(parquet_io.MissingDependency, match=r"pip install 'spindetect\[dask\]'"):
-        parquet_io.require_pyarrow()
+    with pytest.raises(parquet_in.MissingDependency, match=r"pip install 'spindetect\[dask\]'"):
+        parquet_in.require_pyarrow()

@@ -16,18 +16,12 @@ import time
 import pytest
 
 from spindetect import langid
-from spindetect.reader import (
-    MARKDOWN_SUFFIXES,
-    ReadError,
-    decode,
-    expand_paths,
-    iter_jsonl_articles,
-    looks_like_html,
-    read_bytes,
-    read_path,
-    repair_mojibake,
-    strip_markdown,
-)
+from spindetect.errors import ReadError
+from spindetect.io.decode import decode, repair_mojibake
+from spindetect.io.files import MARKDOWN_SUFFIXES, expand_paths, read_bytes, read_path
+from spindetect.io.html import looks_like_html
+from spindetect.io.markdown import strip_markdown
+from spindetect.io.records import iter_jsonl_articles
 from spindetect.segment import segment
 
 NEWS = (

@@ -3,7 +3,8 @@ gets a score or nothing, never an exception, and offsets always hold."""
 
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from spindetect.reader import ReadError, read_bytes
+from spindetect.errors import ReadError
+from spindetect.io.files import read_bytes
 
 from . import texts
 

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 from spindetect import thesaurus
 from spindetect.commands import spin as spin_cmd
 from spindetect.segment import segment
-from spindetect.spin import MODES, OPS, Edit, SpinResult, apply_edits, changed_token_rate, label_sentences, spin
+from spindetect.augment.proposals import Edit, SpinResult, apply_edits
+from spindetect.augment.spin import MODES, OPS, changed_token_rate, label_sentences, spin
 
 from .edits import check_edits
 
@@ -51,7 +52,7 @@ def test_same_seed_same_result_and_seeds_differ():
 
 def test_same_result_in_another_process_with_another_hash_seed():
     # set/dict iteration order depends on PYTHONHASHSEED; the output must not
-    code = "import sys; from spindetect.spin import spin; sys.stdout.write(repr(spin(sys.stdin.read(), 0.5, 3)))"
+    code = "import sys; from spindetect.augment.spin import spin; sys.stdout.write(repr(spin(sys.stdin.read(), 0.5, 3)))"
     outs = {
         subprocess.run(
             [sys.executable, "-c", code], input=ARTICLE, capture_output=True, text=True, check=True,

@@ -7,7 +7,7 @@ from typer.testing import CliRunner
 
 from spindetect import Detector, modeldir
 from spindetect.cli import app
-from spindetect.train import copy_labels
+from spindetect.examples import copy_labels
 
 ORIGINALS = [
     "The council approved the budget on Tuesday. Members debated for an hour. The mayor signed it later.",
@@ -120,7 +120,7 @@ def _pairs(n, dataset="alpha"):
 
 
 def test_spun_originals_are_never_pair_originals():
-    from spindetect.train import build_examples
+    from spindetect.examples import build_examples
 
     pairs = {p.id: p for p in _pairs(12)}
     ex = build_examples(list(pairs.values()), [], max_docs=4, max_sentences=12, seed=0, spin_docs=6)

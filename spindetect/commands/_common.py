@@ -12,6 +12,7 @@ from typing import NoReturn, Sequence
 import typer
 
 from .. import modeldir as _modeldir  # light: json and paths (numpy loads with the arrays)
+from ..io import MAX_BYTES  # the package alone: no reader is imported for --help
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -49,6 +50,34 @@ MODE_HELP = (
     "fast: embeddings + artifacts (spindetect-base); accurate: adds language-model surprisal "
     "(spindetect-accurate; slower, needs the LM, see README). --model overrides."
 )
+
+
+def mode_option():
+    """``--mode fast|accurate``: which shipped model scores (``model_for``)."""
+    return typer.Option("fast", "--mode", help=MODE_HELP)
+
+
+# The options several commands share, declared once: flags, environment variable and default here; a
+# command whose option means more (the model it calibrates, the embedder an index was built with)
+# passes its own help.
+MODEL_HELP = "Model directory (default: the shipped spindetect-base)."
+EMBEDDER_HELP = "Local sentence-transformers directory (default: packaged all-MiniLM-L6-v2)."
+MAX_BYTES_HELP = "Refuse inputs larger than this many bytes."
+
+
+def model_option(help: str = MODEL_HELP):
+    """``--model/-m DIR`` or $SPINDETECT_MODEL; None: the shipped model."""
+    return typer.Option(None, "--model", "-m", envvar="SPINDETECT_MODEL", help=help)
+
+
+def embedder_option(help: str = EMBEDDER_HELP):
+    """``--embedder DIR`` or $SPINDETECT_EMBEDDER; None: the packaged all-MiniLM-L6-v2."""
+    return typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help=help)
+
+
+def max_bytes_option(help: str = MAX_BYTES_HELP):
+    """``--max-bytes N``: inputs larger than this are refused (``io.MAX_BYTES`` by default)."""
+    return typer.Option(MAX_BYTES, "--max-bytes", help=help)
 
 
 def model_for(mode: str, model: str | None) -> str | None:
@@ -98,7 +127,8 @@ class Inputs:
         error(message)
 
     def __iter__(self):
-        from ..reader import ReadError, expand_paths, read_path
+        from ..errors import ReadError
+        from ..io.files import expand_paths, read_path
 
         for item in expand_paths(self.paths):
             if isinstance(item, ReadError):

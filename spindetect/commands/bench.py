@@ -7,7 +7,9 @@ from typing import List, Optional
 
 import typer
 
-from ._common import MODE_HELP, model_for, EXIT_OK, EXIT_SOME_FAILED, check_choice, error, fail, load_detector, stderr_console, warn
+from ._common import (
+    EXIT_OK, EXIT_SOME_FAILED, check_choice, embedder_option, error, fail, load_detector, mode_option, model_for, model_option, stderr_console, warn,
+)
 
 FORMATS = ("table", "json")
 
@@ -19,9 +21,9 @@ def bench(
         help="Labeled sets: .jsonl/.json/.csv/.tsv (optionally .gz) with text+label or original+rewritten pairs, "
         "or directories holding original/ and spun/ .txt files.",
     ),
-    model: Optional[str] = typer.Option(None, "--model", "-m", envvar="SPINDETECT_MODEL", help="Model directory (default: the shipped spindetect-base)."),
-    mode: str = typer.Option("fast", "--mode", help=MODE_HELP),
-    embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory (default: packaged all-MiniLM-L6-v2)."),
+    model: Optional[str] = model_option(),
+    mode: str = mode_option(),
+    embedder: Optional[str] = embedder_option(),
     group_by: Optional[str] = typer.Option(None, "--group-by", "-g", help="Also report metrics per value of this field (rewriter, dataset, method, domain, group, file, ...), worst first."),
     format: str = typer.Option("table", "--format", "-f", help="table or json (json prints metrics.json)."),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Write scores.csv, metrics.json, args.json and roc.png into this new or empty directory."),
@@ -101,7 +103,10 @@ def bench(
         console = Console(highlight=False)
         if not console.is_terminal:
             console = Console(highlight=False, width=120)
-        _print_tables(console, m)
+        from .. import render
+
+        for view in render.bench_tables(m):
+            console.print(view)
     if failures:
         error(f"{failures} input(s) could not be read")
         raise typer.Exit(EXIT_SOME_FAILED)
@@ -140,58 +145,3 @@ def _utc_now() -> str:
 def _warn_undefined(m: dict) -> None:
     if m["roc_auc"] is None:
         warn(f"ROC AUC is undefined: {m['undefined']['roc_auc']}; showing the metrics that are defined")
-
-
-def _fmt(x, digits: int = 3) -> str:
-    if x is None:
-        return "n/a"
-    if isinstance(x, float):
-        return f"{x:.{digits}f}"
-    return str(x)
-
-
-def _print_tables(console, m: dict) -> None:
-    from rich.table import Table
-
-    t = Table(title=f"spindetect bench: {m['model']['name']} {m['model']['version']}, threshold {m['threshold']:.3f}", title_justify="left")
-    t.add_column("metric")
-    t.add_column("value", justify="right")
-    cm = m["confusion_matrix"]
-    rows = [
-        ("documents (spun / original)", f"{m['n']} ({m['n_pos']} / {m['n_neg']})"),
-        ("ROC AUC", _fmt(m["roc_auc"])),
-        ("PR AUC (average precision)", _fmt(m["pr_auc"])),
-        ("accuracy", _fmt(m["accuracy"])),
-        ("precision", _fmt(m["precision"])),
-        ("recall", _fmt(m["recall"])),
-        ("F1", _fmt(m["f1"])),
-        ("false-positive rate at the threshold", _fmt(m["fpr"])),
-        ("TPR at 1% FPR (threshold)", f"{_fmt(m['tpr_at_fpr_1pct'])} ({_fmt(m['threshold_at_fpr_1pct'])})"),
-        ("TPR at 5% FPR (threshold)", f"{_fmt(m['tpr_at_fpr_5pct'])} ({_fmt(m['threshold_at_fpr_5pct'])})"),
-        ("Brier score", _fmt(m["brier"])),
-        ("ECE (10 uniform bins)", _fmt(m["ece"])),
-        ("confusion tn / fp / fn / tp", f"{cm['tn']} / {cm['fp']} / {cm['fn']} / {cm['tp']}"),
-    ]
-    rows.append(("pairs: rewrite outscores its original", f"{_fmt(m['pair_win_rate'])} ({m['n_pairs']} pairs)"))
-    s = m["sentence_level"]
-    rows.append(("sentence ROC AUC, changed vs copied", f"{_fmt(m['sentence_roc_auc'])} ({s['n_pos']} changed / {s['n_neg']} copied)"))
-    rows.append(("sentence ROC AUC, changed vs original docs", _fmt(s["roc_auc_vs_originals"])))
-    tp = m["throughput"]
-    rows.append(("throughput", f"{_fmt(tp['documents_per_s'], 1)} docs/s, {_fmt(tp['sentences_per_s'], 1)} sentences/s"))
-    rows.append(("wall time", f"{tp['wall_s']:.1f} s"))
-    for name, value in rows:
-        t.add_row(name, value)
-    console.print(t)
-    if m["groups"]:
-        g = Table(title=f"by {m['group_by']} (worst ROC AUC first; undefined last)", title_justify="left")
-        g.add_column("group", overflow="fold", min_width=16)
-        # PR AUC, Brier and the rest are in --format json / metrics.json.
-        for col in ("n", "spun", "orig", "ROC AUC", "F1", "FPR", "TPR@1%", "TPR@5%", "ECE", "sent AUC", "pair win"):
-            g.add_column(col, justify="right", no_wrap=True)
-        for r in m["groups"]:
-            g.add_row(
-                r["group"], str(r["n"]), str(r["n_pos"]), str(r["n_neg"]), _fmt(r["roc_auc"]),
-                _fmt(r["f1"]), _fmt(r["fpr"]), _fmt(r["tpr_at_fpr_1pct"]), _fmt(r["tpr_at_fpr_5pct"]), _fmt(r["ece"]), _fmt(r["sentence_roc_auc"]),
-                _fmt(r["pair_win_rate"]),
-            )
-        console.print(g)

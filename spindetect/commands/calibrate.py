@@ -7,17 +7,17 @@ from typing import List, Optional
 
 import typer
 
-from ._common import MODE_HELP, EXIT_OK, EXIT_SOME_FAILED, error, fail, load_detector, model_for, warn
-
-BATCH_DOCS = 16
+from ._common import (
+    EXIT_OK, EXIT_SOME_FAILED, error, fail, load_detector, max_bytes_option, mode_option, model_for, model_option, warn,
+)
 
 
 def calibrate(
     paths: List[str] = typer.Argument(..., metavar="HUMAN_TEXTS...", help="Texts known to be human: files, directories, JSONL files, or - for stdin (read as by score)."),
     out: str = typer.Option(..., "--out", "-o", help="New model directory to write (a copy of the model with the calibrated threshold)."),
     fpr: float = typer.Option(0.01, "--fpr", help="False-positive rate wanted on new human texts like these, in (0, 0.5]."),
-    model: Optional[str] = typer.Option(None, "--model", "-m", envvar="SPINDETECT_MODEL", help="Model directory to calibrate (default: the shipped model of --mode)."),
-    mode: str = typer.Option("fast", "--mode", help=MODE_HELP),
+    model: Optional[str] = model_option("Model directory to calibrate (default: the shipped model of --mode)."),
+    mode: str = mode_option(),
     force: bool = typer.Option(False, "--force", help="Replace --out if it is an existing model directory."),
     resamples: int = typer.Option(1000, "--resamples", help="Bootstrap resamples for the threshold's interval."),
     seed: int = typer.Option(0, "--seed", help="Seed of the bootstrap."),
@@ -25,7 +25,7 @@ def calibrate(
     jsonl: Optional[bool] = typer.Option(None, "--jsonl/--no-jsonl", help="Treat inputs as JSONL records (default: by .jsonl/.jsonl.gz suffix)."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL field holding the article text."),
     id_field: str = typer.Option("id", "--id-field", help="JSONL field holding the article id."),
-    max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", help="Refuse inputs larger than this many bytes."),
+    max_bytes: int = max_bytes_option(),
 ) -> None:
     """Choose the threshold for your domain from texts known to be human, at a false-positive rate, and write a model directory."""
     from datetime import datetime, timezone
@@ -104,40 +104,24 @@ def calibrate(
 
 
 def _articles(paths, report, *, html, jsonl, text_field, id_field, max_bytes):
-    """Articles from PATH arguments, read as `score` reads them; each unreadable input goes to ``report``."""
-    from ..parquet_io import MissingDependency
-    from ..reader import ReadError, expand_paths, read_path
-    from .score import _is_jsonl, _records  # the same record readers as score, not a second copy
+    """Articles from PATH arguments, read as `score` reads them (``crawl.iter_articles``); each unreadable
+    input goes to ``report``."""
+    from ..crawl import iter_articles
+    from ..errors import ReadError
+    from ..io.files import expand_paths
 
-    for item in expand_paths(paths):
-        if isinstance(item, ReadError):
-            report(item)
-        elif item.endswith(".parquet") or jsonl or (jsonl is None and _is_jsonl(item)):
-            try:
-                for art in _records(item, text_field, id_field, max_bytes, html):
-                    if isinstance(art, ReadError):
-                        report(art)
-                    else:
-                        yield art
-            except MissingDependency as e:
-                report(ReadError(f"{item}: {e}"))
+    for art in iter_articles(expand_paths(paths), text_field=text_field, id_field=id_field, max_bytes=max_bytes,
+                             html=html, jsonl=jsonl, check_language=False):
+        if isinstance(art, ReadError):
+            report(art)
         else:
-            try:
-                yield read_path(item, max_bytes=max_bytes, html=html, check_language=False)
-            except ReadError as e:
-                report(e)
+            yield art
 
 
 def _scored(det, articles):
-    """``(DocumentScore, text)`` for each article, scored in batches."""
-    batch = []
-    for art in articles:
-        batch.append(art)
-        if len(batch) == BATCH_DOCS:
-            yield from zip(det.score_articles(batch), (a.text for a in batch))
-            batch = []
-    if batch:
-        yield from zip(det.score_articles(batch), (a.text for a in batch))
+    """``(DocumentScore, text)`` for each article, scored in ``Detector.score_batches``."""
+    for batch, docs in det.score_batches(articles):
+        yield from zip(docs, (a.text for a in batch))
 
 
 def _summary(cal, record, out) -> str:

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from ._common import EXIT_OK, EXIT_SOME_FAILED, check_choice, error, fail, warn
+from ._common import EXIT_OK, EXIT_SOME_FAILED, check_choice, embedder_option, error, fail, max_bytes_option, warn
 
 FORMATS = ("table", "json", "html")
 
@@ -19,15 +19,16 @@ def compare(
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Write the output to this file instead of stdout."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Call it a rewrite at or above this pair score (wording carried over in order; default: the benchmarked one)."),
     min_similarity: Optional[float] = typer.Option(None, "--min-similarity", help="Link sentences at or above this cosine similarity (default: the benchmarked one)."),
-    embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory (default: packaged all-MiniLM-L6-v2)."),
-    max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", help="Refuse inputs larger than this many bytes."),
+    embedder: Optional[str] = embedder_option(),
+    max_bytes: int = max_bytes_option(),
 ) -> None:
     """Align SUSPECT to ORIGINAL sentence by sentence and say whether it is a rewrite of it."""
     from ..align import LINK_THRESHOLD
     from ..compare import compare as run_compare
     from ..embed import Embedder, EmbedderError
     from ..pairscore import DERIVED_THRESHOLD
-    from ..reader import ReadError, read_path
+    from ..errors import ReadError
+    from ..io.files import read_path
 
     check_choice("format", format, FORMATS)
     if original == "-" and suspect == "-":
@@ -83,8 +84,8 @@ def _emit(text: str, out: Optional[str]) -> None:
 
 def _table(r: dict, out: Optional[str]) -> None:
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+
+    from .. import render
 
     try:
         f = open(out, "w", encoding="utf-8") if out else None
@@ -92,33 +93,8 @@ def _table(r: dict, out: Optional[str]) -> None:
         fail(f"{out}: cannot write ({e.strerror or e})", EXIT_SOME_FAILED)
     try:
         console = Console(file=f, highlight=False) if f else Console(highlight=False)
-        console.print(Text(r["verdict"], style="bold red" if r["is_rewrite"] else "bold green"))
-        console.print(
-            Text(
-                f"pair score {r['similarity']:.2f}; coverage {100 * r['coverage']:.1f} % of words, {100 * r['sentence_share']:.1f} % of sentences; "
-                f"links at cosine >= {r['min_similarity']:.2f}; embedder {r['embedder']}",
-                style="dim",
-            )
-        )
-        t = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
-        for col, kw in (("sus", {"justify": "right", "width": 5}), ("orig", {"justify": "right", "width": 5}),
-                        ("sim", {"justify": "right", "width": 5}), ("kind", {"width": 6}), ("original -> suspect", {"ratio": 1})):
-            t.add_column(col, **kw)
-        for p in r["pairs"]:
-            body = Text()
-            for k, op in enumerate(p["diff"]):
-                if k:
-                    body.append(" ")
-                style = {"delete": "strike red", "insert": "bold green"}.get(op["op"], "")
-                body.append(op["text"], style=style)
-            t.add_row("+".join(map(str, p["suspect"])), "+".join(map(str, p["original"])), f"{p['similarity']:.2f}", p["kind"], body)
-        console.print(t)
-        if r["inserted"]:
-            console.print(Text(f"\nsuspect sentences with no source ({len(r['inserted'])}):", style="bold"))
-            for s in r["inserted"]:
-                console.print(Text(f"  [{s['index']}] {s['text']}"))
-        if r["dropped"]:
-            console.print(Text(f"original sentences not used: {len(r['dropped'])}", style="dim"))
+        for view in render.compare_view(r):
+            console.print(view)
     except OSError as e:
         fail(f"{out}: cannot write ({e.strerror or e})", EXIT_SOME_FAILED)
     finally:

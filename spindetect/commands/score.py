@@ -8,14 +8,13 @@ from typing import List, Optional
 
 import typer
 
-from ._common import MODE_HELP, model_for, EXIT_OK, EXIT_SOME_FAILED, check_choice, error, fail, load_detector, warn
+from ._common import (
+    EXIT_OK, EXIT_SOME_FAILED, check_choice, embedder_option, error, fail, load_detector, max_bytes_option, mode_option, model_for, model_option, stderr_console, warn,
+)
 
-BATCH_DOCS = 16
 SCORE_FORMATS = ("table", "json", "jsonl", "csv", "html")
-
-
-def _is_jsonl(path: str) -> bool:
-    return path.endswith((".jsonl", ".jsonl.gz", ".ndjson", ".ndjson.gz"))
+#: Row errors of a crawl printed one per line before the rest are only counted.
+MAX_ERRORS_SHOWN = 20
 
 
 def score(
@@ -23,9 +22,9 @@ def score(
     format: str = typer.Option("table", "--format", "-f", help="table, json, jsonl, csv or html."),
     top: int = typer.Option(5, "--top", "-n", help="Sentences shown per document in the table view."),
     threshold: Optional[float] = typer.Option(None, "--threshold", "-t", help="Label 'spun' at or above this document score (default: the model's)."),
-    model: Optional[str] = typer.Option(None, "--model", "-m", envvar="SPINDETECT_MODEL", help="Model directory (default: the shipped spindetect-base)."),
-    mode: str = typer.Option("fast", "--mode", help=MODE_HELP),
-    embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory (default: packaged all-MiniLM-L6-v2)."),
+    model: Optional[str] = model_option(),
+    mode: str = mode_option(),
+    embedder: Optional[str] = embedder_option(),
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Write results to this file (atomically, streamed) instead of stdout."),
     force: bool = typer.Option(False, "--force", help="Overwrite an existing --out file."),
     resume: Optional[str] = typer.Option(None, "--resume", help="Continue an interrupted jsonl/csv output file: skip ids/paths already in it."),
@@ -33,7 +32,7 @@ def score(
     jsonl: Optional[bool] = typer.Option(None, "--jsonl/--no-jsonl", help="Treat inputs as JSONL records (default: by .jsonl/.jsonl.gz suffix)."),
     text_field: str = typer.Option("text", "--text-field", help="JSONL field holding the article text."),
     id_field: str = typer.Option("id", "--id-field", help="JSONL field holding the article id."),
-    max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", help="Refuse inputs larger than this many bytes."),
+    max_bytes: int = max_bytes_option(),
     progress: Optional[bool] = typer.Option(None, "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal)."),
     engine: str = typer.Option("local", "--engine", help="local (one process, streaming) or dask (partitions on a Dask cluster; needs --out DIR and spindetect[dask])."),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask scheduler address (tcp://host:8786); default: a LocalCluster."),
@@ -45,9 +44,10 @@ def score(
 ) -> None:
     """Score articles for machine rewriting (1 = spun) and show the most suspicious sentences."""
     from .. import render
+    from ..crawl import iter_articles
     from ..outfile import AtomicOutput, OutputError, done_keys
-    from ..parquet_io import MissingDependency
-    from ..reader import ReadError, expand_paths, read_path
+    from ..errors import ReadError
+    from ..io.files import expand_paths
 
     check_choice("format", format, SCORE_FORMATS)
     model = model_for(mode, model)
@@ -56,20 +56,14 @@ def score(
         fail("--scheduler and --local-workers need --engine dask")
     tracer = _tracer(against, index_dir, paths, embedder, max_bytes, format, engine, out) if (against is not None or index_dir is not None) else None
     if engine == "dask" or (out and out.endswith(".parquet")):
-        from ._score_dask import score_to_file, score_with_dask
-
+        if engine == "dask" and not out:
+            fail("--engine dask writes partitioned Parquet: give --out DIR")
+        crawl_options = dict(text_field=text_field, id_field=id_field, model=model, embedder=embedder,
+                             threshold=threshold, force=force, top=top)
         if engine == "dask":
-            if not out:
-                fail("--engine dask writes partitioned Parquet: give --out DIR")
-            raise typer.Exit(score_with_dask(
-                paths, out, text_field=text_field, id_field=id_field, scheduler=scheduler,
-                local_workers=2 if local_workers is None else local_workers, model=model, embedder=embedder,
-                threshold=threshold, partition_rows=partition_rows, force=force, top=top,
-            ))
-        raise typer.Exit(score_to_file(
-            paths, out, text_field=text_field, id_field=id_field, model=model, embedder=embedder,
-            threshold=threshold, force=force, top=top,
-        ))
+            crawl_options.update(scheduler=scheduler, local_workers=2 if local_workers is None else local_workers,
+                                 partition_rows=partition_rows)
+        raise typer.Exit(_crawl(engine, paths, out, crawl_options))
     if top < 0:
         fail(f"--top must be 0 or more, got {top}")
     if paths.count("-") > 1:
@@ -101,29 +95,17 @@ def score(
 
     def articles():
         nonlocal skipped_n
-        for item in items:
-            if isinstance(item, ReadError):
-                report(item)
-                continue
-            if item in skip:
-                skipped_n += 1
-                continue
-            if item.endswith(".parquet") or jsonl or (jsonl is None and _is_jsonl(item)):
-                try:
-                    for art in _records(item, text_field, id_field, max_bytes, html):
-                        if isinstance(art, ReadError):
-                            report(art)
-                        elif (art.id or art.path) in skip:
-                            skipped_n += 1
-                        else:
-                            yield _warned(art)
-                except MissingDependency as e:
-                    report(ReadError(f"{item}: {e}"))
-                continue
-            try:
-                yield _warned(read_path(item, max_bytes=max_bytes, html=html))
-            except ReadError as e:
-                report(e)
+
+        def skipped():
+            nonlocal skipped_n
+            skipped_n += 1
+
+        for art in iter_articles(items, text_field=text_field, id_field=id_field, max_bytes=max_bytes, html=html,
+                                 jsonl=jsonl, skip=skip, on_skip=skipped):
+            if isinstance(art, ReadError):
+                report(art)
+            else:
+                yield _warned(art)
 
     det = load_detector(model, embedder, threshold)
     counted = _Counter()
@@ -177,7 +159,8 @@ def _tracer(against, index_dir, paths, embedder, max_bytes, format, engine, out)
     """Reference mode's ``Tracer`` for ``--against FILE`` or ``--index DIR``; one-line exit-2 errors for bad ones."""
     from ..embed import Embedder, EmbedderError
     from ..index import IndexFileError, SourceIndex
-    from ..reader import ReadError, read_path
+    from ..errors import ReadError
+    from ..io.files import read_path
     from ..reference import Tracer
 
     if against is not None and index_dir is not None:
@@ -215,17 +198,6 @@ def _tracer(against, index_dir, paths, embedder, max_bytes, format, engine, out)
     return Tracer(emb, against=art)
 
 
-def _records(path: str, text_field: str, id_field: str, max_bytes: int, html):
-    """Articles (or ReadErrors) from a JSONL(.gz) or Parquet file of records."""
-    if path.endswith(".parquet"):
-        from ..parquet_io import iter_parquet_articles
-
-        return iter_parquet_articles(path, text_field=text_field, id_field=id_field, max_bytes=max_bytes, html=html)
-    from ..reader import iter_jsonl_articles
-
-    return iter_jsonl_articles(path, text_field=text_field, id_field=id_field, max_bytes=max_bytes, html=html)
-
-
 def _warned(art):
     for w in art.warnings:
         warn(w)
@@ -258,24 +230,13 @@ def _progress(total: int, wanted: Optional[bool]):
 
 
 def _score_stream(det, articles, bar=None, tracer=None):
-    """Score in small batches so the embedder sees many sentences at once and output streams."""
-    batch = []
-    for art in articles:
-        batch.append(art)
-        if len(batch) == BATCH_DOCS:
-            yield from _flush(det, batch, bar, tracer)
-            batch = []
-    if batch:
-        yield from _flush(det, batch, bar, tracer)
-
-
-def _flush(det, batch, bar, tracer=None):
-    docs = det.score_articles(batch)
-    if tracer is not None:
-        docs = tracer.attach(batch, docs)
-    if bar is not None:
-        bar.advance(bar.task, len({a.path.rsplit(":", 1)[0] if a.id else a.path for a in batch}))
-    return docs
+    """Score in ``Detector.score_batches``; reference mode's sources are attached batch by batch."""
+    for batch, docs in det.score_batches(articles):
+        if tracer is not None:
+            docs = tracer.attach(batch, docs)
+        if bar is not None:
+            bar.advance(bar.task, len({a.path.rsplit(":", 1)[0] if a.id else a.path for a in batch}))
+        yield from docs
 
 
 def _table(render, docs, top, stream, explain=False):
@@ -293,3 +254,65 @@ def _table(render, docs, top, stream, explain=False):
     if rest:
         console.print()
         console.print(render.table_summary(rest))
+
+
+def _crawl(engine: str, paths: list[str], out: str, options: dict) -> int:
+    """Run ``crawl.score_with_dask`` (engine dask) or ``crawl.score_to_file``; print what they report; the exit code."""
+    from .. import crawl
+
+    shown = 0
+
+    def show(message: str) -> None:
+        nonlocal shown
+        if engine == "dask" or shown < MAX_ERRORS_SHOWN:
+            error(message)
+            shown += 1
+
+    bar = _CrawlBar("partitions" if engine == "dask" else "documents")
+    try:
+        if engine == "dask":
+            result = crawl.score_with_dask(paths, out, on_error=show, on_note=stderr_console().print,
+                                           on_start=bar.start, on_advance=bar.advance, **options)
+        else:
+            result = crawl.score_to_file(paths, out, on_error=show, on_start=bar.start, on_advance=bar.advance,
+                                         **options)
+    except crawl.CrawlError as e:
+        fail(str(e))
+    finally:
+        bar.stop()
+    if engine == "dask":
+        for s in result.failed:
+            error(f"partition {s['index']} ({s['path']}) failed: {s['failed']}; rerun the same command to retry it")
+        if result.skipped:
+            warn(f"{result.skipped} partition(s) were already done and kept")
+        if result.errors:
+            error(f"{result.errors} of {result.rows} input row(s) could not be scored; see the 'error' column in {out}")
+    else:
+        if result.errors > shown:
+            error(f"{result.errors - shown} more row(s) could not be scored; see the 'error' column of {out}")
+        if result.errors:
+            error(f"{result.errors} of {result.rows} input row(s) could not be scored")
+    return EXIT_OK if result.complete else EXIT_SOME_FAILED
+
+
+class _CrawlBar:
+    """A rich progress bar on stderr for a crawl, started when the run knows its total (None: a running count)."""
+
+    def __init__(self, what: str):
+        self.what = what
+        self.bar = None
+
+    def start(self, total: Optional[int]) -> None:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+
+        columns = [TextColumn(self.what), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), TimeRemainingColumn()]
+        self.bar = Progress(*columns, console=stderr_console(), transient=False, disable=total == 0)
+        self.bar.start()
+        self.task = self.bar.add_task(self.what, total=total)
+
+    def advance(self, n: int) -> None:
+        self.bar.advance(self.task, n)
+
+    def stop(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()

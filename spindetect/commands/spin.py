@@ -9,7 +9,7 @@ from typing import List, Optional
 
 import typer
 
-from ._common import EXIT_OK, EXIT_SOME_FAILED, Inputs, check_choice, error, fail
+from ._common import EXIT_OK, EXIT_SOME_FAILED, Inputs, check_choice, error, fail, max_bytes_option
 
 LABELS_FILE = "labels.jsonl"
 
@@ -22,12 +22,12 @@ def spin(
     out: Optional[str] = typer.Option(None, "--out", "-o", help="Write one <name>.txt per input into this directory (default: stdout)."),
     labels: bool = typer.Option(False, "--labels", help=f"Also write the edits as JSONL {{path, text, edits}} (to stdout, or {LABELS_FILE} in --out)."),
     force: bool = typer.Option(False, "--force", help="Overwrite files that already exist in --out."),
-    max_bytes: int = typer.Option(10 * 1024 * 1024, "--max-bytes", help="Refuse inputs larger than this many bytes."),
+    max_bytes: int = max_bytes_option(),
 ) -> None:
     """Spin articles (thesaurus swaps, phrase swaps, reordered attributions, moved quotes, number formats) to make labelled training data."""
-    from ..spin import MODES
-    from ..spin import spin as spin_text
-    from ..thesaurus import ThesaurusError
+    from ..augment.spin import MODES
+    from ..augment.spin import spin as spin_text
+    from ..augment.thesaurus import ThesaurusError
 
     check_choice("mode", mode, MODES)
     if not 0.0 <= rate <= 1.0:

@@ -8,7 +8,7 @@ from typing import List, Optional
 import typer
 
 from ..cache import root as cache_root
-from ._common import check_choice, fail
+from ._common import check_choice, embedder_option, fail
 
 
 def train(
@@ -30,7 +30,7 @@ def train(
     spin_docs: Optional[int] = typer.Option(None, "--spin-docs", help="Further originals per dataset spun by the built-in spinner (0: none; default 80 per dataset of every domain for document, 150 per news dataset for sentence)."),
     edit_docs: Optional[int] = typer.Option(None, "--edit-docs", help="Further originals per dataset copy-edited (typos, spelling, number style, a sentence moved or cut) as label-0 documents (0: none; default 40 for document, 100 per news dataset for sentence)."),
     lm: bool = typer.Option(False, "--lm", help="Add language-model surprisal features (the accurate mode's model; needs the LM, ~400 tokens/s)."),
-    embedder: Optional[str] = typer.Option(None, "--embedder", envvar="SPINDETECT_EMBEDDER", help="Local sentence-transformers directory."),
+    embedder: Optional[str] = embedder_option("Local sentence-transformers directory."),
     cache: Optional[str] = typer.Option(None, "--cache", help="Embedding cache file (.npz); default $SPINDETECT_CACHE/train-embeddings.npz."),
     no_families: bool = typer.Option(False, "--no-families", help="Skip the leave-one-family-out table."),
 ) -> None:

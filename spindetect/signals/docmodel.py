@@ -44,7 +44,7 @@ from typing import Sequence
 
 import numpy as np
 
-from ..artifacts import Hit
+from ..types import Hit
 from . import lexical
 from .charstyle import CharStyle
 

@@ -23,7 +23,7 @@ sentence in other words:
 Style changes (``spelling``, ``quotes``, each ``number`` rule) are house
 style: decided once per text and then applied to every match, since an
 editor does not half re-style a story. Typos are fixed one by one, each with
-probability ``rate``. The spinner (:mod:`spindetect.spin`) also changes number
+probability ``rate``. The spinner (:mod:`spindetect.augment.spin`) also changes number
 formats; there such a change sits beside word swaps and is labelled 1, here it
 is the whole edit and labelled 0, which is the contrast the training wants.
 
@@ -31,22 +31,20 @@ The segmenter turns curly quotes straight in ``Sentence.norm`` (what the model
 sees), so ``quotes`` edits are invisible to the classifier; they are here so
 that the edited *text* is what an editor would publish.
 
-Every change is an :class:`spindetect.spin.Edit` with offsets into the
+Every change is an :class:`spindetect.augment.proposals.Edit` with offsets into the
 original and the edited text (a move is two edits: the deletion and the
-insertion); :func:`spindetect.spin.apply_edits` rebuilds the edited text.
+insertion); :func:`spindetect.augment.proposals.apply_edits` rebuilds the edited text.
 Randomness is deterministic: every decision draws from its own
 ``random.Random`` seeded with ``(seed, op, offset)``.
 """
 
 from __future__ import annotations
 
-import random
 import re
-from dataclasses import dataclass
 from typing import Sequence
 
-from .spin import SpinResult, assemble
-from .types import Sentence
+from ..types import Sentence
+from .proposals import Proposal, SpinResult, assemble, resolve, rng
 
 OPS = ("typo", "spelling", "number", "quotes", "paragraph", "delete", "move", "boilerplate")
 # When proposals overlap, the earlier op wins: whole sentences before words.
@@ -58,16 +56,6 @@ MIN_SENTENCES_TO_DROP = 3
 #: The edited text and the edits (sorted by ``src_start``, non-overlapping)
 #: that made it: the spinner's result type, shared.
 EditResult = SpinResult
-
-
-@dataclass(frozen=True)
-class _Proposal:
-    op: str
-    start: int
-    end: int
-    after: str
-    group: int = -1  # proposals sharing a group (a move's two halves) are kept or dropped together
-    moved: tuple[int, int] | None = None  # a move's insertion: the span of the sentence it re-inserts
 
 
 def edit(text: str, seed: int = 0, rate: float = 0.5, ops: Sequence[str] | None = None) -> EditResult:
@@ -91,7 +79,7 @@ def edit(text: str, seed: int = 0, rate: float = 0.5, ops: Sequence[str] | None 
     Returns
     -------
     EditResult
-        ``text`` and ``edits``; ``spindetect.spin.apply_edits(text, edits)``
+        ``text`` and ``edits``; ``augment.proposals.apply_edits(text, edits)``
         gives the edited text.
 
     Raises
@@ -107,10 +95,10 @@ def edit(text: str, seed: int = 0, rate: float = 0.5, ops: Sequence[str] | None 
         raise ValueError(f"rate must be between 0 and 1, got {rate}")
     if not text.strip() or rate == 0.0:
         return EditResult(text, ())
-    from .segment import segment
+    from ..segment import segment
 
     sentences = segment(text)
-    whole: list[_Proposal] = []
+    whole: list[Proposal] = []
     cut = len(text)
     if "boilerplate" in ops:
         found = _boilerplate_proposal(text, sentences, rate, seed)
@@ -120,7 +108,7 @@ def edit(text: str, seed: int = 0, rate: float = 0.5, ops: Sequence[str] | None 
     body = [s for s in sentences if s.end <= cut]
     if "delete" in ops or "move" in ops:
         whole += _sentence_proposals(text, body, rate, seed, ops)
-    local: list[_Proposal] = []
+    local: list[Proposal] = []
     if "paragraph" in ops:
         local += _paragraph_proposals(text, body, rate, seed)
     if "typo" in ops:
@@ -131,55 +119,20 @@ def edit(text: str, seed: int = 0, rate: float = 0.5, ops: Sequence[str] | None 
         local += _number_proposals(text, rate, seed)
     if "quotes" in ops:
         local += _quote_proposals(text, rate, seed)
-    local = _resolve(local)
-    kept = [_with_local_edits(p, text, local) if p.moved else p for p in _resolve(whole + local)]
+    local = resolve(local, _PRIORITY)
+    kept = [_with_local_edits(p, text, local) if p.moved else p for p in resolve(whole + local, _PRIORITY)]
     return assemble(text, kept)
 
 
 # --- assembling ---------------------------------------------------------------
 
 
-def _rng(seed: int | str, op: str, start: int) -> random.Random:
-    # A str seed is hashed with SHA-512 by random.Random: stable across processes.
-    return random.Random(f"{seed}:edit:{op}:{start}")
-
-
-def _overlaps(a: _Proposal, b: _Proposal) -> bool:
-    if a.start == a.end and b.start == b.end:
-        return a.start == b.start
-    if a.start == a.end:
-        return b.start < a.start < b.end
-    if b.start == b.end:
-        return a.start < b.start < a.end
-    return a.start < b.end and b.start < a.end
-
-
-def _resolve(props: Sequence[_Proposal]) -> list[_Proposal]:
-    """Keep non-overlapping proposals, higher-priority ops first, then left to right."""
-    groups: dict[int, list[_Proposal]] = {}
-    units = []
-    for p in props:
-        if p.group >= 0:
-            if p.group not in groups:
-                groups[p.group] = []
-                units.append(groups[p.group])
-            groups[p.group].append(p)
-        else:
-            units.append([p])
-    kept: list[_Proposal] = []
-    for unit in sorted(units, key=lambda u: (_PRIORITY[u[0].op], u[0].start, u[0].end)):
-        if not any(_overlaps(p, k) for p in unit for k in kept):
-            kept.extend(unit)
-    # an insertion before a replacement that starts at the same offset
-    return sorted(kept, key=lambda p: (p.start, p.end))
-
-
-def _with_local_edits(p: _Proposal, text: str, local: Sequence[_Proposal]) -> _Proposal:
+def _with_local_edits(p: Proposal, text: str, local: Sequence[Proposal]) -> Proposal:
     """A moved sentence carries the word-level edits made inside it (house style applies there too)."""
     a, b = p.moved
     inner = [q for q in local if a <= q.start and q.end <= b]
-    shifted = [_Proposal(q.op, q.start - a, q.end - a, q.after) for q in inner]
-    return _Proposal(p.op, p.start, p.end, assemble(text[a:b], shifted).text + " ", p.group)
+    shifted = [Proposal(q.op, q.start - a, q.end - a, q.after) for q in inner]
+    return Proposal(p.op, p.start, p.end, assemble(text[a:b], shifted).text + " ", p.group)
 
 
 def _match_case(src: str, repl: str) -> str:
@@ -206,11 +159,11 @@ def _quote_safe(text: str, sentences: Sequence[Sentence]) -> list[bool]:
     return out
 
 
-def _sentence_proposals(text: str, sentences: Sequence[Sentence], rate: float, seed: int, ops: Sequence[str]) -> list[_Proposal]:
+def _sentence_proposals(text: str, sentences: Sequence[Sentence], rate: float, seed: int, ops: Sequence[str]) -> list[Proposal]:
     """At most one deletion or move of a whole sentence (never the first one)."""
     if len(sentences) < MIN_SENTENCES_TO_DROP:
         return []
-    r = _rng(seed, "sentence", 0)
+    r = rng(seed, "edit", "sentence", 0)
     if r.random() >= rate:
         return []
     safe = _quote_safe(text, sentences)
@@ -230,15 +183,15 @@ def _sentence_proposals(text: str, sentences: Sequence[Sentence], rate: float, s
         start = prev.end if text[prev.end : s.start].strip(" ") == "" else s.start
         end = s.end
     if op == "delete":
-        return [_Proposal("delete", start, end, "")]
+        return [Proposal("delete", start, end, "")]
     # move: before another sentence start on a line of prose (not its own neighbours)
     # (inserting where the deletion ends would put it back where it was)
     targets = [j for j in range(1, len(sentences)) if j != k and sentences[j].start != end and safe[j]]
     if not targets:
-        return [_Proposal("delete", start, end, "")] if "delete" in ops else []
+        return [Proposal("delete", start, end, "")] if "delete" in ops else []
     j = r.choice(targets)
     t = sentences[j].start
-    return [_Proposal("move", start, end, "", group=k), _Proposal("move", t, t, s.text + " ", group=k, moved=(s.start, s.end))]
+    return [Proposal("move", start, end, "", group=k), Proposal("move", t, t, s.text + " ", group=k, moved=(s.start, s.end))]
 
 
 #: Trailing boilerplate of news pages, written for this module (patterns, not copied lines).
@@ -252,14 +205,14 @@ _BOILERPLATE = re.compile(
 )
 
 
-def _boilerplate_proposal(text: str, sentences: Sequence[Sentence], rate: float, seed: int) -> _Proposal | None:
+def _boilerplate_proposal(text: str, sentences: Sequence[Sentence], rate: float, seed: int) -> Proposal | None:
     """Trim the run of boilerplate sentences/lines at the end (keeping at least one sentence)."""
     k = len(sentences)
     while k > 1 and _BOILERPLATE.match(sentences[k - 1].text):
         k -= 1
-    if k == len(sentences) or _rng(seed, "boilerplate", 0).random() >= rate:
+    if k == len(sentences) or rng(seed, "edit", "boilerplate", 0).random() >= rate:
         return None
-    return _Proposal("boilerplate", sentences[k - 1].end, sentences[-1].end, "")
+    return Proposal("boilerplate", sentences[k - 1].end, sentences[-1].end, "")
 
 
 # --- paragraphs -----------------------------------------------------------------
@@ -267,18 +220,18 @@ def _boilerplate_proposal(text: str, sentences: Sequence[Sentence], rate: float,
 _JOIN = re.compile(r"(?<=[.!?\"\u201d\u2019])[ \t]*\n+[ \t]*(?=[\"\u201cA-Z])")
 
 
-def _paragraph_proposals(text: str, sentences: Sequence[Sentence], rate: float, seed: int) -> list[_Proposal]:
+def _paragraph_proposals(text: str, sentences: Sequence[Sentence], rate: float, seed: int) -> list[Proposal]:
     """At most one split (a sentence boundary becomes a blank line) or join (a line break becomes a space)."""
-    r = _rng(seed, "paragraph", 0)
+    r = rng(seed, "edit", "paragraph", 0)
     if r.random() >= rate:
         return []
     safe = _quote_safe(text, sentences)
     splits = [
-        _Proposal("paragraph", a.end, b.start, "\n\n")
+        Proposal("paragraph", a.end, b.start, "\n\n")
         for a, b, ok in zip(sentences, sentences[1:], safe[1:])
         if ok and text[a.end : b.start] == " "
     ]
-    joins = [_Proposal("paragraph", m.start(), m.end(), " ") for m in _JOIN.finditer(text)]
+    joins = [Proposal("paragraph", m.start(), m.end(), " ") for m in _JOIN.finditer(text)]
     pools = [p for p in (splits, joins) if p]
     if not pools:
         return []
@@ -321,14 +274,14 @@ _TYPO_RULES = (
 )
 
 
-def _typo_proposals(text: str, rate: float, seed: int) -> list[_Proposal]:
+def _typo_proposals(text: str, rate: float, seed: int) -> list[Proposal]:
     out = []
     for pattern, fix in _TYPO_RULES:
         for m in pattern.finditer(text):
             if _looks_like_address(text, m.start(), m.end()):
                 continue
-            if _rng(seed, "typo", m.start()).random() < rate:
-                out.append(_Proposal("typo", m.start(), m.end(), fix(m)))
+            if rng(seed, "edit", "typo", m.start()).random() < rate:
+                out.append(Proposal("typo", m.start(), m.end(), fix(m)))
     return out
 
 
@@ -383,17 +336,17 @@ _US_WORD = re.compile(rf"\b(?:{'|'.join(sorted(_TO_UK, key=len, reverse=True))})
 _UK_WORD = re.compile(rf"\b(?:{'|'.join(sorted(_TO_US, key=len, reverse=True))})\b")
 
 
-def _spelling_proposals(text: str, rate: float, seed: int) -> list[_Proposal]:
+def _spelling_proposals(text: str, rate: float, seed: int) -> list[Proposal]:
     """Re-style every lower-case variety word to the variety the text uses less (ties: by seed)."""
     us, uk = list(_US_WORD.finditer(text)), list(_UK_WORD.finditer(text))
     if not us and not uk:
         return []
-    r = _rng(seed, "spelling", 0)
+    r = rng(seed, "edit", "spelling", 0)
     if r.random() >= rate:
         return []
     to_uk = len(us) > len(uk) or (len(us) == len(uk) and r.random() < 0.5)
     found, table = (us, _TO_UK) if to_uk else (uk, _TO_US)
-    return [_Proposal("spelling", m.start(), m.end(), table[m.group()]) for m in found]
+    return [Proposal("spelling", m.start(), m.end(), table[m.group()]) for m in found]
 
 
 # --- numbers and dates ----------------------------------------------------------------
@@ -420,12 +373,12 @@ def _count(m: re.Match) -> str:
     return m.group() if before and before[-1][:1].isupper() else f"{int(m['n']):,}"
 
 
-def _number_proposals(text: str, rate: float, seed: int) -> list[_Proposal]:
+def _number_proposals(text: str, rate: float, seed: int) -> list[Proposal]:
     out = []
     for name, pattern, fix in _NUMBER_RULES:
         found = list(pattern.finditer(text))
-        if found and _rng(seed, f"number:{name}", 0).random() < rate:
-            out += [_Proposal("number", m.start(), m.end(), fix(m)) for m in found]
+        if found and rng(seed, "edit", f"number:{name}", 0).random() < rate:
+            out += [Proposal("number", m.start(), m.end(), fix(m)) for m in found]
     return out
 
 
@@ -434,19 +387,19 @@ def _number_proposals(text: str, rate: float, seed: int) -> list[_Proposal]:
 _CURLY = "\u201c\u201d\u2018\u2019"
 
 
-def _quote_proposals(text: str, rate: float, seed: int) -> list[_Proposal]:
+def _quote_proposals(text: str, rate: float, seed: int) -> list[Proposal]:
     """Every quote mark to the other style: straight to curly, or curly to straight if the text uses curly."""
     curly = sum(text.count(c) for c in _CURLY)
     straight = text.count('"') + text.count("'")
     if not curly and not straight:
         return []
-    if _rng(seed, "quotes", 0).random() >= rate:
+    if rng(seed, "edit", "quotes", 0).random() >= rate:
         return []
     out = []
     if curly > straight:
         for k, c in enumerate(text):
             if c in _CURLY:
-                out.append(_Proposal("quotes", k, k + 1, '"' if c in "\u201c\u201d" else "'"))
+                out.append(Proposal("quotes", k, k + 1, '"' if c in "\u201c\u201d" else "'"))
         return out
     for k, c in enumerate(text):
         if c not in "\"'":
@@ -455,9 +408,9 @@ def _quote_proposals(text: str, rate: float, seed: int) -> list[_Proposal]:
         nxt = text[k + 1] if k + 1 < len(text) else " "
         opening = prev.isspace() or prev in "([{\u2014\u2013-/"
         if c == '"':
-            out.append(_Proposal("quotes", k, k + 1, "\u201c" if opening else "\u201d"))
+            out.append(Proposal("quotes", k, k + 1, "\u201c" if opening else "\u201d"))
         elif opening and nxt.isalpha():
-            out.append(_Proposal("quotes", k, k + 1, "\u2018"))  # an opening single quote
+            out.append(Proposal("quotes", k, k + 1, "\u2018"))  # an opening single quote
         else:
-            out.append(_Proposal("quotes", k, k + 1, "\u2019"))  # an apostrophe, "'90s", or a closing quote
+            out.append(Proposal("quotes", k, k + 1, "\u2019"))  # an apostrophe, "'90s", or a closing quote
     return out

@@ -20,7 +20,7 @@ import re
 import zipfile
 import zlib
 
-from .errors import ReadError
+from ..errors import ReadError
 
 PDF, DOCX = "pdf", "docx"
 #: What a Word document may expand to when unzipped: 50 MB of XML is far more
