@@ -11,7 +11,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from spindetect import thesaurus
+from spindetect.augment import thesaurus
 from spindetect.commands import spin as spin_cmd
 from spindetect.segment import segment
 from spindetect.augment.proposals import Edit, SpinResult, apply_edits
