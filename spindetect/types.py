@@ -54,9 +54,11 @@ class Reason:
 
 @dataclass(frozen=True)
 class Word:
-    """A word whose character n-grams push its sentence towards 'rewritten'; offsets into the article text.
+    """A suspected swapped word; offsets into the article text.
 
-    ``score`` is the word's share of the sentence's log-odds (document-model units, > 0).
+    Fast mode: a word whose character n-grams push its sentence towards 'rewritten', ``score`` its share of the
+    sentence's log-odds (document-model units, > 0). Accurate mode: a word the language model found very
+    surprising, ``score`` its surprisal in nats (>= ``surprisal.WORD_NATS``).
     """
 
     start: int

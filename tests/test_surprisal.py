@@ -129,6 +129,14 @@ def test_accurate_mode_scores_the_seed_with_lm_features_and_reasons():
     for x in lm:
         word = text[x["start"] : x["end"]]
         assert word.isalpha() and word.islower() and word in x["message"]
+    # accurate mode underlines the words the LM found most surprising: lower-case words of the input, at their
+    # offsets, each at least WORD_NATS, at most 3 a sentence; the seed's "tacked on to the conversation" is one
+    words = [w for s in doc["sentences"] for w in s["words"]]
+    assert all(len(s["words"]) <= 3 for s in doc["sentences"])
+    for w in words:
+        assert text[w["start"] : w["end"]] == w["text"] and w["text"].isalpha() and w["text"].islower()
+        assert w["score"] >= surprisal.WORD_NATS
+    assert "tacked" in [w["text"] for w in words]
     # the accurate model really uses the LM columns
     from spindetect import modeldir
 
