@@ -24,7 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
 
@@ -212,17 +212,54 @@ def fit(p: Prepared, idx: np.ndarray, lm: bool, seed: int = 0, signals: Sequence
         if not negative.any():
             break
         keep &= ~negative
-    return docmodel.DocumentModel(
+    model = docmodel.DocumentModel(
         char=_fit_char(p, idx), names=tuple(names), mean=mean, scale=scale,
         coef=coef, bias=float(m.intercept_[0]), rule=docmodel.fit_rule(p.strong[idx], p.y[idx]) if signals is None or "strong" in signals else docmodel.StrongRule(), lex_mean=lex_ref[0], lex_scale=lex_ref[1],
         lm_mean=lm_ref[0], lm_scale=lm_ref[1],
     )
+    if lm and signals is None:
+        model = replace(model, spinner=_fit_spinner(p, idx, model, seed))
+    return model
+
+
+def _fit_spinner(p: Prepared, idx: np.ndarray, stack: docmodel.DocumentModel, seed: int) -> docmodel.SpinnerExpert:
+    """The spinner expert (docmodel.SpinnerExpert): spinner output of ``idx`` against its human documents.
+
+    Zero-shot (the z-score of ``docmodel.SPINNER_ZERO_SHOT``) when ``idx`` holds no spinner output.
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    human = idx[p.y[idx] == 0]
+    spun = idx[p.family[idx] == "spinner"]
+    z = (p.lm - stack.lm_mean) / stack.lm_scale
+    k = len(docmodel.LM_NAMES)
+    if len(spun):
+        both = np.concatenate([human, spun])
+        m = LogisticRegression(C=STACK_C, max_iter=5000, random_state=seed).fit(
+            np.hstack([z[both], z[both] ** 2]), p.y[both])
+        coef, bias, kind = m.coef_[0], float(m.intercept_[0]), "fitted"
+    else:
+        coef, bias, kind = np.zeros(2 * k), 0.0, "zero-shot"
+        coef[docmodel.LM_NAMES.index(docmodel.SPINNER_ZERO_SHOT)] = 1.0
+    expert = docmodel.SpinnerExpert(coef, bias, 0.0, 1.0, 0.0, 1.0, kind=kind)
+    e = expert.score(z[human])
+    s = _stack_logits(p, stack, human)
+    return replace(expert, human_mean=float(e.mean()), human_std=float(e.std() + 1e-9),
+                   stack_human_mean=float(s.mean()), stack_human_std=float(s.std() + 1e-9))
+
+
+def _stack_logits(p: Prepared, model: docmodel.DocumentModel, idx: np.ndarray) -> np.ndarray:
+    x = _rows(p, idx, _char_logits(p, model.char, idx), (model.lex_mean, model.lex_scale), (model.lm_mean, model.lm_scale))
+    return ((x - model.mean) / model.scale) @ model.coef + model.bias
 
 
 def predict(p: Prepared, model: docmodel.DocumentModel, idx: np.ndarray) -> np.ndarray:
-    """Document log-odds of ``idx``, the strong rule applied (the scoring path's arithmetic, vectorised)."""
-    x = _rows(p, idx, _char_logits(p, model.char, idx), (model.lex_mean, model.lex_scale), (model.lm_mean, model.lm_scale))
-    logit = ((x - model.mean) / model.scale) @ model.coef + model.bias
+    """Document log-odds of ``idx``, spinner expert and strong rule applied (the scoring path's arithmetic, vectorised)."""
+    logit = _stack_logits(p, model, idx)
+    if model.spinner is not None:
+        lm = p.lm[idx]
+        lm = np.where(np.isnan(lm), model.lm_mean, lm)
+        logit = np.maximum(logit, model.spinner.to_stack(model.spinner.score((lm - model.lm_mean) / model.lm_scale)))
     rule = model.rule
     if rule.codes and rule.min_hits:
         n = p.strong[idx][:, [docmodel.STRONG_CODES.index(c) for c in rule.codes]].sum(axis=1)
@@ -367,6 +404,7 @@ def train(
                     "flagged_copy_edited": edited, "flagged_human_paraphrases": paraphrase},
         "weights": {k: round(v, 6) for k, v in model.input_weights().items()},
         "strong_rule": model.rule.to_dict(),
+        **({"spinner_expert": model.spinner.to_dict()} if model.spinner is not None else {}),
         "library_versions": _versions(),
     }
     modeldir.save_document(Path(out), model, manifest)

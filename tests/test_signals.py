@@ -159,3 +159,72 @@ def test_word_contributions_of_repeated_tokens_equal_their_first_occurrence():
     words = model.word_contributions(text)
     assert words[0][2] == words[3][2] and words[1][2] == words[4][2] and words[2][2] != words[5][2]
     assert sum(c for _, _, c in words) + model.bias == pytest.approx(model.logit(text), abs=1e-12)
+
+
+def _lm_prepared():
+    """Documents of three kinds with synthetic LM statistics: spinner output more surprising than human text (its
+    share of tokens outside the top 1000 higher), an LLM family less surprising."""
+    from spindetect import train_doc
+    from spindetect.augment.spin import spin
+    from tests import texts
+
+    rng = np.random.RandomState(0)
+    sents = texts.HUMAN_NEWS.split(". ")
+    docs = []
+    for k in range(30):
+        rng.shuffle(sents)
+        human = ". ".join(sents)
+        docs.append(docset.Doc(human, 0, "d", "human", "news", docset.group_key(str(k))))
+        kind = ("spinner", "llm-paraphrase")[k % 2]
+        text = spin(human, rate=0.4, seed=k).text if kind == "spinner" else texts.SPUN_NEWS
+        docs.append(docset.Doc(text, 1, "d", kind, "news", docset.group_key(str(k))))
+    p = train_doc.prepare(docs, log=lambda *a: None)
+    lm = rng.normal(size=(len(docs), len(docmodel.LM_NAMES)))
+    r = docmodel.LM_NAMES.index(docmodel.SPINNER_ZERO_SHOT)
+    lm[p.family == "spinner", r] += 3.0
+    lm[p.family == "llm-paraphrase", 0] -= 2.0
+    p.lm = lm
+    return p
+
+
+def test_spinner_expert_is_fitted_on_spinner_output_and_zero_shot_without_it():
+    from spindetect import train_doc
+
+    p = _lm_prepared()
+    everything = np.arange(len(p.y))
+    m = train_doc.fit(p, everything, lm=True)
+    assert m.spinner is not None and m.spinner.kind == "fitted"
+    r = docmodel.LM_NAMES.index(docmodel.SPINNER_ZERO_SHOT)
+    assert m.spinner.coef[r] == max(m.spinner.coef[: len(docmodel.LM_NAMES)])  # it learned the spinner's column
+    no_spinner = everything[p.family != "spinner"]
+    z = train_doc.fit(p, no_spinner, lm=True).spinner
+    assert z.kind == "zero-shot" and z.coef[r] == 1.0 and np.count_nonzero(z.coef) == 1
+    # mapped onto the stack's scale: a human-average expert score sits `offset` human deviations under the stack's
+    # human mean
+    assert z.to_stack(np.array([z.human_mean]))[0] == pytest.approx(z.stack_human_mean - z.offset * z.stack_human_std)
+    # fast mode has no expert
+    assert train_doc.fit(p, everything, lm=False).spinner is None
+
+
+def test_spinner_expert_scores_equal_in_training_and_scoring_paths_and_save_as_arrays():
+    from spindetect import artifacts, train_doc
+    from spindetect.segment import segment
+
+    p = _lm_prepared()
+    m = train_doc.fit(p, np.arange(len(p.y)), lm=True)
+    logits = train_doc.predict(p, m, np.arange(len(p.y)))
+    for i in (0, 1, 2, 3):
+        norms = [s.norm for s in segment(p.docs[i].text)]
+        hits = artifacts.detect(norms)
+        stack, spinner = m.logits(norms, hits, p.lm[i])
+        assert m.probability(norms, hits, p.lm[i]) == pytest.approx(docmodel.sigmoid(logits[i]), abs=1e-9)
+        assert m.decide(stack, spinner, hits) >= docmodel.sigmoid(stack)  # the expert only ever raises a score
+    # the expert scores spinner output above every human document (the synthetic spinner column is 3 deviations up)
+    e = m.spinner.score((p.lm - m.lm_mean) / m.lm_scale)
+    assert e[p.family == "spinner"].min() > e[p.y == 0].max()
+    again = docmodel.DocumentModel.from_arrays(m.arrays(), m.names, m.rule.to_dict())
+    assert again.spinner is not None and np.array_equal(again.spinner.coef, m.spinner.coef)
+    bad = dict(m.arrays())
+    bad["spinner.coef"] = bad["spinner.coef"][:-1]
+    with pytest.raises(ValueError, match="spinner expert arrays"):
+        docmodel.DocumentModel.from_arrays(bad, m.names)

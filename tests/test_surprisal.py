@@ -145,3 +145,7 @@ def test_accurate_mode_scores_the_seed_with_lm_features_and_reasons():
     names = modeldir.load_manifest(modeldir.default_model_dir("accurate"))["features"]
     assert [n for n in names if n.startswith("lm:")] == [f"lm:{n}" for n in LM_NAMES]
     assert [n for n in names if n.startswith("lm2:")] == [f"lm2:{n}" for n in LM_NAMES]
+    # ... and ships a spinner expert fitted on spinner output, loaded with the model
+    manifest = modeldir.load_manifest(modeldir.default_model_dir("accurate"))
+    assert manifest["spinner_expert"]["kind"] == "fitted"
+    assert modeldir.load(modeldir.default_model_dir("accurate")).document.spinner is not None

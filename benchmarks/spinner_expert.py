@@ -1,0 +1,112 @@
+"""Accurate mode's spinner expert: alone, and combined with the stack at several offsets.
+
+The same documents, folds and models as `spindetect train --lm` (spindetect/train_doc.py): in every
+leave-one-family-out and leave-one-domain-out fold the stack and the expert are fitted on the training side
+(the expert zero-shot when the fold holds the spinner out), and the held-out documents are scored by the stack
+alone, the expert alone, and max(stack, expert mapped onto the stack's scale - offset) for each offset:
+
+    python benchmarks/spinner_expert.py --data ../shared/data --out benchmarks/runs/spinner-expert-YYYY-MM-DD
+
+Needs the language model's statistics of the training documents (the training LM cache, or the LM itself).
+Prints a Markdown table; writes ``metrics.json`` into --out.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from spindetect import train_doc  # noqa: E402
+from spindetect.metrics import tpr_at_fpr  # noqa: E402
+
+FILES = ("llmfake", "sheepdog_politifact", "f3", "hppt", "detectrl_paraphrase_nonnews", "human_paraphrase_pairs",
+         "padben_sentences")
+OFFSETS = (0.0, 0.5, 1.0, 1.5, 2.0)
+
+
+def held_out_scores(p) -> list[dict]:
+    """Per fold: held-out indices, the stack's logits and the expert's (unshifted, on the stack's scale)."""
+    out = []
+    for by in ("family", "domain"):
+        for h in (0, 1):
+            for name, tr, te in train_doc.folds(p, by, h):
+                ok = ~np.isnan(p.lm).any(axis=1)
+                tr, te = tr[ok[tr]], te[ok[te]]
+                m = train_doc.fit(p, tr, lm=True)
+                expert = replace(m.spinner, offset=0.0)
+                z = (p.lm[te] - m.lm_mean) / m.lm_scale
+                out.append({"by": by, "name": name, "te": te, "kind": m.spinner.kind, "sd": m.spinner.stack_human_std,
+                            "stack": train_doc.predict(p, replace(m, spinner=None), te),
+                            "expert": expert.to_stack(expert.score(z))})
+                print(f"  {by} {name} half {h} ({m.spinner.kind} expert)", file=sys.stderr)
+    return out
+
+
+def summarise(p, folds: list[dict], combine) -> dict:
+    res = {}
+    for by in ("family", "domain"):
+        per: dict[str, list] = {}
+        idx, scores = [], []
+        for f in (f for f in folds if f["by"] == by):
+            s = combine(f)
+            y = p.y[f["te"]]
+            per.setdefault(f["name"], []).append((train_doc._auc(y, s), tpr_at_fpr(y, s, 0.01)["tpr"] or 0.0))
+            idx.append(f["te"])
+            scores.append(s)
+        table = {k: [round(float(x), 4) for x in np.mean(v, axis=0)] for k, v in per.items()}
+        aucs = [v[0] for v in table.values()]
+        res[by] = {"groups": table, "mean": round(float(np.mean(aucs)), 4), "worst": round(float(np.min(aucs)), 4),
+                   "tpr_at_fpr_1pct": round(float(np.mean([v[1] for v in table.values()])), 4)}
+        if by == "domain":
+            i, s = np.concatenate(idx), np.concatenate(scores)
+            fam, y, ds = p.family[i], p.y[i], p.dataset[i]
+            m = (fam == "spinner") | ((y == 0) & (fam == "human") & np.isin(ds, np.unique(ds[fam == "spinner"])))
+            res["spinner_in_unseen_domains"] = round(train_doc._auc(y[m], s[m]), 4)
+    return res
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default="../shared/data")
+    ap.add_argument("--out", default=None)
+    ap.add_argument("--lm-cache", default=None)
+    args = ap.parse_args()
+    t0 = time.time()
+    from spindetect.cache import root as cache_root
+    from spindetect.surprisal import LanguageModel
+
+    cfg = train_doc.Config(lm=True)
+    docs = train_doc.build_documents([Path(args.data) / f"{n}.jsonl.gz" for n in FILES], cfg)
+    cache = Path(args.lm_cache) if args.lm_cache else cache_root() / "train-lm-stats.json"
+    p = train_doc.prepare(docs, LanguageModel(), cache, lambda m: print(m, file=sys.stderr), cfg.lm_docs, cfg.seed)
+    folds = held_out_scores(p)
+    rows = {"stack alone (accurate, before)": lambda f: f["stack"], "spinner expert alone": lambda f: f["expert"]}
+    for c in OFFSETS:
+        rows[f"max(stack, expert - {c:g} sd)"] = lambda f, c=c: np.maximum(f["stack"], f["expert"] - c * f["sd"])
+    out = {k: summarise(p, folds, fn) for k, fn in rows.items()}
+    fams = list(out["stack alone (accurate, before)"]["family"]["groups"])
+    print("| combination | LOFO mean (worst) | LOFO TPR@1% | LODO mean (worst) | LODO TPR@1% | spinner (seen) in unseen "
+          "domains | " + " | ".join(fams) + " |")
+    print("|---" * (6 + len(fams)) + "|")
+    for k, r in out.items():
+        f, d = r["family"], r["domain"]
+        print(f"| {k} | {f['mean']:.3f} ({f['worst']:.3f}) | {f['tpr_at_fpr_1pct']:.3f} | {d['mean']:.3f} ({d['worst']:.3f}) "
+              f"| {d['tpr_at_fpr_1pct']:.3f} | {r['spinner_in_unseen_domains']:.3f} | "
+              + " | ".join(f"{f['groups'][x][0]:.3f}" for x in fams) + " |")
+    print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
+    if args.out:
+        o = Path(args.out)
+        o.mkdir(parents=True, exist_ok=True)
+        (o / "metrics.json").write_text(json.dumps(out, indent=2, sort_keys=True) + "\n")
+
+
+if __name__ == "__main__":
+    main()
