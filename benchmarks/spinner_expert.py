@@ -3,7 +3,8 @@
 The same documents, folds and models as `spindetect train --lm` (spindetect/train_doc.py): in every
 leave-one-family-out and leave-one-domain-out fold the stack and the expert are fitted on the training side
 (the expert zero-shot when the fold holds the spinner out), and the held-out documents are scored by the stack
-alone, the expert alone, and max(stack, expert mapped onto the stack's scale - offset) for each offset:
+alone, the expert alone, and two ways of joining them, in human standard deviations of each (z): the larger of
+the two, max(z_stack, z_expert - offset), and the shipped sum, z_stack + weight * max(0, z_expert - offset):
 
     python benchmarks/spinner_expert.py --data ../shared/data --out benchmarks/runs/spinner-expert-YYYY-MM-DD
 
@@ -30,10 +31,12 @@ from spindetect.metrics import tpr_at_fpr  # noqa: E402
 FILES = ("llmfake", "sheepdog_politifact", "f3", "hppt", "detectrl_paraphrase_nonnews", "human_paraphrase_pairs",
          "padben_sentences")
 OFFSETS = (0.0, 0.5, 1.0, 1.5, 2.0)
+SUM_WEIGHTS = (0.5, 1.0, 2.0)
+SUM_OFFSETS = (0.0, 1.0, 2.0)
 
 
 def held_out_scores(p) -> list[dict]:
-    """Per fold: held-out indices, the stack's logits and the expert's (unshifted, on the stack's scale)."""
+    """Per fold: held-out indices, the stack's and the expert's scores in human standard deviations of each."""
     out = []
     for by in ("family", "domain"):
         for h in (0, 1):
@@ -41,11 +44,14 @@ def held_out_scores(p) -> list[dict]:
                 ok = ~np.isnan(p.lm).any(axis=1)
                 tr, te = tr[ok[tr]], te[ok[te]]
                 m = train_doc.fit(p, tr, lm=True)
-                expert = replace(m.spinner, offset=0.0)
+                e = m.spinner
+                human = tr[p.y[tr] == 0]
+                stack = replace(m, spinner=None)
+                sh = train_doc.predict(p, stack, human)
                 z = (p.lm[te] - m.lm_mean) / m.lm_scale
-                out.append({"by": by, "name": name, "te": te, "kind": m.spinner.kind, "sd": m.spinner.stack_human_std,
-                            "stack": train_doc.predict(p, replace(m, spinner=None), te),
-                            "expert": expert.to_stack(expert.score(z))})
+                out.append({"by": by, "name": name, "te": te, "kind": e.kind,
+                            "stack": (train_doc.predict(p, stack, te) - sh.mean()) / sh.std(),
+                            "expert": (e.score(z) - e.human_mean) / e.human_std})
                 print(f"  {by} {name} half {h} ({m.spinner.kind} expert)", file=sys.stderr)
     return out
 
@@ -90,7 +96,11 @@ def main() -> None:
     folds = held_out_scores(p)
     rows = {"stack alone (accurate, before)": lambda f: f["stack"], "spinner expert alone": lambda f: f["expert"]}
     for c in OFFSETS:
-        rows[f"max(stack, expert - {c:g} sd)"] = lambda f, c=c: np.maximum(f["stack"], f["expert"] - c * f["sd"])
+        rows[f"max(stack, expert - {c:g})"] = lambda f, c=c: np.maximum(f["stack"], f["expert"] - c)
+    for w in SUM_WEIGHTS:
+        for c in SUM_OFFSETS:
+            rows[f"stack + {w:g} * max(0, expert - {c:g})"] = (
+                lambda f, w=w, c=c: f["stack"] + w * np.maximum(f["expert"] - c, 0.0))
     out = {k: summarise(p, folds, fn) for k, fn in rows.items()}
     fams = list(out["stack alone (accurate, before)"]["family"]["groups"])
     print("| combination | LOFO mean (worst) | LOFO TPR@1% | LODO mean (worst) | LODO TPR@1% | spinner (seen) in unseen "

@@ -119,11 +119,10 @@ def _spinner_note(e: dict | None) -> str:
     return (
         "\n* **Spinner expert** (accurate mode, `docmodel.SpinnerExpert`): logistic regression (C=0.3) on the LM "
         "statistics as z-scores against human training documents and their squares, fitted on spinner output "
-        f"against human documents only (largest weights: {', '.join(f'{k} {v:+.2f}' for k, v in top)}). The "
-        "document logit is the larger of the stack's and the expert's, the expert mapped onto the stack's scale by "
-        f"both models' human training scores and lowered by {e['offset']:g} human standard deviation"
-        f"{'' if e['offset'] == 1 else 's'}; the JSON "
-        "output notes when the expert decided (benchmarks/README.md, `benchmarks/spinner_expert.py`)."
+        f"against human documents only (largest weights: {', '.join(f'{k} {v:+.2f}' for k, v in top)}). It adds "
+        f"to the stack's logit {e['weight']:g} stack human standard deviation(s) for each of its own human standard "
+        f"deviations beyond {e['offset']:g} (nothing below); the JSON output notes when it did (benchmarks/README.md, "
+        "`benchmarks/spinner_expert.py`)."
     )
 
 
@@ -165,9 +164,8 @@ def main(model_dir: str) -> None:
             "\n* Language-model surprise points opposite ways for the two kinds of rewriting (LLM rewrites "
             "are less surprising than human text, synonym spinning more); the two-sided columns let the "
             "stack use both, but see the tables: on held-out groups it adds little over the fast model. The spinner "
-            "expert takes the spinner's direction apart from the stack; alone it finds the spinner far better (0.894 "
-            "in unseen domains) than any union with the stack does (0.693 shipped): each detector's false positives "
-            "add up."
+            "expert takes the spinner's direction apart from the stack; alone it finds the spinner far better (0.896 "
+            "in unseen domains) than the stack with it does (0.759): each detector's false positives add up."
             if lm else ""
         ),
         n_features=len(m["features"]), rule=rule_text, max_words=cfg["max_words"], per_dataset=cfg["per_dataset"],

@@ -279,15 +279,15 @@ class Detector:
         notes: tuple[str, ...] = ()
         if sents:
             doc_lm = docmodel.document_lm_statistics(self.lm, norms) if tokens is not None else None
-            stack, spinner = dm.logits(norms, hits, doc_lm)
-            doc = dm.decide(stack, spinner, hits)
+            stack, bonus = dm.logits(norms, hits, doc_lm)
+            doc = dm.decide(stack, bonus, hits)
             n = dm.rule.hits(hits)
             if dm.rule.fires(n):
                 notes = (f"strong rule: {n} hits of {', '.join(dm.rule.codes)}; {dm.rule.min_hits} or more were found in "
                          f"{dm.rule.human_docs_firing} of {dm.rule.human_docs} human training documents",)
-            if spinner is not None and spinner > stack:
-                notes += (f"spinner expert: the language model's surprise looks like a synonym spinner's "
-                          f"(score {docmodel.sigmoid(spinner):.3f}, above the main model's {docmodel.sigmoid(stack):.3f})",)
+            if bonus > 0:
+                notes += (f"spinner expert: the language model's surprise looks like a synonym spinner's; it raised "
+                          f"the score from {docmodel.sigmoid(stack):.3f} (+{bonus:.2f} log-odds)",)
         else:
             doc = 0.0
         scored = []

@@ -241,11 +241,9 @@ def _fit_spinner(p: Prepared, idx: np.ndarray, stack: docmodel.DocumentModel, se
     else:
         coef, bias, kind = np.zeros(2 * k), 0.0, "zero-shot"
         coef[docmodel.LM_NAMES.index(docmodel.SPINNER_ZERO_SHOT)] = 1.0
-    expert = docmodel.SpinnerExpert(coef, bias, 0.0, 1.0, 0.0, 1.0, kind=kind)
-    e = expert.score(z[human])
-    s = _stack_logits(p, stack, human)
-    return replace(expert, human_mean=float(e.mean()), human_std=float(e.std() + 1e-9),
-                   stack_human_mean=float(s.mean()), stack_human_std=float(s.std() + 1e-9))
+    e = np.hstack([z[human], z[human] ** 2]) @ coef + bias
+    return docmodel.SpinnerExpert(coef, bias, float(e.mean()), float(e.std() + 1e-9),
+                                  float(_stack_logits(p, stack, human).std() + 1e-9), kind=kind)
 
 
 def _stack_logits(p: Prepared, model: docmodel.DocumentModel, idx: np.ndarray) -> np.ndarray:
@@ -259,7 +257,7 @@ def predict(p: Prepared, model: docmodel.DocumentModel, idx: np.ndarray) -> np.n
     if model.spinner is not None:
         lm = p.lm[idx]
         lm = np.where(np.isnan(lm), model.lm_mean, lm)
-        logit = np.maximum(logit, model.spinner.to_stack(model.spinner.score((lm - model.lm_mean) / model.lm_scale)))
+        logit = logit + model.spinner.bonus(model.spinner.score((lm - model.lm_mean) / model.lm_scale))
     rule = model.rule
     if rule.codes and rule.min_hits:
         n = p.strong[idx][:, [docmodel.STRONG_CODES.index(c) for c in rule.codes]].sum(axis=1)

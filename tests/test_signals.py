@@ -199,9 +199,10 @@ def test_spinner_expert_is_fitted_on_spinner_output_and_zero_shot_without_it():
     no_spinner = everything[p.family != "spinner"]
     z = train_doc.fit(p, no_spinner, lm=True).spinner
     assert z.kind == "zero-shot" and z.coef[r] == 1.0 and np.count_nonzero(z.coef) == 1
-    # mapped onto the stack's scale: a human-average expert score sits `offset` human deviations under the stack's
-    # human mean
-    assert z.to_stack(np.array([z.human_mean]))[0] == pytest.approx(z.stack_human_mean - z.offset * z.stack_human_std)
+    # the bonus: nothing up to `offset` human deviations of the expert, then `weight` stack deviations per deviation
+    at = z.human_mean + z.offset * z.human_std
+    assert z.bonus(np.array([z.human_mean, at]))[:2].tolist() == [0.0, 0.0]
+    assert z.bonus(np.array([at + 2 * z.human_std]))[0] == pytest.approx(2 * z.weight * z.stack_human_std)
     # fast mode has no expert
     assert train_doc.fit(p, everything, lm=False).spinner is None
 
@@ -216,9 +217,9 @@ def test_spinner_expert_scores_equal_in_training_and_scoring_paths_and_save_as_a
     for i in (0, 1, 2, 3):
         norms = [s.norm for s in segment(p.docs[i].text)]
         hits = artifacts.detect(norms)
-        stack, spinner = m.logits(norms, hits, p.lm[i])
+        stack, bonus = m.logits(norms, hits, p.lm[i])
         assert m.probability(norms, hits, p.lm[i]) == pytest.approx(docmodel.sigmoid(logits[i]), abs=1e-9)
-        assert m.decide(stack, spinner, hits) >= docmodel.sigmoid(stack)  # the expert only ever raises a score
+        assert bonus >= 0 and m.decide(stack, bonus, hits) >= docmodel.sigmoid(stack)  # it only ever raises a score
     # the expert scores spinner output above every human document (the synthetic spinner column is 3 deviations up)
     e = m.spinner.score((p.lm - m.lm_mean) / m.lm_scale)
     assert e[p.family == "spinner"].min() > e[p.y == 0].max()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 import subprocess
 import sys
 
@@ -149,3 +150,27 @@ def test_accurate_mode_scores_the_seed_with_lm_features_and_reasons():
     manifest = modeldir.load_manifest(modeldir.default_model_dir("accurate"))
     assert manifest["spinner_expert"]["kind"] == "fitted"
     assert modeldir.load(modeldir.default_model_dir("accurate")).document.spinner is not None
+
+
+@needs_lm
+@pytest.mark.skipif(not _accurate_model_shipped(), reason="models/spindetect-accurate not built")
+def test_the_spinner_expert_raises_spun_text_and_says_so(tmp_path):
+    """Spinner output is more surprising to the LM than its original: the expert adds to its score and a note says it."""
+    import json
+
+    from spindetect.augment.spin import spin
+    from tests import texts
+
+    (tmp_path / "original.txt").write_text(texts.HUMAN_NEWS, encoding="utf-8")
+    for seed in range(3):
+        (tmp_path / f"spun{seed}.txt").write_text(spin(texts.HUMAN_NEWS, rate=0.3, seed=seed).text, encoding="utf-8")
+    r = subprocess.run([sys.executable, "-m", "spindetect", "score", "--mode", "accurate", "--format", "json",
+                        str(tmp_path)], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    docs = {Path(d["path"]).stem: d for d in json.loads(r.stdout)}
+    expert = [n for n in docs["original"]["notes"] if n.startswith("spinner expert")]
+    assert not expert
+    for seed in range(3):
+        d = docs[f"spun{seed}"]
+        assert d["score"] > docs["original"]["score"]
+        assert any(n.startswith("spinner expert") and "log-odds" in n for n in d["notes"])
