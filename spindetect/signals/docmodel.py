@@ -27,7 +27,7 @@ text and their squares) fitted on synonym-spinner output against human
 documents only. The stack has to share one direction of the LM columns
 between LLM rewriters (less surprising than human text) and spinners (more
 surprising), and the LLM families are the majority: alone, the expert finds
-the spinner in domains it never saw with ROC AUC 0.894, the stack 0.682
+the spinner in domains it never saw with ROC AUC 0.896, the stack 0.679
 (benchmarks/README.md). The expert *adds* to the stack's logit:
 ``SPINNER_WEIGHT`` stack human standard deviations for every one of its own
 human standard deviations beyond ``SPINNER_OFFSET``, nothing below. Added,
@@ -47,7 +47,8 @@ are stored in the manifest.
 A sentence's score is the same linear function applied to the sentence as a
 one-sentence document (its own char logit, artifacts and LM statistics), so
 sentence and document scores share one scale and a strong artifact raises its
-sentence. Arrays only; nothing is unpickled.
+sentence. The spinner expert scores documents only (a sentence's LM statistics
+are too few tokens). Arrays only; nothing is unpickled.
 """
 
 from __future__ import annotations
