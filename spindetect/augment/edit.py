@@ -44,7 +44,7 @@ import re
 from typing import Sequence
 
 from ..types import Sentence
-from .proposals import Proposal, SpinResult, assemble, resolve, rng
+from .proposals import Proposal, SpinResult, assemble, check_rate, resolve, rng
 
 OPS = ("typo", "spelling", "number", "quotes", "paragraph", "delete", "move", "boilerplate")
 # When proposals overlap, the earlier op wins: whole sentences before words.
@@ -91,8 +91,7 @@ def edit(text: str, seed: int = 0, rate: float = 0.5, ops: Sequence[str] | None 
     unknown = [op for op in ops if op not in OPS]
     if unknown:
         raise ValueError(f"unknown op {unknown[0]!r}; expected one of: {', '.join(OPS)}")
-    if not 0.0 <= rate <= 1.0:
-        raise ValueError(f"rate must be between 0 and 1, got {rate}")
+    check_rate(rate)
     if not text.strip() or rate == 0.0:
         return EditResult(text, ())
     from ..segment import segment

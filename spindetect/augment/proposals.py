@@ -56,6 +56,12 @@ class Proposal:
     moved: tuple[int, int] | None = None  # a move's insertion: the span of the sentence it re-inserts
 
 
+def check_rate(rate: float) -> None:
+    """Refuse an edit rate outside [0, 1] (spin and edit share the rule)."""
+    if not 0.0 <= rate <= 1.0:
+        raise ValueError(f"rate must be between 0 and 1, got {rate}")
+
+
 def rng(seed: int | str, *key) -> random.Random:
     """The generator that decides one candidate: seeded by ``seed`` and the candidate's ``key``.
 

@@ -34,7 +34,7 @@ import re
 from typing import Callable, Sequence
 
 from ..types import Sentence
-from .proposals import Edit, Proposal, SpinResult, assemble, resolve, rng
+from .proposals import Edit, Proposal, SpinResult, assemble, check_rate, resolve, rng
 from .words import QUOTES, STOP_WORDS, capitalize, word_proposals
 
 MODES = ("synonym", "phrase", "restructure", "mixed")
@@ -88,8 +88,7 @@ def spin(text: str, rate: float = 0.3, seed: int = 0, mode: str = "mixed") -> Sp
     """
     if mode not in MODES:
         raise ValueError(f"unknown mode {mode!r}; expected one of: {', '.join(MODES)}")
-    if not 0.0 <= rate <= 1.0:
-        raise ValueError(f"rate must be between 0 and 1, got {rate}")
+    check_rate(rate)
     if not text.strip() or rate == 0.0:
         return SpinResult(text, ())
     from ..segment import segment
