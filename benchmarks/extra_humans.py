@@ -24,8 +24,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from spindetect import docset, train_doc  # noqa: E402
 
-FILES = ("llmfake", "sheepdog_politifact", "f3", "hppt", "detectrl_paraphrase_nonnews", "human_paraphrase_pairs",
-         "padben_sentences")
 SPIN_RATES = (0.15, 0.3, 0.5)
 
 
@@ -61,7 +59,7 @@ def main() -> None:
     ap.add_argument("--spin", action="store_true", help="also spin every second Brown text (label 1)")
     args = ap.parse_args()
     cfg = train_doc.Config()
-    docs = train_doc.build_documents([Path(args.data) / f"{n}.jsonl.gz" for n in FILES], cfg)
+    docs = train_doc.build_documents(train_doc.training_files(args.data), cfg)
     extra = brown_documents(Path(args.brown), args.spin)
     print(f"{len(extra)} Brown documents ({sum(d.label for d in extra)} spun)")
     p = train_doc.prepare(docs + extra, log=print)

@@ -29,8 +29,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from spindetect import train_doc  # noqa: E402
 
-FILES = ("llmfake", "sheepdog_politifact", "f3", "hppt", "detectrl_paraphrase_nonnews", "human_paraphrase_pairs",
-         "padben_sentences")
 ROWS = {
     "char style": ("char",),
     "lexical (raw + two-sided)": ("lex", "lex2"),
@@ -66,8 +64,7 @@ def zero_shot(p) -> dict:
     have = ~np.isnan(p.lm).any(axis=1)
     out = {}
     for f in train_doc.FAMILIES:
-        datasets = np.unique(p.dataset[p.family == f])
-        m = have & ((p.family == f) | ((p.y == 0) & (p.family == "human") & np.isin(p.dataset, datasets)))
+        m = have & train_doc.against_humans(p.family, p.y, p.dataset, f)
         if (p.family[m] == f).sum() >= 10:
             out[f] = round(float(roc_auc_score(p.y[m], p.lm[m, 0])), 3)
     return out
@@ -75,12 +72,10 @@ def zero_shot(p) -> dict:
 
 def per_family(p, idx, logit) -> dict:
     """ROC AUC of each (seen) rewriter family against the human originals of its datasets, over held-out domains."""
-    import numpy as np
-
     out = {}
     fam, y, ds = p.family[idx], p.y[idx], p.dataset[idx]
     for f in train_doc.FAMILIES:
-        m = (fam == f) | ((y == 0) & (fam == "human") & np.isin(ds, np.unique(ds[fam == f])))
+        m = train_doc.against_humans(fam, y, ds, f)
         out[f] = round(train_doc._auc(y[m], logit[m]), 3) if (fam[m] == f).sum() >= 10 else None
     return out
 
@@ -96,15 +91,13 @@ def main() -> None:
     args = ap.parse_args()
     t0 = time.time()
     cfg = train_doc.Config(per_dataset=args.per_dataset, lm=args.lm)
-    docs = train_doc.build_documents([Path(args.data) / f"{name}.jsonl.gz" for name in FILES], cfg)
+    docs = train_doc.build_documents(train_doc.training_files(args.data), cfg)
     lm_model = None
     if args.lm:
         from spindetect.surprisal import LanguageModel
 
         lm_model = LanguageModel()
-    from spindetect.cache import root as cache_root
-
-    cache = Path(args.lm_cache) if args.lm_cache else cache_root() / "train-lm-stats.json"
+    cache = Path(args.lm_cache) if args.lm_cache else train_doc.default_lm_cache()
     p = train_doc.prepare(docs, lm_model, cache, lambda m: print(m, file=sys.stderr), cfg.lm_docs, cfg.seed)
     rows = {} if args.codes_only else LM_ROWS if args.lm else ROWS
     out = {"artifact codes": code_rates(p)}

@@ -28,8 +28,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from spindetect import train_doc  # noqa: E402
 from spindetect.metrics import tpr_at_fpr  # noqa: E402
 
-FILES = ("llmfake", "sheepdog_politifact", "f3", "hppt", "detectrl_paraphrase_nonnews", "human_paraphrase_pairs",
-         "padben_sentences")
 OFFSETS = (0.0, 0.5, 1.0, 1.5, 2.0)
 SUM_WEIGHTS = (0.5, 1.0, 2.0)
 SUM_OFFSETS = (0.0, 1.0, 2.0)
@@ -74,7 +72,7 @@ def summarise(p, folds: list[dict], combine) -> dict:
         if by == "domain":
             i, s = np.concatenate(idx), np.concatenate(scores)
             fam, y, ds = p.family[i], p.y[i], p.dataset[i]
-            m = (fam == "spinner") | ((y == 0) & (fam == "human") & np.isin(ds, np.unique(ds[fam == "spinner"])))
+            m = train_doc.against_humans(fam, y, ds, "spinner")
             res["spinner_in_unseen_domains"] = round(train_doc._auc(y[m], s[m]), 4)
     return res
 
@@ -86,12 +84,11 @@ def main() -> None:
     ap.add_argument("--lm-cache", default=None)
     args = ap.parse_args()
     t0 = time.time()
-    from spindetect.cache import root as cache_root
     from spindetect.surprisal import LanguageModel
 
     cfg = train_doc.Config(lm=True)
-    docs = train_doc.build_documents([Path(args.data) / f"{n}.jsonl.gz" for n in FILES], cfg)
-    cache = Path(args.lm_cache) if args.lm_cache else cache_root() / "train-lm-stats.json"
+    docs = train_doc.build_documents(train_doc.training_files(args.data), cfg)
+    cache = Path(args.lm_cache) if args.lm_cache else train_doc.default_lm_cache()
     p = train_doc.prepare(docs, LanguageModel(), cache, lambda m: print(m, file=sys.stderr), cfg.lm_docs, cfg.seed)
     folds = held_out_scores(p)
     rows = {"stack alone (accurate, before)": lambda f: f["stack"], "spinner expert alone": lambda f: f["expert"]}

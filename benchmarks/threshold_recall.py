@@ -23,8 +23,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from spindetect import modeldir, train_doc  # noqa: E402
 
-FILES = ("llmfake", "sheepdog_politifact", "f3", "hppt", "detectrl_paraphrase_nonnews", "human_paraphrase_pairs",
-         "padben_sentences")
 
 
 def at(p, fam_idx, fam_prob, dom_idx, dom_prob, threshold: float) -> dict:
@@ -43,13 +41,12 @@ def main() -> None:
     ap.add_argument("--lm", action="store_true")
     args = ap.parse_args()
     cfg = train_doc.Config(lm=args.lm)
-    docs = train_doc.build_documents([Path(args.data) / f"{n}.jsonl.gz" for n in FILES], cfg)
+    docs = train_doc.build_documents(train_doc.training_files(args.data), cfg)
     lm_model = cache = None
     if args.lm:
-        from spindetect.cache import root
         from spindetect.surprisal import LanguageModel
 
-        lm_model, cache = LanguageModel(), root() / "train-lm-stats.json"
+        lm_model, cache = LanguageModel(), train_doc.default_lm_cache()
     p = train_doc.prepare(docs, lm_model, cache, lambda m: print(m, file=sys.stderr), cfg.lm_docs, cfg.seed)
     quiet = lambda m: print(m, file=sys.stderr)  # noqa: E731
     _, fi, fl = train_doc.validate(p, "family", args.lm, quiet)

@@ -18,14 +18,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from spindetect import train_doc  # noqa: E402
 
-FILES = ("llmfake", "sheepdog_politifact", "f3", "hppt", "detectrl_paraphrase_nonnews", "human_paraphrase_pairs",
-         "padben_sentences")
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
 def documents(data: str) -> list:
     """The training documents of `spindetect train` (default configuration)."""
-    return train_doc.build_documents([Path(data) / f"{f}.jsonl.gz" for f in FILES], train_doc.Config())
+    return train_doc.build_documents(train_doc.training_files(data), train_doc.Config())
 
 
 def words(text: str) -> list[tuple[int, int, str]]:

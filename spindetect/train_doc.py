@@ -42,6 +42,27 @@ STACK_C = 0.3
 CHAR_C = 4.0
 FAMILIES = ("llm-paraphrase", "llm-polish", "back-translation", "dipper", "mixed-paraphrase", "spinner")
 DOMAINS = ("news", "abstract", "arxiv", "story", "review")
+#: The files of ../shared/data the shipped document models train on (benchmarks use the same list).
+TRAINING_FILES = ("llmfake", "sheepdog_politifact", "f3", "hppt", "detectrl_paraphrase_nonnews", "human_paraphrase_pairs",
+                  "padben_sentences")
+#: The per-document LM statistics cache, in the cache root.
+LM_CACHE_NAME = "train-lm-stats.json"
+
+
+def training_files(data_dir: str | Path) -> list[Path]:
+    """The paths of ``TRAINING_FILES`` in a shared-data folder."""
+    return [Path(data_dir) / f"{name}.jsonl.gz" for name in TRAINING_FILES]
+
+
+def default_lm_cache() -> Path:
+    from .cache import root
+
+    return root() / LM_CACHE_NAME
+
+
+def against_humans(family: np.ndarray, y: np.ndarray, dataset: np.ndarray, f: str) -> np.ndarray:
+    """Mask of family ``f``'s documents and the human originals of the datasets it rewrote (how a family is tested)."""
+    return (family == f) | ((y == 0) & (family == "human") & np.isin(dataset, np.unique(dataset[family == f])))
 
 
 @dataclass(frozen=True)
@@ -273,8 +294,7 @@ def folds(p: Prepared, by: str, h: int) -> list[tuple[str, np.ndarray, np.ndarra
         for f in FAMILIES:
             if not (p.family == f).any():
                 continue
-            ds = np.unique(p.dataset[p.family == f])
-            test = (p.family == f) | ((p.y == 0) & (p.family == "human") & np.isin(p.dataset, ds))
+            test = against_humans(p.family, p.y, p.dataset, f)
             out.append((f, np.where((p.half != h) & (p.family != f))[0], np.where((p.half == h) & test)[0]))
     elif by == "domain":
         for d in DOMAINS:

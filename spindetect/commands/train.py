@@ -75,7 +75,7 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
     from ..data import DataError
     from ..modeldir import ModelError, check_writable
     from ..surprisal import LanguageModelUnavailable
-    from ..train_doc import Config, train as run
+    from ..train_doc import Config, default_lm_cache, train as run
 
     if quick:
         per_dataset, spin_docs, edit_docs = min(per_dataset, 30), 6 if spin_docs is None else spin_docs, 4 if edit_docs is None else edit_docs
@@ -96,7 +96,7 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
             from ..surprisal import LanguageModel
 
             model = LanguageModel()
-        cache = Path(lm_cache) if lm_cache else cache_root() / "train-lm-stats.json"
+        cache = Path(lm_cache) if lm_cache else default_lm_cache()
         manifest = run(data, Path(out), cfg, model, cache, log=lambda m: typer.echo(m, err=True))
     except (DataError, ModelError, ValueError) as e:
         fail(str(e), 1)
