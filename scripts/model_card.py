@@ -101,6 +101,26 @@ Trained in {seconds} s on 2 CPU cores{lm_time}.
 """
 
 
+ABOUT = {
+    "brown": "edited American English texts of 15 genres (1961)",
+    "lee": "ABC (Australia) news documents",
+}
+
+
+def _corpora_note(extra: dict) -> str:
+    if not extra:
+        return ""
+    parts = [f"{c['documents'] - c['spun']} {ABOUT.get(n, n)} from {n} ({c['package']}), "
+             + (f"{c['spun']} of them also spun beside their text" if c["spun"] else "none of them spun")
+             for n, c in sorted(extra.items())]
+    return (
+        "\n\nAlso on the training side, never tested (`spindetect/corpora.py`; datasets of the same names above): "
+        + "; ".join(parts) + ". Clean human prose that is not the shared data's scraped text, so that clean text "
+        "from elsewhere is not taken for a rewrite. The corpora are for non-commercial research use; the weights "
+        "hold no text of them."
+    )
+
+
 def _table(metrics: dict) -> str:
     lines = ["| held out | documents | ROC AUC | TPR at 1 % FPR |", "|---|---|---|---|"]
     for name, m in metrics.items():
@@ -137,10 +157,13 @@ def main(model_dir: str) -> None:
     ]
     files = " ".join(f"$D/{f}" for f in tr["files"])
     lm = bool(m.get("uses_lm"))
+    extra = tr.get("extra_corpora") or {}
     command = (
         f"D=../shared/data\nspindetect train {files} \\\n  --out {d} --per-dataset {cfg['per_dataset']} "
         f"--max-words {cfg['max_words']} --spin-docs {cfg['spin_docs']} --edit-docs {cfg['edit_docs']} "
         f"--target-fpr {cfg['target_fpr']} --seed {cfg['seed']}" + (f" --lm --lm-docs {cfg['lm_docs']}" if lm else "")
+        + (f" $(bash scripts/get_corpora.sh {' '.join(sorted(extra))}) --corpus-spin-every {cfg['corpus_spin_every']}"
+           if extra else "")
         + f"\npython scripts/model_card.py {d}"
     )
     rule = m.get("strong_rule") or {}
@@ -164,12 +187,13 @@ def main(model_dir: str) -> None:
             "\n* Language-model surprise points opposite ways for the two kinds of rewriting (LLM rewrites "
             "are less surprising than human text, synonym spinning more); the two-sided columns let the "
             "stack use both, but see the tables: on held-out groups it adds little over the fast model. The spinner "
-            "expert takes the spinner's direction apart from the stack; alone it finds the spinner far better (0.896 "
-            "in unseen domains) than the stack with it does (0.759): each detector's false positives add up."
+            "expert takes the spinner's direction apart from the stack; alone it finds the spinner in unseen domains "
+            "far better than the stack with it does (benchmarks/README.md, \"The spinner expert\"): each detector's "
+            "false positives add up."
             if lm else ""
         ),
         n_features=len(m["features"]), rule=rule_text, max_words=cfg["max_words"], per_dataset=cfg["per_dataset"],
-        data_table="\n".join(data_rows),
+        data_table="\n".join(data_rows) + _corpora_note(extra),
         threshold_value=m["threshold"]["value"], threshold_rule=m["threshold"]["rule"],
         edited=metrics["flagged_copy_edited"]["fpr"], paraphrase=metrics["flagged_human_paraphrases"]["fpr"],
         family_table=_table(metrics["leave_one_family_out"]), domain_table=_table(metrics["leave_one_domain_out"]),

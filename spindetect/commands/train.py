@@ -18,7 +18,9 @@ def train(
     per_dataset: int = typer.Option(300, "--per-dataset", help="[document] Pairs sampled per dataset and rewriter family."),
     max_words: int = typer.Option(300, "--max-words", help="[document] Words per document (original cut to its rewrite's length, both capped here)."),
     quick: bool = typer.Option(False, "--quick", help="[document] A small run for CI: 30 pairs per dataset and family, 6 spun and 4 edited per dataset."),
-    lm_docs: int = typer.Option(6000, "--lm-docs", help="[document --lm] Documents (a seeded sample) given language-model statistics; ~0.2 s each."),
+    lm_docs: int = typer.Option(7000, "--lm-docs", help="[document --lm] Documents (a seeded sample) given language-model statistics; ~0.2 s each."),
+    corpus: List[str] = typer.Option([], "--corpus", metavar="NAME=DIR", help="[document] A packaged human corpus (brown, lee; bash scripts/get_corpora.sh prints the options): its texts join the training side as human documents; never tested. Repeatable."),
+    corpus_spin_every: int = typer.Option(2, "--corpus-spin-every", help="[document] Every N-th text of the --corpus corpora is also spun beside it (0: none)."),
     lm_cache: Optional[str] = typer.Option(None, "--lm-cache", help="[document --lm] JSON cache of per-document LM statistics; default $SPINDETECT_CACHE/train-lm-stats.json."),
     max_docs: int = typer.Option(400, "--max-docs", help="Pairs sampled per dataset."),
     max_sentences: int = typer.Option(12, "--max-sentences", help="Sentences kept per document (originals cut to the rewrite's length)."),
@@ -40,7 +42,7 @@ def train(
         if not Path(path).is_file():
             fail(f"{path}: no such file")
     if kind == "document":
-        _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_docs, lm, lm_docs, lm_cache, target_fpr, seed)
+        _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_docs, lm, lm_docs, lm_cache, target_fpr, seed, corpus, corpus_spin_every)
         return
     spin_docs = 150 if spin_docs is None else spin_docs
     edit_docs = 100 if edit_docs is None else edit_docs
@@ -69,9 +71,11 @@ def train(
     typer.echo(json.dumps(manifest["metrics"], indent=2, sort_keys=True))
 
 
-def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_docs, lm, lm_docs, lm_cache, target_fpr, seed) -> None:
+def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_docs, lm, lm_docs, lm_cache, target_fpr, seed,
+                    corpus, corpus_spin_every) -> None:
     import json
 
+    from ..corpora import CORPORA, CorpusError, texts
     from ..data import DataError
     from ..modeldir import ModelError, check_writable
     from ..surprisal import LanguageModelUnavailable
@@ -82,14 +86,24 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
         lm_docs = min(lm_docs, 60)
     spin_docs = 80 if spin_docs is None else spin_docs
     edit_docs = 40 if edit_docs is None else edit_docs
-    if per_dataset < 1 or max_words < 15 or spin_docs < 0 or edit_docs < 0 or lm_docs < 1 or not 0 < target_fpr < 1:
-        fail("--per-dataset must be >= 1, --max-words >= 15, --spin-docs/--edit-docs >= 0, --lm-docs >= 1, --target-fpr in (0, 1)")
+    if (per_dataset < 1 or max_words < 15 or spin_docs < 0 or edit_docs < 0 or lm_docs < 1 or not 0 < target_fpr < 1
+            or corpus_spin_every < 0):
+        fail("--per-dataset must be >= 1, --max-words >= 15, --spin-docs/--edit-docs/--corpus-spin-every >= 0, --lm-docs >= 1, "
+             "--target-fpr in (0, 1)")
+    corpora = {}
+    for spec in corpus:
+        name, sep, folder = spec.partition("=")
+        if not sep or not folder:
+            fail(f"--corpus {spec!r}: expected NAME=DIR with NAME one of: {', '.join(CORPORA)}")
+        corpora[name] = Path(folder)
     try:
         check_writable(Path(out))
-    except ModelError as e:
+        for name, folder in corpora.items():
+            texts(name, folder)
+    except (ModelError, CorpusError) as e:
         fail(str(e))
     cfg = Config(per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs, edit_docs=edit_docs, lm=lm, lm_docs=lm_docs,
-                 target_fpr=target_fpr, seed=seed)
+                 target_fpr=target_fpr, seed=seed, corpus_spin_every=corpus_spin_every)
     try:
         model = None
         if lm:
@@ -97,7 +111,8 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
 
             model = LanguageModel()
         cache = Path(lm_cache) if lm_cache else default_lm_cache()
-        manifest = run(data, Path(out), cfg, model, cache, log=lambda m: typer.echo(m, err=True))
+        manifest = run(data, Path(out), cfg, model, cache, log=lambda m: typer.echo(m, err=True),
+                       corpora=corpora)
     except (DataError, ModelError, ValueError) as e:
         fail(str(e), 1)
     except LanguageModelUnavailable as e:

