@@ -8,6 +8,11 @@ the two, max(z_stack, z_expert - offset), and the shipped sum, z_stack + weight 
 
     python benchmarks/spinner_expert.py --data ../shared/data --out benchmarks/runs/spinner-expert-YYYY-MM-DD
 
+``--llm-expert`` adds a second expert pointing the other way, fitted the same way on the LLM rewriters
+(llm-paraphrase, llm-polish, dipper: less surprising than human text) against human documents, joined to the
+shipped sum as one more rectified term; ``--corpus NAME=DIR`` (repeatable, with ``--corpus-spin-every``) trains
+on the shipped model's corpora too (spindetect/corpora.py; never tested).
+
 Needs the language model's statistics of the training documents (the training LM cache, or the LM itself).
 Prints a Markdown table; writes ``metrics.json`` into --out.
 """
@@ -29,11 +34,27 @@ from spindetect import train_doc  # noqa: E402
 from spindetect.metrics import tpr_at_fpr  # noqa: E402
 
 OFFSETS = (0.0, 0.5, 1.0, 1.5, 2.0)
+LLM_FAMILIES = ("llm-paraphrase", "llm-polish", "dipper")
 SUM_WEIGHTS = (0.5, 1.0, 2.0)
 SUM_OFFSETS = (0.0, 1.0, 2.0)
 
 
-def held_out_scores(p) -> list[dict]:
+def llm_expert(p, tr: np.ndarray, te: np.ndarray, lm_mean, lm_scale, seed: int = 0) -> np.ndarray | None:
+    """The LLM-direction expert's held-out scores in human standard deviations (None: no LLM family in ``tr``)."""
+    from sklearn.linear_model import LogisticRegression
+
+    human, llm = tr[p.y[tr] == 0], tr[np.isin(p.family[tr], LLM_FAMILIES)]
+    if not len(llm):
+        return None
+    z = (p.lm - lm_mean) / lm_scale
+    x = np.hstack([z, z ** 2])
+    both = np.concatenate([human, llm])
+    m = LogisticRegression(C=train_doc.STACK_C, max_iter=5000, random_state=seed).fit(x[both], p.y[both])
+    h = m.decision_function(x[human])
+    return (m.decision_function(x[te]) - h.mean()) / (h.std() + 1e-9)
+
+
+def held_out_scores(p, with_llm: bool = False) -> list[dict]:
     """Per fold: held-out indices, the stack's and the expert's scores in human standard deviations of each."""
     out = []
     for by in ("family", "domain"):
@@ -44,12 +65,13 @@ def held_out_scores(p) -> list[dict]:
                 m = train_doc.fit(p, tr, lm=True)
                 e = m.spinner
                 human = tr[p.y[tr] == 0]
-                stack = replace(m, spinner=None)
+                stack = replace(m, spinner=None, llm=None)
                 sh = train_doc.predict(p, stack, human)
                 z = (p.lm[te] - m.lm_mean) / m.lm_scale
                 out.append({"by": by, "name": name, "te": te, "kind": e.kind,
                             "stack": (train_doc.predict(p, stack, te) - sh.mean()) / sh.std(),
-                            "expert": (e.score(z) - e.human_mean) / e.human_std})
+                            "expert": (e.score(z) - e.human_mean) / e.human_std,
+                            "llm": llm_expert(p, tr, te, m.lm_mean, m.lm_scale) if with_llm else None})
                 print(f"  {by} {name} half {h} ({m.spinner.kind} expert)", file=sys.stderr)
     return out
 
@@ -82,15 +104,23 @@ def main() -> None:
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--out", default=None)
     ap.add_argument("--lm-cache", default=None)
+    ap.add_argument("--llm-expert", action="store_true", help="also join an LLM-direction expert (rows below the sums)")
+    ap.add_argument("--corpus", action="append", default=[], metavar="NAME=DIR", help="a training corpus (repeatable)")
+    ap.add_argument("--corpus-spin-every", type=int, default=2)
     args = ap.parse_args()
     t0 = time.time()
     from spindetect.surprisal import LanguageModel
 
     cfg = train_doc.Config(lm=True)
     docs = train_doc.build_documents(train_doc.training_files(args.data), cfg)
+    from spindetect import corpora
+
+    for spec in args.corpus:
+        name, _, folder = spec.partition("=")
+        docs += corpora.documents(name, Path(folder), cfg.max_words, args.corpus_spin_every, cfg.seed)
     cache = Path(args.lm_cache) if args.lm_cache else train_doc.default_lm_cache()
-    p = train_doc.prepare(docs, LanguageModel(), cache, lambda m: print(m, file=sys.stderr), cfg.lm_docs, cfg.seed)
-    folds = held_out_scores(p)
+    p = train_doc.prepare(docs, LanguageModel(), cache, lambda m: print(m, file=sys.stderr), len(docs), cfg.seed)
+    folds = held_out_scores(p, args.llm_expert)
     rows = {"stack alone (accurate, before)": lambda f: f["stack"], "spinner expert alone": lambda f: f["expert"]}
     for c in OFFSETS:
         rows[f"max(stack, expert - {c:g})"] = lambda f, c=c: np.maximum(f["stack"], f["expert"] - c)
@@ -98,6 +128,13 @@ def main() -> None:
         for c in SUM_OFFSETS:
             rows[f"stack + {w:g} * max(0, expert - {c:g})"] = (
                 lambda f, w=w, c=c: f["stack"] + w * np.maximum(f["expert"] - c, 0.0))
+    if args.llm_expert:
+        shipped = lambda f: f["stack"] + np.maximum(f["expert"] - 1.0, 0.0)  # noqa: E731
+        rows["LLM expert alone"] = lambda f: f["stack"] if f["llm"] is None else f["llm"]
+        for w in (0.5, 1.0):
+            for c in (0.0, 1.0):
+                rows[f"shipped sum + {w:g} * max(0, LLM expert - {c:g})"] = (
+                    lambda f, w=w, c=c: shipped(f) + (0.0 if f["llm"] is None else w * np.maximum(f["llm"] - c, 0.0)))
     out = {k: summarise(p, folds, fn) for k, fn in rows.items()}
     fams = list(out["stack alone (accurate, before)"]["family"]["groups"])
     print("| combination | LOFO mean (worst) | LOFO TPR@1% | LODO mean (worst) | LODO TPR@1% | spinner (seen) in unseen "
