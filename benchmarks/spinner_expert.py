@@ -115,9 +115,8 @@ def main() -> None:
     docs = train_doc.build_documents(train_doc.training_files(args.data), cfg)
     from spindetect import corpora
 
-    for spec in args.corpus:
-        name, _, folder = spec.partition("=")
-        docs += corpora.documents(name, Path(folder), cfg.max_words, args.corpus_spin_every, cfg.seed)
+    docs += train_doc.corpus_documents(corpora.parse(args.corpus), replace(cfg, corpus_spin_every=args.corpus_spin_every),
+                                       lambda m: print(m, file=sys.stderr))[0]
     cache = Path(args.lm_cache) if args.lm_cache else train_doc.default_lm_cache()
     p = train_doc.prepare(docs, LanguageModel(), cache, lambda m: print(m, file=sys.stderr), len(docs), cfg.seed)
     folds = held_out_scores(p, args.llm_expert)

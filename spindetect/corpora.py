@@ -36,6 +36,17 @@ class CorpusError(ValueError):
     """An unknown corpus name, or a folder that does not hold the corpus."""
 
 
+def parse(specs) -> dict[str, Path]:
+    """``NAME=DIR`` options (``--corpus``) as {name: folder}; CorpusError naming the valid names otherwise."""
+    out = {}
+    for spec in specs:
+        name, sep, folder = spec.partition("=")
+        if not sep or not folder or name not in CORPORA:
+            raise CorpusError(f"--corpus {spec!r}: expected NAME=DIR with NAME one of: {', '.join(CORPORA)}")
+        out[name] = Path(folder)
+    return out
+
+
 def detokenise(tagged: str) -> str:
     """Plain text of a tagged Brown file: tags dropped; ``` `` '' ``` quotes, spaced punctuation and contractions joined."""
     words = [t.rsplit("/", 1)[0] for line in tagged.splitlines() for t in line.split()]

@@ -384,6 +384,20 @@ def build_documents(data: Sequence[str | Path], cfg: Config) -> list[docset.Doc]
                         spin_docs=cfg.spin_docs, edit_docs=cfg.edit_docs, seed=cfg.seed)
 
 
+def corpus_documents(corpora: dict[str, Path], cfg: Config, log: Callable = print) -> tuple[list[docset.Doc], dict]:
+    """The documents of the packaged corpora (spindetect/corpora.py; training side only) and what the manifest says."""
+    from . import corpora as packaged
+
+    docs, extra = [], {}
+    for name, folder in sorted(corpora.items()):
+        more = packaged.documents(name, Path(folder), cfg.max_words, cfg.corpus_spin_every, cfg.seed)
+        extra[name] = {"package": packaged.CORPORA[name][0], "documents": len(more),
+                       "spun": sum(d.label for d in more), "note": "training side only: never in a validation test set"}
+        docs += more
+        log(f"+ {len(more)} documents of the {name} corpus ({extra[name]['spun']} spun), training side only")
+    return docs, extra
+
+
 def train(
     data: Sequence[str | Path],
     out: Path,
@@ -398,7 +412,7 @@ def train(
     ``corpora``: corpus name -> folder (spindetect/corpora.py); their texts join the training side only.
     Returns the manifest written.
     """
-    from . import corpora as extra_corpora, modeldir
+    from . import modeldir
     from .version import __version__
 
     t0 = time.time()
@@ -406,13 +420,8 @@ def train(
     if len({d.label for d in docs}) < 2:
         raise ValueError("training needs both human (0) and machine-rewritten (1) documents")
     log(f"{len(docs)} documents ({sum(d.label for d in docs)} rewritten) from {len(data)} file(s)")
-    extra = {}
-    for name, folder in sorted((corpora or {}).items()):
-        more = extra_corpora.documents(name, Path(folder), cfg.max_words, cfg.corpus_spin_every, cfg.seed)
-        extra[name] = {"package": extra_corpora.CORPORA[name][0], "documents": len(more),
-                       "spun": sum(d.label for d in more), "note": "training side only: never in a validation test set"}
-        docs += more
-        log(f"+ {len(more)} documents of the {name} corpus ({extra[name]['spun']} spun), training side only")
+    more, extra = corpus_documents(corpora or {}, cfg, log)
+    docs += more
     p = prepare(docs, lm_model if cfg.lm else None, lm_cache, log, cfg.lm_docs, cfg.seed)
     log("leave-one-family-out:")
     by_family, f_idx, f_logit = validate(p, "family", cfg.lm, log)

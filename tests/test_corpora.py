@@ -1,5 +1,7 @@
 """The packaged corpora readers (spindetect/corpora.py) on files written here in the packages' formats."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -88,3 +90,10 @@ def test_unknown_missing_or_empty_corpus_is_named(tmp_path):
     (tmp_path / "empty").mkdir()
     with pytest.raises(corpora.CorpusError, match="does not hold the lee corpus; expected lee_background.cor"):
         corpora.texts("lee", tmp_path / "empty")
+
+
+def test_corpus_options_parse_to_folders_or_name_the_choices(tmp_path):
+    assert corpora.parse([f"brown={tmp_path}", "lee=x/y"]) == {"brown": tmp_path, "lee": Path("x/y")}
+    for bad in ("brown", "brown=", "wiki=x", "=x"):
+        with pytest.raises(corpora.CorpusError, match="expected NAME=DIR with NAME one of: brown, lee"):
+            corpora.parse([bad])

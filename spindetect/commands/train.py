@@ -75,7 +75,7 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
                     corpus, corpus_spin_every) -> None:
     import json
 
-    from ..corpora import CORPORA, CorpusError, texts
+    from ..corpora import CorpusError, parse as parse_corpora, texts
     from ..data import DataError
     from ..modeldir import ModelError, check_writable
     from ..surprisal import LanguageModelUnavailable
@@ -90,13 +90,8 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
             or corpus_spin_every < 0):
         fail("--per-dataset must be >= 1, --max-words >= 15, --spin-docs/--edit-docs/--corpus-spin-every >= 0, --lm-docs >= 1, "
              "--target-fpr in (0, 1)")
-    corpora = {}
-    for spec in corpus:
-        name, sep, folder = spec.partition("=")
-        if not sep or not folder:
-            fail(f"--corpus {spec!r}: expected NAME=DIR with NAME one of: {', '.join(CORPORA)}")
-        corpora[name] = Path(folder)
     try:
+        corpora = parse_corpora(corpus)
         check_writable(Path(out))
         for name, folder in corpora.items():
             texts(name, folder)
