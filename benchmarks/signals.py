@@ -8,6 +8,9 @@ with the stack restricted to one signal's columns per row:
                                                                # (needs the LM; uses the training LM cache)
     python benchmarks/signals.py --data ../shared/data --codes-only   # artifact codes' firing rates only
 
+``--corpus NAME=DIR`` (repeatable) and ``--corpus-spin-every N`` add the packaged corpora the shipped models train
+with (their model cards name them; `bash scripts/get_corpora.sh` prints the options); they are never tested.
+
 Leave-one-domain-out also reports each family's ROC AUC over the held-out domains ("family_in_unseen_domain"):
 a rewriter the model was trained on, met in a domain it was not (the spinner row is the nearest this data comes
 to the release evaluation's commercial spinner on encyclopedic text).
@@ -88,10 +91,15 @@ def main() -> None:
     ap.add_argument("--lm", action="store_true")
     ap.add_argument("--lm-cache", default=None)
     ap.add_argument("--codes-only", action="store_true", help="only the artifact codes' firing rates (no validation)")
+    ap.add_argument("--corpus", action="append", default=[], metavar="NAME=DIR", help="a training corpus (repeatable)")
+    ap.add_argument("--corpus-spin-every", type=int, default=2)
     args = ap.parse_args()
     t0 = time.time()
-    cfg = train_doc.Config(per_dataset=args.per_dataset, lm=args.lm)
+    from spindetect import corpora
+
+    cfg = train_doc.Config(per_dataset=args.per_dataset, lm=args.lm, corpus_spin_every=args.corpus_spin_every)
     docs = train_doc.build_documents(train_doc.training_files(args.data), cfg)
+    docs += train_doc.corpus_documents(corpora.parse(args.corpus), cfg, lambda m: print(m, file=sys.stderr))[0]
     lm_model = None
     if args.lm:
         from spindetect.surprisal import LanguageModel

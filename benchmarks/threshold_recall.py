@@ -6,7 +6,8 @@ The same documents and folds as `spindetect train` (spindetect/train_doc.py); fa
     python benchmarks/threshold_recall.py --data ../shared/data --out benchmarks/runs/threshold-recall-YYYY-MM-DD
     python benchmarks/threshold_recall.py --data ../shared/data --lm     # accurate mode (LM cache or the LM)
 
-Besides the shipped threshold (the 95th percentile of every held-out human score, both validations pooled) it
+Pass the shipped model's corpora (`--corpus NAME=DIR ... --corpus-spin-every N`, from its model card) so that
+the folds match the threshold read from its manifest. Besides the shipped threshold (the 95th percentile of every held-out human score, both validations pooled) it
 reports the thresholds at the 80th/90th/95th percentile of the leave-one-family-out human scores alone.
 """
 
@@ -39,9 +40,14 @@ def main() -> None:
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--out", default=None)
     ap.add_argument("--lm", action="store_true")
+    ap.add_argument("--corpus", action="append", default=[], metavar="NAME=DIR", help="a training corpus (repeatable)")
+    ap.add_argument("--corpus-spin-every", type=int, default=2)
     args = ap.parse_args()
-    cfg = train_doc.Config(lm=args.lm)
+    from spindetect import corpora
+
+    cfg = train_doc.Config(lm=args.lm, corpus_spin_every=args.corpus_spin_every)
     docs = train_doc.build_documents(train_doc.training_files(args.data), cfg)
+    docs += train_doc.corpus_documents(corpora.parse(args.corpus), cfg, lambda m: print(m, file=sys.stderr))[0]
     lm_model = cache = None
     if args.lm:
         from spindetect.surprisal import LanguageModel
