@@ -294,10 +294,11 @@ def _stack_logits(p: Prepared, model: docmodel.DocumentModel, idx: np.ndarray) -
 def predict(p: Prepared, model: docmodel.DocumentModel, idx: np.ndarray) -> np.ndarray:
     """Document log-odds of ``idx``, experts and strong rule applied (the scoring path's arithmetic, vectorised)."""
     logit = _stack_logits(p, model, idx)
-    for e in model.experts().values():
+    if model.experts():
         lm = p.lm[idx]
-        lm = np.where(np.isnan(lm), model.lm_mean, lm)
-        logit = logit + e.bonus(e.score((lm - model.lm_mean) / model.lm_scale))
+        z = (np.where(np.isnan(lm), model.lm_mean, lm) - model.lm_mean) / model.lm_scale
+        for e in model.experts().values():
+            logit = logit + e.bonus(e.score(z))
     rule = model.rule
     if rule.codes and rule.min_hits:
         n = p.strong[idx][:, [docmodel.STRONG_CODES.index(c) for c in rule.codes]].sum(axis=1)
