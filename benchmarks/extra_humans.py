@@ -9,6 +9,7 @@ shared data's held-out documents. Variants (`none` is the shared data alone):
     human   Brown, human documents only
     spin    Brown, every second text also spun beside it
     lee     Brown and Lee, every second text of each also spun
+    lee-human  Brown and Lee, human documents only
 
 Per variant: leave-one-family-out and leave-one-domain-out ROC AUC, the spinner (seen in training) in unseen
 domains, the share of unseen-domain human documents flagged at a threshold that flags 5 % / 10 % of seen-domain
@@ -36,7 +37,7 @@ from spindetect import corpora, train_doc  # noqa: E402
 
 #: which extra documents each variant trains with (Brown human / Brown spun / Lee human and spun)
 VARIANTS = {"none": (), "human": ("brown",), "spin": ("brown", "brown-spun"),
-            "lee": ("brown", "brown-spun", "lee", "lee-spun")}
+            "lee": ("brown", "brown-spun", "lee", "lee-spun"), "lee-human": ("brown", "lee")}
 
 
 def evaluate(p, lm: bool, log) -> dict:
@@ -86,9 +87,9 @@ def main() -> None:
     cfg = train_doc.Config(lm=args.lm)
     docs = train_doc.build_documents(train_doc.training_files(args.data), cfg)
     extra = corpora.documents("brown", Path(args.brown), cfg.max_words, args.spin_every, cfg.seed)
-    if "lee" in variants:
+    if {"lee", "lee-human"} & set(variants):
         if not args.lee:
-            sys.exit("error: variant lee needs --lee DIR")
+            sys.exit("error: the lee variants need --lee DIR")
         extra += corpora.documents("lee", Path(args.lee), cfg.max_words, args.spin_every, cfg.seed)
     lm_model = None
     if args.lm:
