@@ -101,26 +101,18 @@ Trained in {seconds} s on 2 CPU cores{lm_time}.
 """
 
 
-TERMS = {
-    "brown": "The Brown corpus's README permits redistribution.",
-    "lee": "The Lee corpus ships in gensim's (LGPL-2.1) test data without terms of its own.",
-}
-ABOUT = {
-    "brown": "edited American English texts of 15 genres (1961)",
-    "lee": "ABC (Australia) news documents",
-}
-
-
 def _corpora_note(extra: dict) -> str:
     if not extra:
         return ""
-    parts = [f"{c['documents'] - c['spun']} {ABOUT.get(n, n)} from {n} ({c['package']}), "
+    from spindetect.corpora import CORPORA
+
+    parts = [f"{c['documents'] - c['spun']} {CORPORA[n].about} from {n} ({c['package']}), "
              + (f"{c['spun']} of them also spun beside their text" if c["spun"] else "none of them spun")
              for n, c in sorted(extra.items())]
     return (
         "\n\nAlso on the training side, never tested (`spindetect/corpora.py`; datasets of the same names above): "
         + "; ".join(parts) + ". Clean human prose that is not the shared data's scraped text, so that clean text "
-        "from elsewhere is not taken for a rewrite. " + " ".join(TERMS[n] for n in sorted(extra) if n in TERMS)
+        "from elsewhere is not taken for a rewrite. " + " ".join(CORPORA[n].terms for n in sorted(extra))
         + " The weights hold no text of them."
     )
 

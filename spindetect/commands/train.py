@@ -75,7 +75,7 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
                     corpus, corpus_spin_every) -> None:
     import json
 
-    from ..corpora import CorpusError, parse as parse_corpora, texts
+    from ..corpora import CorpusError, files as corpus_files, parse as parse_corpora
     from ..data import DataError
     from ..modeldir import ModelError, check_writable
     from ..surprisal import LanguageModelUnavailable
@@ -94,7 +94,7 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
         corpora = parse_corpora(corpus)
         check_writable(Path(out))
         for name, folder in corpora.items():
-            texts(name, folder)
+            corpus_files(name, folder)  # a missing corpus fails here, before the data is read
     except (ModelError, CorpusError) as e:
         fail(str(e))
     cfg = Config(per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs, edit_docs=edit_docs, lm=lm, lm_docs=lm_docs,
