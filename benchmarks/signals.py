@@ -95,11 +95,8 @@ def main() -> None:
     ap.add_argument("--corpus-spin-every", type=int, default=2)
     args = ap.parse_args()
     t0 = time.time()
-    from spindetect import corpora
-
     cfg = train_doc.Config(per_dataset=args.per_dataset, lm=args.lm, corpus_spin_every=args.corpus_spin_every)
-    docs = train_doc.build_documents(train_doc.training_files(args.data), cfg)
-    docs += train_doc.corpus_documents(corpora.parse(args.corpus), cfg, lambda m: print(m, file=sys.stderr))[0]
+    docs = train_doc.training_set(args.data, cfg, args.corpus, lambda m: print(m, file=sys.stderr))
     lm_model = None
     if args.lm:
         from spindetect.surprisal import LanguageModel

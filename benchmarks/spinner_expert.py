@@ -111,12 +111,8 @@ def main() -> None:
     t0 = time.time()
     from spindetect.surprisal import LanguageModel
 
-    cfg = train_doc.Config(lm=True)
-    docs = train_doc.build_documents(train_doc.training_files(args.data), cfg)
-    from spindetect import corpora
-
-    docs += train_doc.corpus_documents(corpora.parse(args.corpus), replace(cfg, corpus_spin_every=args.corpus_spin_every),
-                                       lambda m: print(m, file=sys.stderr))[0]
+    cfg = train_doc.Config(lm=True, corpus_spin_every=args.corpus_spin_every)
+    docs = train_doc.training_set(args.data, cfg, args.corpus, lambda m: print(m, file=sys.stderr))
     cache = Path(args.lm_cache) if args.lm_cache else train_doc.default_lm_cache()
     p = train_doc.prepare(docs, LanguageModel(), cache, lambda m: print(m, file=sys.stderr), len(docs), cfg.seed)
     folds = held_out_scores(p, args.llm_expert)

@@ -399,6 +399,15 @@ def corpus_documents(corpora: dict[str, Path], cfg: Config, log: Callable = prin
     return docs, extra
 
 
+def training_set(data_dir: str | Path, cfg: Config, corpus_specs: Sequence[str] = (),
+                 log: Callable = print) -> list[docset.Doc]:
+    """The documents `spindetect train` builds from the shared data folder and ``--corpus NAME=DIR`` options."""
+    from . import corpora
+
+    docs = build_documents(training_files(data_dir), cfg)
+    return docs + corpus_documents(corpora.parse(corpus_specs), cfg, log)[0]
+
+
 def train(
     data: Sequence[str | Path],
     out: Path,
