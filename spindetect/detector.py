@@ -279,13 +279,14 @@ class Detector:
         notes: tuple[str, ...] = ()
         if sents:
             doc_lm = docmodel.document_lm_statistics(self.lm, norms) if tokens is not None else None
-            stack, bonus = dm.logits(norms, hits, doc_lm)
-            doc = dm.decide(stack, bonus, hits)
+            stack = dm.logit(dm.row(norms, hits, doc_lm))
+            bonuses = dm.bonuses(doc_lm)
+            doc = dm.decide(stack, sum(bonuses.values()), hits)
             n = dm.rule.hits(hits)
             if dm.rule.fires(n):
                 notes = (f"strong rule: {n} hits of {', '.join(dm.rule.codes)}; {dm.rule.min_hits} or more were found in "
                          f"{dm.rule.human_docs_firing} of {dm.rule.human_docs} human training documents",)
-            for name, b in dm.bonuses(doc_lm).items():
+            for name, b in bonuses.items():
                 if b > 0:
                     notes += (f"{name} expert: the language model's surprise looks like {docmodel.EXPERT_LOOKS[name]}; it raised "
                               f"the score from {docmodel.sigmoid(stack):.3f} (+{b:.2f} log-odds)",)
@@ -295,12 +296,12 @@ class Detector:
         for k, (s, n, hs) in enumerate(zip(sents, norms, hits)):
             p = docmodel.sigmoid(dm.logit(dm.row([n], [hs], docmodel.lm_statistics([tokens[k]]) if tokens is not None else None)))
             to_input = _span_map(s)
-            char_words = self._words(n, to_input)
             # accurate mode underlines the words the language model found most surprising (surprisal.WORD_NATS)
-            words = char_words if tokens is None else _lm_words(n, tokens[k], to_input)
+            words = self._words(n, to_input) if tokens is None else _lm_words(n, tokens[k], to_input)
             reasons = self._reasons(shown[k], to_input, s.text)
             if p >= STYLE_REASON_MIN_SCORE and not reasons:
                 # a flagged sentence with no artifact: name its most machine-like words, even under the words' cut
+                char_words = words if tokens is None else self._words(n, to_input)
                 top = char_words or self._words(n, to_input, min_logodds=0.0)
                 if top:
                     reasons = (self._style_reason(top),)
