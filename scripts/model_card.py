@@ -117,6 +117,21 @@ def _corpora_note(extra: dict) -> str:
     )
 
 
+def _paraphrase_note(para: dict | None, documents: dict) -> str:
+    if not para:
+        return ""
+    from spindetect.docset import PARA_WORDS
+
+    n = documents.get("smollm/smollm-paraphrase/1", 0)
+    return (
+        f"\n\nAlso on the training side, never tested (dataset `smollm` above): {n} originals of the shared data's "
+        f"datasets ({para['originals_per_dataset']} drawn per dataset from originals no other document uses, cut to "
+        f"{PARA_WORDS} words), each beside its paraphrase by {para['model']}, sentence by sentence with the prompt "
+        f"\"{para['prompt'].format(s='…')}\" (`spindetect/augment/paraphrase.py`; answers that are not a rewrite of "
+        "their sentence are refused and the sentence kept). A rewriter family of our own making, for variety."
+    )
+
+
 def _table(metrics: dict) -> str:
     lines = ["| held out | documents | ROC AUC | TPR at 1 % FPR |", "|---|---|---|---|"]
     for name, m in metrics.items():
@@ -162,6 +177,7 @@ def main(model_dir: str) -> None:
         f"--target-fpr {cfg['target_fpr']} --seed {cfg['seed']}" + (f" --lm --lm-docs {cfg['lm_docs']}" if lm else "")
         + (f" $(bash scripts/get_corpora.sh {' '.join(sorted(extra))}) --corpus-spin-every {cfg['corpus_spin_every']}"
            if extra else "")
+        + (f" --para-docs {cfg['para_docs']}" if cfg.get("para_docs") else "")
         + f"\npython scripts/model_card.py {d}"
     )
     rule = m.get("strong_rule") or {}
@@ -191,7 +207,7 @@ def main(model_dir: str) -> None:
             if lm else ""
         ),
         n_features=len(m["features"]), rule=rule_text, max_words=cfg["max_words"], per_dataset=cfg["per_dataset"],
-        data_table="\n".join(data_rows) + _corpora_note(extra),
+        data_table="\n".join(data_rows) + _corpora_note(extra) + _paraphrase_note(tr.get("paraphrases"), tr["documents"]),
         threshold_value=m["threshold"]["value"], threshold_rule=m["threshold"]["rule"],
         edited=metrics["flagged_copy_edited"]["fpr"], paraphrase=metrics["flagged_human_paraphrases"]["fpr"],
         family_table=_table(metrics["leave_one_family_out"]), domain_table=_table(metrics["leave_one_domain_out"]),

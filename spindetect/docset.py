@@ -9,7 +9,9 @@ paraphrase pairs, PadBen) are grouped into pseudo-documents of
 ``SENTENCES_PER_PSEUDO_DOC`` sentences. Augmentation adds variety the shared
 data lacks: originals of *every* domain spun by :mod:`spindetect.augment.spin` at
 several rates and modes (family ``spinner``), and copy-edited originals
-(:mod:`spindetect.augment.edit`, label 0, dataset ``edited``).
+(:mod:`spindetect.augment.edit`, label 0, dataset ``edited``), and, when a paraphraser is given,
+originals paraphrased sentence by sentence by the packaged SmolLM2 (:mod:`spindetect.augment.paraphrase`,
+family ``smollm-paraphrase``; training material only, see :data:`TRAINING_ONLY_DATASETS`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,13 @@ SENTENCES_PER_PSEUDO_DOC = 8
 #: Spinner draws per augmented document: (rate, mode), cycled.
 SPIN_DRAWS = ((0.15, "mixed"), (0.3, "mixed"), (0.5, "mixed"), (0.3, "synonym"), (0.5, "synonym"), (0.3, "phrase"))
 EDIT_RATES = (0.25, 0.5, 1.0)
+#: Paraphrased documents are cut to this many words (generation costs ~0.7 s a sentence).
+PARA_WORDS = 160
+#: A paraphrased document is kept when at least this share of its sentences changed.
+PARA_MIN_CHANGED = 1 / 3
+#: Datasets generated for training only (both sides): validation never tests them, so held-out figures
+#: stay on the same documents whatever is added.
+TRAINING_ONLY_DATASETS = ("smollm",)
 _WORD_SPAN = re.compile(r"\S+")
 _SENT_END = re.compile(r"[.!?][\"')\]]*(?=\s|$)")
 
@@ -69,12 +78,16 @@ def build(
     spin_docs: int = 60,
     edit_docs: int = 40,
     seed: int = 0,
+    para_docs: int = 0,
+    paraphraser=None,
 ) -> list[Doc]:
     """Sample at most ``per_dataset`` pairs per dataset and make the documents described above.
 
-    ``spin_docs`` and ``edit_docs`` are per dataset, drawn from originals not
-    sampled as pairs.
+    ``spin_docs``, ``edit_docs`` and ``para_docs`` are per dataset, drawn from originals not
+    sampled as pairs (``para_docs`` needs ``paraphraser``, an :class:`~spindetect.augment.paraphrase.Paraphraser`).
     """
+    if para_docs and paraphraser is None:
+        raise ValueError("para_docs > 0 needs a paraphraser (spindetect.augment.paraphrase.Paraphraser)")
     rng = random.Random(seed)
     docs: list[Doc] = []
     by_ds: dict[str, list[Pair]] = {}
@@ -120,6 +133,8 @@ def build(
         docs += _spun(by_ds, used, spin_docs, max_words, seed)
     if edit_docs:
         docs += _edited(by_ds, used, edit_docs, max_words, seed)
+    if para_docs:
+        docs += _paraphrased(by_ds, used, para_docs, seed, paraphraser)
     return docs
 
 
@@ -179,4 +194,21 @@ def _edited(by_ds: dict, used: set[str], n: int, max_words: int, seed: int) -> l
         edited = edit(text, seed=seed * 100_003 + k, rate=EDIT_RATES[k % len(EDIT_RATES)]).text
         if edited != text:
             out.append(Doc(edited, 0, "edited", "human", p.domain, group_key(p.original)))
+    return out
+
+
+def _paraphrased(by_ds: dict, used: set[str], n: int, seed: int, paraphraser) -> list[Doc]:
+    """Originals cut to :data:`PARA_WORDS` words, each beside its sentence-by-sentence SmolLM2 paraphrase."""
+    from .augment.paraphrase import rewrite
+    from .segment import segment
+
+    chosen = [(p, [s.norm for s in segment(text)]) for _, p, text in _sources(by_ds, used, n, PARA_WORDS, seed, "para")]
+    answers = iter(paraphraser.paraphrase([s for _, sents in chosen for s in sents]))
+    out = []
+    for p, sents in chosen:
+        text, changed = rewrite(sents, [next(answers) for _ in sents])
+        if sents and changed >= PARA_MIN_CHANGED * len(sents):
+            g = group_key(p.original)
+            out.append(Doc(" ".join(sents), 0, "smollm", "human", p.domain, g))
+            out.append(Doc(text, 1, "smollm", "smollm-paraphrase", p.domain, g))
     return out

@@ -76,6 +76,8 @@ class Config:
     lm_docs: int = 7000
     #: With extra corpora (train(corpora=...)): every n-th of their texts is also spun (0: none).
     corpus_spin_every: int = 2
+    #: Originals per dataset paraphrased by SmolLM2 (docset.build; training side only).
+    para_docs: int = 0
     target_fpr: float = 0.05
     seed: int = 0
 
@@ -310,8 +312,9 @@ def predict(p: Prepared, model: docmodel.DocumentModel, idx: np.ndarray) -> np.n
 def folds(p: Prepared, by: str, h: int) -> list[tuple[str, np.ndarray, np.ndarray]]:
     """(name, train, test) index arrays of one half ``h`` of the split by original."""
     out = []
-    # Documents of other domains (the extra corpora: spindetect/corpora.py) are training material, never tested.
-    testable = np.isin(p.domain, DOMAINS)
+    # Documents of other domains (the extra corpora: spindetect/corpora.py) and generated training-only
+    # datasets are training material, never tested.
+    testable = np.isin(p.domain, DOMAINS) & ~np.isin(p.dataset, docset.TRAINING_ONLY_DATASETS)
     if by == "family":
         for f in FAMILIES:
             if not (p.family == f).any():
@@ -322,7 +325,7 @@ def folds(p: Prepared, by: str, h: int) -> list[tuple[str, np.ndarray, np.ndarra
         for d in DOMAINS:
             if not (p.domain == d).any():
                 continue
-            out.append((d, np.where((p.half != h) & (p.domain != d))[0], np.where((p.half == h) & (p.domain == d))[0]))
+            out.append((d, np.where((p.half != h) & (p.domain != d))[0], np.where((p.half == h) & (p.domain == d) & testable)[0]))
     else:
         raise ValueError(f"unknown split {by!r}; expected one of: family, domain")
     return out
@@ -372,8 +375,8 @@ def _fpr_at(p: Prepared, idx: np.ndarray, logits: np.ndarray, mask: np.ndarray, 
     return {"fpr": round(float((probs >= threshold).mean()), 4) if sel.any() else None, "n_docs": int(sel.sum())}
 
 
-def build_documents(data: Sequence[str | Path], cfg: Config) -> list[docset.Doc]:
-    """Read the data files and build the documents of ``cfg`` (the training set; benchmarks/signals.py uses it too)."""
+def build_documents(data: Sequence[str | Path], cfg: Config, paraphraser=None) -> list[docset.Doc]:
+    """Read the data files and build the documents of ``cfg`` (``paraphraser``: for ``cfg.para_docs``)."""
     from .data import read_training_file
 
     pairs, texts = [], []
@@ -382,7 +385,8 @@ def build_documents(data: Sequence[str | Path], cfg: Config) -> list[docset.Doc]
         pairs += a
         texts += b
     return docset.build(pairs, texts, per_dataset=cfg.per_dataset, max_words=cfg.max_words,
-                        spin_docs=cfg.spin_docs, edit_docs=cfg.edit_docs, seed=cfg.seed)
+                        spin_docs=cfg.spin_docs, edit_docs=cfg.edit_docs, seed=cfg.seed,
+                        para_docs=cfg.para_docs, paraphraser=paraphraser)
 
 
 def corpus_documents(corpora: dict[str, Path], cfg: Config, log: Callable = print) -> tuple[list[docset.Doc], dict]:
@@ -416,6 +420,7 @@ def train(
     lm_cache: Path | None = None,
     log: Callable = print,
     corpora: dict[str, Path] | None = None,
+    paraphraser=None,
 ) -> dict:
     """Build documents, validate leave-one-family-out and leave-one-domain-out, fit on all, save ``out``.
 
@@ -423,10 +428,11 @@ def train(
     Returns the manifest written.
     """
     from . import modeldir
+    from .augment.paraphrase import describe as paraphrase_record
     from .version import __version__
 
     t0 = time.time()
-    docs = build_documents(data, cfg)
+    docs = build_documents(data, cfg, paraphraser)
     if len({d.label for d in docs}) < 2:
         raise ValueError("training needs both human (0) and machine-rewritten (1) documents")
     log(f"{len(docs)} documents ({sum(d.label for d in docs)} rewritten) from {len(data)} file(s)")
@@ -466,6 +472,7 @@ def train(
         "threshold": {"value": threshold, "rule": rule, "target_fpr": cfg.target_fpr},
         "uses_lm": cfg.lm,
         "training": {"files": [Path(f).name for f in data], "extra_corpora": extra, "config": cfg.__dict__,
+                     **({"paraphrases": paraphrase_record(cfg.para_docs)} if cfg.para_docs else {}),
                      "documents": counts,
                      "seconds": round(time.time() - t0, 1)},
         "metrics": {"leave_one_family_out": by_family, "leave_one_domain_out": by_domain,

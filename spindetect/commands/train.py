@@ -21,6 +21,7 @@ def train(
     lm_docs: int = typer.Option(7000, "--lm-docs", help="[document --lm] Documents (a seeded sample) given language-model statistics; ~0.2 s each."),
     corpus: List[str] = typer.Option([], "--corpus", metavar="NAME=DIR", help="[document] A packaged human corpus (brown, lee; bash scripts/get_corpora.sh prints the options): its texts join the training side as human documents; never tested. Repeatable."),
     corpus_spin_every: int = typer.Option(2, "--corpus-spin-every", help="[document] Every N-th text of the --corpus corpora is also spun beside it (0: none)."),
+    para_docs: int = typer.Option(0, "--para-docs", help="[document] Further originals per dataset paraphrased sentence by sentence by the packaged SmolLM2 (training side only; needs `spindetect prepare --accurate`; ~0.5 s a sentence, cached in $SPINDETECT_CACHE/paraphrases)."),
     lm_cache: Optional[str] = typer.Option(None, "--lm-cache", help="[document --lm] JSON cache of per-document LM statistics; default $SPINDETECT_CACHE/train-lm-stats.json."),
     max_docs: int = typer.Option(400, "--max-docs", help="Pairs sampled per dataset."),
     max_sentences: int = typer.Option(12, "--max-sentences", help="Sentences kept per document (originals cut to the rewrite's length)."),
@@ -42,7 +43,8 @@ def train(
         if not Path(path).is_file():
             fail(f"{path}: no such file")
     if kind == "document":
-        _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_docs, lm, lm_docs, lm_cache, target_fpr, seed, corpus, corpus_spin_every)
+        _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_docs, lm, lm_docs, lm_cache, target_fpr, seed, corpus, corpus_spin_every,
+                        para_docs)
         return
     spin_docs = 150 if spin_docs is None else spin_docs
     edit_docs = 100 if edit_docs is None else edit_docs
@@ -72,7 +74,7 @@ def train(
 
 
 def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_docs, lm, lm_docs, lm_cache, target_fpr, seed,
-                    corpus, corpus_spin_every) -> None:
+                    corpus, corpus_spin_every, para_docs) -> None:
     import json
 
     from ..corpora import CorpusError, files as corpus_files, parse as parse_corpora
@@ -84,11 +86,12 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
     if quick:
         per_dataset, spin_docs, edit_docs = min(per_dataset, 30), 6 if spin_docs is None else spin_docs, 4 if edit_docs is None else edit_docs
         lm_docs = min(lm_docs, 60)
+        para_docs = min(para_docs, 2)
     spin_docs = 80 if spin_docs is None else spin_docs
     edit_docs = 40 if edit_docs is None else edit_docs
     if (per_dataset < 1 or max_words < 15 or spin_docs < 0 or edit_docs < 0 or lm_docs < 1 or not 0 < target_fpr < 1
-            or corpus_spin_every < 0):
-        fail("--per-dataset must be >= 1, --max-words >= 15, --spin-docs/--edit-docs/--corpus-spin-every >= 0, --lm-docs >= 1, "
+            or corpus_spin_every < 0 or para_docs < 0):
+        fail("--per-dataset must be >= 1, --max-words >= 15, --spin-docs/--edit-docs/--corpus-spin-every/--para-docs >= 0, --lm-docs >= 1, "
              "--target-fpr in (0, 1)")
     try:
         corpora = parse_corpora(corpus)
@@ -98,8 +101,13 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
     except (ModelError, CorpusError) as e:
         fail(str(e))
     cfg = Config(per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs, edit_docs=edit_docs, lm=lm, lm_docs=lm_docs,
-                 target_fpr=target_fpr, seed=seed, corpus_spin_every=corpus_spin_every)
+                 target_fpr=target_fpr, seed=seed, corpus_spin_every=corpus_spin_every, para_docs=para_docs)
     try:
+        paraphraser = None
+        if para_docs:
+            from ..augment.paraphrase import Paraphraser, cache_file
+
+            paraphraser = Paraphraser(cache_file(cache_root()), log=lambda m: typer.echo(m, err=True))
         model = None
         if lm:
             from ..surprisal import LanguageModel
@@ -107,7 +115,7 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
             model = LanguageModel()
         cache = Path(lm_cache) if lm_cache else default_lm_cache()
         manifest = run(data, Path(out), cfg, model, cache, log=lambda m: typer.echo(m, err=True),
-                       corpora=corpora)
+                       corpora=corpora, paraphraser=paraphraser)
     except (DataError, ModelError, ValueError) as e:
         fail(str(e), 1)
     except LanguageModelUnavailable as e:
