@@ -17,7 +17,7 @@ paraphrases (ROC AUC against their own originals, both halves held out by origin
 
     bash scripts/get_corpora.sh brown lee     # prints the --corpus options
     python benchmarks/paraphrase_aug.py --data ../shared/data --corpus brown=DIR --corpus lee=DIR \
-        [--corpus-spin-every 2] [--lm] [--para-docs 60] [--generate] [--out benchmarks/runs/paraphrase-aug-YYYY-MM-DD]
+        [--corpus-spin-every 2] [--lm] [--para-docs 60] [--prompts paraphrase,simpler] [--generate] [--out benchmarks/runs/paraphrase-aug-YYYY-MM-DD]
 
 Without --generate, paraphrases come from the cache only (`$SPINDETECT_CACHE/paraphrases/`); sentences
 missing there stay unparaphrased. With it, missing ones are generated (~0.5 s a sentence on two cores).
@@ -67,13 +67,16 @@ def main() -> None:
     ap.add_argument("--corpus", action="append", default=[], metavar="NAME=DIR")
     ap.add_argument("--corpus-spin-every", type=int, default=2)
     ap.add_argument("--para-docs", type=int, default=60, help="originals per dataset paraphrased")
+    ap.add_argument("--prompts", default="paraphrase", help="comma-separated prompts the documents cycle through "
+                    "(spindetect.augment.paraphrase.PROMPTS)")
     ap.add_argument("--lm", action="store_true", help="accurate mode (LM statistics, experts)")
     ap.add_argument("--generate", action="store_true", help="generate paraphrases missing from the cache")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     t0 = time.time()
-    cfg = train_doc.Config(lm=args.lm, corpus_spin_every=args.corpus_spin_every, para_docs=args.para_docs)
+    cfg = train_doc.Config(lm=args.lm, corpus_spin_every=args.corpus_spin_every, para_docs=args.para_docs,
+                           para_prompts=tuple(args.prompts.split(",")))
     para = Paraphraser(cache_file(cache.root()), log, cached_only=not args.generate)
     docs = train_doc.build_documents(train_doc.training_files(args.data), cfg, para)
     docs += train_doc.corpus_documents(corpora.parse(args.corpus), cfg, log)[0]

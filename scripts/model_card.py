@@ -126,8 +126,8 @@ def _paraphrase_note(para: dict | None, documents: dict) -> str:
     return (
         f"\n\nAlso on the training side, never tested (dataset `smollm` above): {n} originals of the shared data's "
         f"datasets ({para['originals_per_dataset']} drawn per dataset from originals no other document uses, cut to "
-        f"{PARA_WORDS} words), each beside its paraphrase by {para['model']}, sentence by sentence with the prompt "
-        f"\"{para['prompt'].format(s='…')}\" (`spindetect/augment/paraphrase.py`; answers that are not a rewrite of "
+        f"{PARA_WORDS} words), each beside its paraphrase by {para['model']}, sentence by sentence, the documents cycling through "
+        f"the prompts {' / '.join(repr(p.format(s='…')) for p in para['prompts'].values())} (`spindetect/augment/paraphrase.py`; answers that are not a rewrite of "
         "their sentence are refused and the sentence kept). A rewriter family of our own making, for variety."
     )
 
@@ -177,7 +177,7 @@ def main(model_dir: str) -> None:
         f"--target-fpr {cfg['target_fpr']} --seed {cfg['seed']}" + (f" --lm --lm-docs {cfg['lm_docs']}" if lm else "")
         + (f" $(bash scripts/get_corpora.sh {' '.join(sorted(extra))}) --corpus-spin-every {cfg['corpus_spin_every']}"
            if extra else "")
-        + (f" --para-docs {cfg['para_docs']}" if cfg.get("para_docs") else "")
+        + (f" --para-docs {cfg['para_docs']} --para-prompts {','.join(cfg['para_prompts'])}" if cfg.get("para_docs") else "")
         + f"\npython scripts/model_card.py {d}"
     )
     rule = m.get("strong_rule") or {}

@@ -80,11 +80,13 @@ def build(
     seed: int = 0,
     para_docs: int = 0,
     paraphraser=None,
+    para_prompts: Sequence[str] = ("paraphrase",),
 ) -> list[Doc]:
     """Sample at most ``per_dataset`` pairs per dataset and make the documents described above.
 
     ``spin_docs``, ``edit_docs`` and ``para_docs`` are per dataset, drawn from originals not
-    sampled as pairs (``para_docs`` needs ``paraphraser``, an :class:`~spindetect.augment.paraphrase.Paraphraser`).
+    sampled as pairs (``para_docs`` needs ``paraphraser``, an :class:`~spindetect.augment.paraphrase.Paraphraser`;
+    the k-th paraphrased document uses prompt ``para_prompts[k % len(para_prompts)]``).
     """
     if para_docs and paraphraser is None:
         raise ValueError("para_docs > 0 needs a paraphraser (spindetect.augment.paraphrase.Paraphraser)")
@@ -134,7 +136,7 @@ def build(
     if edit_docs:
         docs += _edited(by_ds, used, edit_docs, max_words, seed)
     if para_docs:
-        docs += _paraphrased(by_ds, used, para_docs, seed, paraphraser)
+        docs += _paraphrased(by_ds, used, para_docs, seed, paraphraser, para_prompts)
     return docs
 
 
@@ -197,16 +199,21 @@ def _edited(by_ds: dict, used: set[str], n: int, max_words: int, seed: int) -> l
     return out
 
 
-def _paraphrased(by_ds: dict, used: set[str], n: int, seed: int, paraphraser) -> list[Doc]:
+def _paraphrased(by_ds: dict, used: set[str], n: int, seed: int, paraphraser, prompts: Sequence[str]) -> list[Doc]:
     """Originals cut to :data:`PARA_WORDS` words, each beside its sentence-by-sentence SmolLM2 paraphrase."""
-    from .augment.paraphrase import rewrite
+    from .augment.paraphrase import check_prompts, rewrite
     from .segment import segment
 
-    chosen = [(p, [s.norm for s in segment(text)]) for _, p, text in _sources(by_ds, used, n, PARA_WORDS, seed, "para")]
-    answers = iter(paraphraser.paraphrase([s for _, sents in chosen for s in sents]))
+    prompts = check_prompts(prompts)
+    chosen = [(p, prompts[k % len(prompts)], [s.norm for s in segment(text)])
+              for k, p, text in _sources(by_ds, used, n, PARA_WORDS, seed, "para")]
+    answers = {}
+    for prompt in prompts:  # one call per prompt, so that generation batches across documents
+        sents = [s for _, q, ss in chosen if q == prompt for s in ss]
+        answers.update(zip(((prompt, s) for s in sents), paraphraser.paraphrase(sents, prompt)))
     out = []
-    for p, sents in chosen:
-        text, changed = rewrite(sents, [next(answers) for _ in sents])
+    for p, prompt, sents in chosen:
+        text, changed = rewrite(sents, [answers[prompt, s] for s in sents])
         if sents and changed >= PARA_MIN_CHANGED * len(sents):
             g = group_key(p.original)
             out.append(Doc(" ".join(sents), 0, "smollm", "human", p.domain, g))

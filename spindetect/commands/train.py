@@ -22,6 +22,7 @@ def train(
     corpus: List[str] = typer.Option([], "--corpus", metavar="NAME=DIR", help="[document] A packaged human corpus (brown, lee; bash scripts/get_corpora.sh prints the options): its texts join the training side as human documents; never tested. Repeatable."),
     corpus_spin_every: int = typer.Option(2, "--corpus-spin-every", help="[document] Every N-th text of the --corpus corpora is also spun beside it (0: none)."),
     para_docs: int = typer.Option(0, "--para-docs", help="[document] Further originals per dataset paraphrased sentence by sentence by the packaged SmolLM2 (training side only; needs `spindetect prepare --accurate`; ~0.5 s a sentence, cached in $SPINDETECT_CACHE/paraphrases)."),
+    para_prompts: str = typer.Option("paraphrase", "--para-prompts", help="[document] Comma-separated prompts the --para-docs documents cycle through: paraphrase, simpler."),
     lm_cache: Optional[str] = typer.Option(None, "--lm-cache", help="[document --lm] JSON cache of per-document LM statistics; default $SPINDETECT_CACHE/train-lm-stats.json."),
     max_docs: int = typer.Option(400, "--max-docs", help="Pairs sampled per dataset."),
     max_sentences: int = typer.Option(12, "--max-sentences", help="Sentences kept per document (originals cut to the rewrite's length)."),
@@ -44,7 +45,7 @@ def train(
             fail(f"{path}: no such file")
     if kind == "document":
         _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_docs, lm, lm_docs, lm_cache, target_fpr, seed, corpus, corpus_spin_every,
-                        para_docs)
+                        para_docs, para_prompts)
         return
     spin_docs = 150 if spin_docs is None else spin_docs
     edit_docs = 100 if edit_docs is None else edit_docs
@@ -74,7 +75,7 @@ def train(
 
 
 def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_docs, lm, lm_docs, lm_cache, target_fpr, seed,
-                    corpus, corpus_spin_every, para_docs) -> None:
+                    corpus, corpus_spin_every, para_docs, para_prompts) -> None:
     import json
 
     from ..corpora import CorpusError, files as corpus_files, parse as parse_corpora
@@ -93,6 +94,12 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
             or corpus_spin_every < 0 or para_docs < 0):
         fail("--per-dataset must be >= 1, --max-words >= 15, --spin-docs/--edit-docs/--corpus-spin-every/--para-docs >= 0, --lm-docs >= 1, "
              "--target-fpr in (0, 1)")
+    from ..augment.paraphrase import check_prompts
+
+    try:
+        prompts = check_prompts(p.strip() for p in para_prompts.split(","))
+    except ValueError as e:
+        fail(str(e))
     try:
         corpora = parse_corpora(corpus)
         check_writable(Path(out))
@@ -101,7 +108,8 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
     except (ModelError, CorpusError) as e:
         fail(str(e))
     cfg = Config(per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs, edit_docs=edit_docs, lm=lm, lm_docs=lm_docs,
-                 target_fpr=target_fpr, seed=seed, corpus_spin_every=corpus_spin_every, para_docs=para_docs)
+                 target_fpr=target_fpr, seed=seed, corpus_spin_every=corpus_spin_every, para_docs=para_docs,
+                 para_prompts=prompts)
     try:
         paraphraser = None
         if para_docs:
