@@ -115,3 +115,19 @@ def test_para_docs_without_a_paraphraser_or_with_an_unknown_prompt_is_refused(tm
     with pytest.raises(ValueError, match="expected some of"):
         para.paraphrase([S], "formal")
     assert np.isin("smollm", docset.TRAINING_ONLY_DATASETS)
+
+
+@pytest.mark.skipif(__import__("spindetect.surprisal", fromlist=["x"]).find_prepared() is None,
+                    reason="language model not prepared (bash scripts/setup.sh --accurate)")
+def test_the_real_model_paraphrases_greedily_and_caches(tmp_path):
+    sents = [S, "Shares of the company fell 4 percent in early trading after it cut its forecast."]
+    para = Paraphraser(tmp_path / "p.jsonl", log=lambda m: None)
+    answers = para.paraphrase(sents)
+    assert para.generated == 2 and all(isinstance(a, str) and a.strip() for a in answers)
+    assert len((tmp_path / "p.jsonl").read_text().splitlines()) == 2
+    again = Paraphraser(tmp_path / "p.jsonl", cached_only=True)
+    assert again.paraphrase(sents) == answers and again._model is None
+    fresh = Paraphraser(tmp_path / "q.jsonl", log=lambda m: None)
+    assert fresh.paraphrase(sents[::-1]) == answers[::-1]  # greedy: a fresh cache gets the same answers
+    fresh.paraphrase(sents, "simpler")
+    assert fresh.generated == 4  # another prompt is another question: nothing answered from the first
