@@ -47,7 +47,8 @@ FILES = ("llmfake", "sheepdog_politifact", "f3", "hppt", "detectrl_paraphrase_no
 
 def training_groups(data: Path, manifest: dict) -> set[str]:
     """Group keys (hashes of originals) of every document the shipped model was trained on."""
-    from spindetect.train_doc import Config, build_documents
+    from spindetect.train_doc import Config
+    from spindetect.trainset import build_documents
 
     cfg = Config(**manifest["training"]["config"])
     files = [data / f for f in manifest["training"]["files"]]

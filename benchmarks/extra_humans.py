@@ -33,7 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spindetect import corpora, train_doc  # noqa: E402
+from spindetect import corpora, train_doc, trainset  # noqa: E402
 
 #: which extra documents each variant trains with (Brown human / Brown spun / Lee human and spun)
 VARIANTS = {"none": (), "human": ("brown",), "spin": ("brown", "brown-spun"),
@@ -85,7 +85,7 @@ def main() -> None:
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     t0 = time.time()
     cfg = train_doc.Config(lm=args.lm)
-    docs = train_doc.build_documents(train_doc.training_files(args.data), cfg)
+    docs = trainset.build_documents(trainset.training_files(args.data), cfg)
     extra = corpora.documents("brown", Path(args.brown), cfg.max_words, args.spin_every, cfg.seed)
     if {"lee", "lee-human"} & set(variants):
         if not args.lee:
@@ -106,16 +106,23 @@ def main() -> None:
         p = train_doc.subset(p_all, np.array(keep))
         log(f"variant {v}: {len(keep)} documents ({len(keep) - len(docs)} from the extra corpora)")
         results[v] = evaluate(p, args.lm, log)
-        r = results[v]
-        print(f"{v}: LOFO {r['lofo']['roc_auc']:.3f} ({r['lofo']['min_roc_auc']:.3f}) LODO {r['lodo']['roc_auc']:.3f} "
-              f"({r['lodo']['min_roc_auc']:.3f}) spinner-unseen-domains {r['spinner_in_unseen_domains']:.3f} "
-              f"unseen humans flagged at seen 5 % {r['unseen_humans_flagged_at_seen_q0.95']:.3f} pooled {r['pooled']}",
-              flush=True)
+        print(summary(v, results[v]), flush=True)
     print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
     if args.out:
-        o = Path(args.out)
-        o.mkdir(parents=True, exist_ok=True)
-        (o / ("metrics-lm.json" if args.lm else "metrics.json")).write_text(json.dumps(results, indent=2) + "\n")
+        save(results, args.out, args.lm)
+
+
+def summary(name: str, r: dict) -> str:
+    """One line of an ``evaluate`` result."""
+    return (f"{name}: LOFO {r['lofo']['roc_auc']:.3f} ({r['lofo']['min_roc_auc']:.3f}) LODO {r['lodo']['roc_auc']:.3f} "
+            f"({r['lodo']['min_roc_auc']:.3f}) spinner-unseen-domains {r['spinner_in_unseen_domains']:.3f} "
+            f"unseen humans flagged at seen 5 % {r['unseen_humans_flagged_at_seen_q0.95']:.3f} pooled {r['pooled']}")
+
+
+def save(results: dict, out: str, lm: bool) -> None:
+    o = Path(out)
+    o.mkdir(parents=True, exist_ok=True)
+    (o / ("metrics-lm.json" if lm else "metrics.json")).write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -26,7 +26,6 @@ missing there stay unparaphrased. With it, missing ones are generated (~0.5 s a 
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -36,9 +35,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extra_humans import evaluate  # noqa: E402
+from extra_humans import evaluate, save, summary  # noqa: E402
 
-from spindetect import cache, corpora, train_doc  # noqa: E402
+from spindetect import cache, corpora, train_doc, trainset  # noqa: E402
 from spindetect.augment.paraphrase import Paraphraser, cache_file  # noqa: E402
 
 
@@ -78,8 +77,8 @@ def main() -> None:
     cfg = train_doc.Config(lm=args.lm, corpus_spin_every=args.corpus_spin_every, para_docs=args.para_docs,
                            para_prompts=tuple(args.prompts.split(",")))
     para = Paraphraser(cache_file(cache.root()), log, cached_only=not args.generate)
-    docs = train_doc.build_documents(train_doc.training_files(args.data), cfg, para)
-    docs += train_doc.corpus_documents(corpora.parse(args.corpus), cfg, log)[0]
+    docs = trainset.build_documents(trainset.training_files(args.data), cfg, para)
+    docs += trainset.corpus_documents(corpora.parse(args.corpus), cfg, log)[0]
     sm = np.array([d.dataset == "smollm" for d in docs])
     log(f"{len(docs)} documents, {int(sm.sum())} of them SmolLM2 paraphrases and their originals")
     lm_model = None
@@ -92,16 +91,11 @@ def main() -> None:
     log(f"SmolLM2 paraphrases, never trained on: {results['unseen_paraphraser']}")
     for name, keep in (("none", np.where(~sm)[0]), ("para", np.arange(len(docs)))):
         results[name] = r = evaluate(train_doc.subset(p_all, keep), args.lm, log)
-        print(f"{name}: LOFO {r['lofo']['roc_auc']:.3f} ({r['lofo']['min_roc_auc']:.3f}) LODO {r['lodo']['roc_auc']:.3f} "
-              f"({r['lodo']['min_roc_auc']:.3f}) spinner-unseen-domains {r['spinner_in_unseen_domains']:.3f} "
-              f"unseen humans flagged at seen 5 % {r['unseen_humans_flagged_at_seen_q0.95']:.3f} pooled {r['pooled']}",
-              flush=True)
+        print(summary(name, r), flush=True)
         print(f"  by family {r['by_family']}\n  by domain {r['by_domain']}", flush=True)
     print(f"unseen paraphraser: {results['unseen_paraphraser']}  ({time.time() - t0:.0f} s)", flush=True)
     if args.out:
-        o = Path(args.out)
-        o.mkdir(parents=True, exist_ok=True)
-        (o / ("metrics-lm.json" if args.lm else "metrics.json")).write_text(json.dumps(results, indent=2) + "\n")
+        save(results, args.out, args.lm)
 
 
 if __name__ == "__main__":

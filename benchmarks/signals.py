@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spindetect import train_doc  # noqa: E402
+from spindetect import train_doc, trainset  # noqa: E402
 
 ROWS = {
     "char style": ("char",),
@@ -96,7 +96,7 @@ def main() -> None:
     args = ap.parse_args()
     t0 = time.time()
     cfg = train_doc.Config(per_dataset=args.per_dataset, lm=args.lm, corpus_spin_every=args.corpus_spin_every)
-    docs = train_doc.training_set(args.data, cfg, args.corpus, lambda m: print(m, file=sys.stderr))
+    docs = trainset.training_set(args.data, cfg, args.corpus, lambda m: print(m, file=sys.stderr))
     lm_model = None
     if args.lm:
         from spindetect.surprisal import LanguageModel

@@ -30,7 +30,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spindetect import train_doc  # noqa: E402
+from spindetect import train_doc, trainset  # noqa: E402
 from spindetect.metrics import tpr_at_fpr  # noqa: E402
 
 OFFSETS = (0.0, 0.5, 1.0, 1.5, 2.0)
@@ -112,7 +112,7 @@ def main() -> None:
     from spindetect.surprisal import LanguageModel
 
     cfg = train_doc.Config(lm=True, corpus_spin_every=args.corpus_spin_every)
-    docs = train_doc.training_set(args.data, cfg, args.corpus, lambda m: print(m, file=sys.stderr))
+    docs = trainset.training_set(args.data, cfg, args.corpus, lambda m: print(m, file=sys.stderr))
     cache = Path(args.lm_cache) if args.lm_cache else train_doc.default_lm_cache()
     p = train_doc.prepare(docs, LanguageModel(), cache, lambda m: print(m, file=sys.stderr), len(docs), cfg.seed)
     folds = held_out_scores(p, args.llm_expert)

@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spindetect import modeldir, train_doc  # noqa: E402
+from spindetect import modeldir, train_doc, trainset  # noqa: E402
 
 
 
@@ -44,7 +44,7 @@ def main() -> None:
     ap.add_argument("--corpus-spin-every", type=int, default=2)
     args = ap.parse_args()
     cfg = train_doc.Config(lm=args.lm, corpus_spin_every=args.corpus_spin_every)
-    docs = train_doc.training_set(args.data, cfg, args.corpus, lambda m: print(m, file=sys.stderr))
+    docs = trainset.training_set(args.data, cfg, args.corpus, lambda m: print(m, file=sys.stderr))
     lm_model = cache = None
     if args.lm:
         from spindetect.surprisal import LanguageModel

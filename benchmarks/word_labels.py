@@ -16,14 +16,14 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spindetect import train_doc  # noqa: E402
+from spindetect import train_doc, trainset  # noqa: E402
 
 WORD = re.compile(r"\w+(?:['’]\w+)*")
 
 
 def documents(data: str) -> list:
     """The training documents of `spindetect train` (default configuration)."""
-    return train_doc.build_documents(train_doc.training_files(data), train_doc.Config())
+    return trainset.build_documents(trainset.training_files(data), train_doc.Config())
 
 
 def words(text: str) -> list[tuple[int, int, str]]:

@@ -30,7 +30,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import artifacts, docset
+from . import artifacts, docset, trainset
 from .metrics import tpr_at_fpr
 from .segment import segment
 from .signals import charstyle, docmodel, lexical
@@ -42,16 +42,8 @@ STACK_C = 0.3
 CHAR_C = 4.0
 FAMILIES = ("llm-paraphrase", "llm-polish", "back-translation", "dipper", "mixed-paraphrase", "spinner")
 DOMAINS = ("news", "abstract", "arxiv", "story", "review")
-#: The files of ../shared/data the shipped document models train on (benchmarks use the same list).
-TRAINING_FILES = ("llmfake", "sheepdog_politifact", "f3", "hppt", "detectrl_paraphrase_nonnews", "human_paraphrase_pairs",
-                  "padben_sentences")
 #: The per-document LM statistics cache, in the cache root.
 LM_CACHE_NAME = "train-lm-stats.json"
-
-
-def training_files(data_dir: str | Path) -> list[Path]:
-    """The paths of ``TRAINING_FILES`` in a shared-data folder."""
-    return [Path(data_dir) / f"{name}.jsonl.gz" for name in TRAINING_FILES]
 
 
 def default_lm_cache() -> Path:
@@ -376,43 +368,6 @@ def _fpr_at(p: Prepared, idx: np.ndarray, logits: np.ndarray, mask: np.ndarray, 
     return {"fpr": round(float((probs >= threshold).mean()), 4) if sel.any() else None, "n_docs": int(sel.sum())}
 
 
-def build_documents(data: Sequence[str | Path], cfg: Config, paraphraser=None) -> list[docset.Doc]:
-    """Read the data files and build the documents of ``cfg`` (``paraphraser``: for ``cfg.para_docs``)."""
-    from .data import read_training_file
-
-    pairs, texts = [], []
-    for f in data:
-        a, b = read_training_file(f)
-        pairs += a
-        texts += b
-    return docset.build(pairs, texts, per_dataset=cfg.per_dataset, max_words=cfg.max_words,
-                        spin_docs=cfg.spin_docs, edit_docs=cfg.edit_docs, seed=cfg.seed,
-                        para_docs=cfg.para_docs, paraphraser=paraphraser, para_prompts=cfg.para_prompts)
-
-
-def corpus_documents(corpora: dict[str, Path], cfg: Config, log: Callable = print) -> tuple[list[docset.Doc], dict]:
-    """The documents of the packaged corpora (spindetect/corpora.py; training side only) and what the manifest says."""
-    from . import corpora as packaged
-
-    docs, extra = [], {}
-    for name, folder in sorted(corpora.items()):
-        more = packaged.documents(name, Path(folder), cfg.max_words, cfg.corpus_spin_every, cfg.seed)
-        extra[name] = {"package": packaged.CORPORA[name].package, "documents": len(more),
-                       "spun": sum(d.label for d in more), "note": "training side only: never in a validation test set"}
-        docs += more
-        log(f"+ {len(more)} documents of the {name} corpus ({extra[name]['spun']} spun), training side only")
-    return docs, extra
-
-
-def training_set(data_dir: str | Path, cfg: Config, corpus_specs: Sequence[str] = (),
-                 log: Callable = print) -> list[docset.Doc]:
-    """The documents `spindetect train` builds from the shared data folder and ``--corpus NAME=DIR`` options."""
-    from . import corpora
-
-    docs = build_documents(training_files(data_dir), cfg)
-    return docs + corpus_documents(corpora.parse(corpus_specs), cfg, log)[0]
-
-
 def train(
     data: Sequence[str | Path],
     out: Path,
@@ -433,11 +388,11 @@ def train(
     from .version import __version__
 
     t0 = time.time()
-    docs = build_documents(data, cfg, paraphraser)
+    docs = trainset.build_documents(data, cfg, paraphraser)
     if len({d.label for d in docs}) < 2:
         raise ValueError("training needs both human (0) and machine-rewritten (1) documents")
     log(f"{len(docs)} documents ({sum(d.label for d in docs)} rewritten) from {len(data)} file(s)")
-    more, extra = corpus_documents(corpora or {}, cfg, log)
+    more, extra = trainset.corpus_documents(corpora or {}, cfg, log)
     docs += more
     p = prepare(docs, lm_model if cfg.lm else None, lm_cache, log, cfg.lm_docs, cfg.seed)
     log("leave-one-family-out:")
