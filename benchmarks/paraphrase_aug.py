@@ -20,7 +20,7 @@ paraphrases (ROC AUC against their own originals, both halves held out by origin
         [--corpus-spin-every 2] [--lm] [--para-docs 60] [--prompts paraphrase,simpler] [--generate] [--out benchmarks/runs/paraphrase-aug-YYYY-MM-DD]
 
 Without --generate, paraphrases come from the cache only (`$SPINDETECT_CACHE/paraphrases/`); sentences
-missing there stay unparaphrased. With it, missing ones are generated (~0.5 s a sentence on two cores).
+missing there stay unparaphrased. With it, missing ones are generated (~0.7 s a sentence on two cores).
 """
 
 from __future__ import annotations

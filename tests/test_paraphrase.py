@@ -1,7 +1,7 @@
 """SmolLM2 paraphrases as training documents (spindetect/augment/paraphrase.py, docset._paraphrased).
 
 The answers are read from a cache file written here, the way a generating run leaves it; the model itself is
-not loaded (generation takes ~0.5 s a sentence).
+not loaded (generation takes ~0.7 s a sentence).
 """
 
 import json

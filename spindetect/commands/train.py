@@ -21,7 +21,7 @@ def train(
     lm_docs: int = typer.Option(7000, "--lm-docs", help="[document --lm] Documents (a seeded sample) given language-model statistics; ~0.2 s each."),
     corpus: List[str] = typer.Option([], "--corpus", metavar="NAME=DIR", help="[document] A packaged human corpus (brown, lee; bash scripts/get_corpora.sh prints the options): its texts join the training side as human documents; never tested. Repeatable."),
     corpus_spin_every: int = typer.Option(2, "--corpus-spin-every", help="[document] Every N-th text of the --corpus corpora is also spun beside it (0: none)."),
-    para_docs: int = typer.Option(0, "--para-docs", help="[document] Further originals per dataset paraphrased sentence by sentence by the packaged SmolLM2 (training side only; needs `spindetect prepare --accurate`; ~0.5 s a sentence, cached in $SPINDETECT_CACHE/paraphrases)."),
+    para_docs: int = typer.Option(0, "--para-docs", help="[document] Further originals per dataset paraphrased sentence by sentence by the packaged SmolLM2 (training side only; needs `spindetect prepare --accurate`; ~0.7 s a sentence, cached in $SPINDETECT_CACHE/paraphrases)."),
     para_prompts: str = typer.Option("paraphrase", "--para-prompts", help="[document] Comma-separated prompts the --para-docs documents cycle through: paraphrase, simpler."),
     lm_cache: Optional[str] = typer.Option(None, "--lm-cache", help="[document --lm] JSON cache of per-document LM statistics; default $SPINDETECT_CACHE/train-lm-stats.json."),
     max_docs: int = typer.Option(400, "--max-docs", help="Pairs sampled per dataset."),
