@@ -34,24 +34,8 @@ from spindetect import train_doc, trainset  # noqa: E402
 from spindetect.metrics import tpr_at_fpr  # noqa: E402
 
 OFFSETS = (0.0, 0.5, 1.0, 1.5, 2.0)
-LLM_FAMILIES = ("llm-paraphrase", "llm-polish", "dipper")
 SUM_WEIGHTS = (0.5, 1.0, 2.0)
 SUM_OFFSETS = (0.0, 1.0, 2.0)
-
-
-def llm_expert(p, tr: np.ndarray, te: np.ndarray, lm_mean, lm_scale, seed: int = 0) -> np.ndarray | None:
-    """The LLM-direction expert's held-out scores in human standard deviations (None: no LLM family in ``tr``)."""
-    from sklearn.linear_model import LogisticRegression
-
-    human, llm = tr[p.y[tr] == 0], tr[np.isin(p.family[tr], LLM_FAMILIES)]
-    if not len(llm):
-        return None
-    z = (p.lm - lm_mean) / lm_scale
-    x = np.hstack([z, z ** 2])
-    both = np.concatenate([human, llm])
-    m = LogisticRegression(C=train_doc.STACK_C, max_iter=5000, random_state=seed).fit(x[both], p.y[both])
-    h = m.decision_function(x[human])
-    return (m.decision_function(x[te]) - h.mean()) / (h.std() + 1e-9)
 
 
 def held_out_scores(p, with_llm: bool = False) -> list[dict]:
@@ -63,7 +47,7 @@ def held_out_scores(p, with_llm: bool = False) -> list[dict]:
                 ok = ~np.isnan(p.lm).any(axis=1)
                 tr, te = tr[ok[tr]], te[ok[te]]
                 m = train_doc.fit(p, tr, lm=True)
-                e = m.spinner
+                e, llm = m.spinner, m.llm
                 human = tr[p.y[tr] == 0]
                 stack = replace(m, spinner=None, llm=None)
                 sh = train_doc.predict(p, stack, human)
@@ -71,7 +55,8 @@ def held_out_scores(p, with_llm: bool = False) -> list[dict]:
                 out.append({"by": by, "name": name, "te": te, "kind": e.kind,
                             "stack": (train_doc.predict(p, stack, te) - sh.mean()) / sh.std(),
                             "expert": (e.score(z) - e.human_mean) / e.human_std,
-                            "llm": llm_expert(p, tr, te, m.lm_mean, m.lm_scale) if with_llm else None})
+                            # the shipped LLM expert (docmodel.EXPERT_FAMILIES["llm"]); None: no LLM family in training
+                            "llm": (llm.score(z) - llm.human_mean) / llm.human_std if with_llm and llm else None})
                 print(f"  {by} {name} half {h} ({m.spinner.kind} expert)", file=sys.stderr)
     return out
 
