@@ -160,6 +160,26 @@ class TokenScores:
     rank: tuple[int, ...]
 
 
+def load_prepared(path: str | Path | None = None):
+    """``(torch, tokenizer, fp32 model in eval mode)`` of a prepared folder (the cache folder by default), offline.
+
+    Raises LanguageModelUnavailable when it was never prepared or torch/transformers is missing.
+    """
+    d = Path(path) if path else find_prepared()
+    if d is None:
+        raise LanguageModelUnavailable(f"no prepared language model in {cache_dir()}; {INSTALL_HINT}")
+    cache.offline()
+    try:
+        import torch
+        from transformers import AutoModelForCausalLM, AutoTokenizer
+        from transformers.utils import logging as hf_logging
+    except ImportError as e:
+        raise LanguageModelUnavailable(f"{INSTALL_HINT} ({e})") from e
+    hf_logging.disable_progress_bar()
+    hf_logging.set_verbosity_error()
+    return torch, AutoTokenizer.from_pretrained(str(d)), AutoModelForCausalLM.from_pretrained(str(d), dtype=torch.float32).eval()
+
+
 class LanguageModel:
     """SmolLM2-135M scoring sentences token by token.
 
@@ -177,21 +197,8 @@ class LanguageModel:
     """
 
     def __init__(self, path: str | Path | None = None, quantize: bool = True):
-        d = Path(path) if path else find_prepared()
-        if d is None:
-            raise LanguageModelUnavailable(f"no prepared language model in {cache_dir()}; {INSTALL_HINT}")
-        cache.offline()
-        try:
-            import torch
-            from transformers import AutoModelForCausalLM, AutoTokenizer
-            from transformers.utils import logging as hf_logging
-        except ImportError as e:
-            raise LanguageModelUnavailable(f"{INSTALL_HINT} ({e})") from e
-        hf_logging.disable_progress_bar()
-        hf_logging.set_verbosity_error()
+        torch, self._tok, model = load_prepared(path)
         self._torch = torch
-        self._tok = AutoTokenizer.from_pretrained(str(d))
-        model = AutoModelForCausalLM.from_pretrained(str(d), dtype=torch.float32).eval()
         if quantize:
             import warnings
 

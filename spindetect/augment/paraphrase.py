@@ -121,21 +121,10 @@ class Paraphraser:
 
     def _load(self):
         if self._model is None:
-            import torch
-            from transformers import AutoModelForCausalLM, AutoTokenizer
+            from ..surprisal import load_prepared
 
-            from .. import cache as cache_env
-            from ..surprisal import INSTALL_HINT, LanguageModelUnavailable, find_prepared
-
-            d = find_prepared()
-            if d is None:
-                raise LanguageModelUnavailable(f"paraphrasing needs the language model; {INSTALL_HINT}")
-            cache_env.offline()
-            tok = AutoTokenizer.from_pretrained(str(d))
-            tok.padding_side = "left"
-            self._tok = tok
-            self._model = AutoModelForCausalLM.from_pretrained(str(d), dtype=torch.float32).eval()
-            self._torch = torch
+            self._torch, self._tok, self._model = load_prepared()
+            self._tok.padding_side = "left"  # generation continues every prompt at the batch's right edge
         return self._model
 
     def _generate(self, sentences: Sequence[str], prompt: str) -> list[str]:
