@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from extra_humans import evaluate, save, summary  # noqa: E402
 
-from spindetect import cache, corpora, train_doc, trainset  # noqa: E402
+from spindetect import cache, corpora, docset, train_doc, trainset  # noqa: E402
 from spindetect.augment.paraphrase import Paraphraser, cache_file  # noqa: E402
 
 
@@ -45,7 +45,7 @@ def unseen_paraphraser(p, lm: bool) -> dict:
     """ROC AUC and TPR at 1 % FPR on the SmolLM2 documents of the model trained on everything else (by half)."""
     from spindetect.metrics import tpr_at_fpr
 
-    sm = p.dataset == "smollm"
+    sm = p.dataset == docset.PARA_DATASET
     aucs, tprs = [], []
     for h in (0, 1):
         tr = np.where((p.half != h) & ~sm)[0]
@@ -79,7 +79,7 @@ def main() -> None:
     para = Paraphraser(cache_file(cache.root()), log, cached_only=not args.generate)
     docs = trainset.build_documents(trainset.training_files(args.data), cfg, para)
     docs += trainset.corpus_documents(corpora.parse(args.corpus), cfg, log)[0]
-    sm = np.array([d.dataset == "smollm" for d in docs])
+    sm = np.array([d.dataset == docset.PARA_DATASET for d in docs])
     log(f"{len(docs)} documents, {int(sm.sum())} of them SmolLM2 paraphrases and their originals")
     lm_model = None
     if args.lm:

@@ -120,11 +120,11 @@ def _corpora_note(extra: dict) -> str:
 def _paraphrase_note(para: dict | None, documents: dict) -> str:
     if not para:
         return ""
-    from spindetect.docset import PARA_WORDS
+    from spindetect.docset import PARA_DATASET, PARA_FAMILY, PARA_WORDS
 
-    n = documents.get("smollm/smollm-paraphrase/1", 0)
+    n = documents.get(f"{PARA_DATASET}/{PARA_FAMILY}/1", 0)
     return (
-        f"\n\nAlso on the training side, never tested (dataset `smollm` above): {n} originals of the shared data's "
+        f"\n\nAlso on the training side, never tested (dataset `{PARA_DATASET}` above): {n} originals of the shared data's "
         f"datasets ({para['originals_per_dataset']} drawn per dataset from originals no other document uses, cut to "
         f"{PARA_WORDS} words), each beside its paraphrase by {para['model']}, sentence by sentence, the documents cycling through "
         f"the prompts {' / '.join(repr(p.format(s='…')) for p in para['prompts'].values())} (`spindetect/augment/paraphrase.py`; answers that are not a rewrite of "

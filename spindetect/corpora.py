@@ -88,8 +88,13 @@ def files(name: str, root: Path) -> list[Path]:
     else:
         found = [root / n for n in _LEE_FILES if (root / n).is_file()]
     if not found:
-        raise CorpusError(f"{root} does not hold the {name} corpus; expected {c.holds} from {c.package}")
+        raise _not_held(name, root)
     return found
+
+
+def _not_held(name: str, root: Path) -> CorpusError:
+    c = CORPORA[name]
+    return CorpusError(f"{root} does not hold the {name} corpus; expected {c.holds} from {c.package}")
 
 
 def texts(name: str, root: Path) -> list[tuple[str, str]]:
@@ -100,8 +105,7 @@ def texts(name: str, root: Path) -> list[tuple[str, str]]:
         out = [(f"{f.name}:{k}", " ".join(line.split())) for f in files(name, root)
                for k, line in enumerate(f.read_text(encoding="latin-1").splitlines()) if line.strip()]
     if not out:
-        c = CORPORA[name]
-        raise CorpusError(f"{root} does not hold the {name} corpus; expected {c.holds} from {c.package}")
+        raise _not_held(name, root)
     return out
 
 

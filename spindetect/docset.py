@@ -11,7 +11,7 @@ data lacks: originals of *every* domain spun by :mod:`spindetect.augment.spin` a
 several rates and modes (family ``spinner``), and copy-edited originals
 (:mod:`spindetect.augment.edit`, label 0, dataset ``edited``), and, when a paraphraser is given,
 originals paraphrased sentence by sentence by the packaged SmolLM2 (:mod:`spindetect.augment.paraphrase`,
-family ``smollm-paraphrase``; training material only, see :data:`TRAINING_ONLY_DATASETS`).
+family :data:`PARA_FAMILY`; training material only, see :data:`TRAINING_ONLY_DATASETS`).
 """
 
 from __future__ import annotations
@@ -34,9 +34,11 @@ EDIT_RATES = (0.25, 0.5, 1.0)
 PARA_WORDS = 160
 #: A paraphrased document is kept when at least this share of its sentences changed.
 PARA_MIN_CHANGED = 1 / 3
+#: Dataset and family of the SmolLM2-paraphrased documents (both sides carry the dataset).
+PARA_DATASET, PARA_FAMILY = "smollm", "smollm-paraphrase"
 #: Datasets generated for training only (both sides): validation never tests them, so held-out figures
 #: stay on the same documents whatever is added.
-TRAINING_ONLY_DATASETS = ("smollm",)
+TRAINING_ONLY_DATASETS = (PARA_DATASET,)
 _WORD_SPAN = re.compile(r"\S+")
 _SENT_END = re.compile(r"[.!?][\"')\]]*(?=\s|$)")
 
@@ -216,6 +218,6 @@ def _paraphrased(by_ds: dict, used: set[str], n: int, seed: int, paraphraser, pr
         text, changed = rewrite(sents, [answers[prompt, s] for s in sents])
         if sents and changed >= PARA_MIN_CHANGED * len(sents):
             g = group_key(p.original)
-            out.append(Doc(" ".join(sents), 0, "smollm", "human", p.domain, g))
-            out.append(Doc(text, 1, "smollm", "smollm-paraphrase", p.domain, g))
+            out.append(Doc(" ".join(sents), 0, PARA_DATASET, "human", p.domain, g))
+            out.append(Doc(text, 1, PARA_DATASET, PARA_FAMILY, p.domain, g))
     return out

@@ -16,6 +16,7 @@ from . import docset
 TRAINING_FILES = ("llmfake", "sheepdog_politifact", "f3", "hppt", "detectrl_paraphrase_nonnews", "human_paraphrase_pairs",
                   "padben_sentences")
 
+
 def training_files(data_dir: str | Path) -> list[Path]:
     """The paths of ``TRAINING_FILES`` in a shared-data folder."""
     return [Path(data_dir) / f"{name}.jsonl.gz" for name in TRAINING_FILES]
