@@ -172,8 +172,9 @@ def test_train_with_the_brown_corpus(tmp_path):
         for group, row in runs["plain"]["metrics"][split].items():
             if "n_docs" in row:
                 assert runs["brown"]["metrics"][split][group]["n_docs"] == row["n_docs"], (split, group)
-    for bad, says in (("brown=" + str(tmp_path / "none"), "does not exist"), ("wiki=" + str(tmp_path), "expected NAME=DIR with NAME one of: brown, lee"),
-                      ("brown", "expected NAME=DIR with NAME one of: brown, lee")):
+    for bad, says in (("brown=" + str(tmp_path / "none"), "does not exist"), ("wiki=" + str(tmp_path), "does not hold the wiki corpus"),
+                      ("wikipedia=x", "expected NAME=DIR with NAME one of: brown, lee, wiki"),
+                      ("brown", "expected NAME=DIR with NAME one of: brown, lee, wiki")):
         r = CliRunner().invoke(app, ["train", *files, "--out", str(tmp_path / "x"), "--corpus", bad])
         assert r.exit_code == 2 and says in r.stderr and "Traceback" not in r.output, r.output
     assert not (tmp_path / "x").exists()

@@ -19,7 +19,7 @@ def train(
     max_words: int = typer.Option(300, "--max-words", help="[document] Words per document (original cut to its rewrite's length, both capped here)."),
     quick: bool = typer.Option(False, "--quick", help="[document] A small run for CI: 30 pairs per dataset and family, 6 spun and 4 edited per dataset."),
     lm_docs: int = typer.Option(7000, "--lm-docs", help="[document --lm] Documents (a seeded sample) given language-model statistics; ~0.2 s each."),
-    corpus: List[str] = typer.Option([], "--corpus", metavar="NAME=DIR", help="[document] A packaged human corpus (brown, lee; bash scripts/get_corpora.sh prints the options): its texts join the training side as human documents; never tested. Repeatable."),
+    corpus: List[str] = typer.Option([], "--corpus", metavar="NAME=DIR", help="[document] A packaged human corpus (brown, lee, wiki; bash scripts/get_corpora.sh prints the options): its texts join the training side as human documents; never tested. Repeatable."),
     corpus_spin_every: int = typer.Option(2, "--corpus-spin-every", help="[document] Every N-th text of the --corpus corpora is also spun beside it (0: none)."),
     para_docs: int = typer.Option(0, "--para-docs", help="[document] Further originals per dataset paraphrased sentence by sentence by the packaged SmolLM2 (training side only; needs `spindetect prepare --accurate`; ~0.7 s a sentence, cached in $SPINDETECT_CACHE/paraphrases)."),
     para_prompts: str = typer.Option("paraphrase", "--para-prompts", help="[document] Comma-separated prompts the --para-docs documents cycle through: paraphrase, simpler."),
@@ -44,8 +44,10 @@ def train(
         if not Path(path).is_file():
             fail(f"{path}: no such file")
     if kind == "document":
-        _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_docs, lm, lm_docs, lm_cache, target_fpr, seed, corpus, corpus_spin_every,
-                        para_docs, para_prompts)
+        cfg = _document_config(quick, per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs,
+                               edit_docs=edit_docs, lm=lm, lm_docs=lm_docs, target_fpr=target_fpr, seed=seed,
+                               corpus_spin_every=corpus_spin_every, para_docs=para_docs, para_prompts=para_prompts)
+        _train_document(data, out, cfg, corpus, lm_cache)
         return
     spin_docs = 150 if spin_docs is None else spin_docs
     edit_docs = 100 if edit_docs is None else edit_docs
@@ -74,15 +76,13 @@ def train(
     typer.echo(json.dumps(manifest["metrics"], indent=2, sort_keys=True))
 
 
-def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_docs, lm, lm_docs, lm_cache, target_fpr, seed,
-                    corpus, corpus_spin_every, para_docs, para_prompts) -> None:
-    import json
-
-    from ..corpora import CorpusError, files as corpus_files, parse as parse_corpora
-    from ..data import DataError
-    from ..modeldir import ModelError, check_writable
-    from ..surprisal import LanguageModelUnavailable
-    from ..train_doc import Config, default_lm_cache, train as run
+def _document_config(quick: bool, *, per_dataset: int, max_words: int, spin_docs: Optional[int],
+                     edit_docs: Optional[int], lm: bool, lm_docs: int, target_fpr: float, seed: int,
+                     corpus_spin_every: int, para_docs: int, para_prompts: str):
+    """The `train_doc.Config` of `train --kind document`'s options: --quick's caps and the document defaults of
+    --spin-docs / --edit-docs applied, every bound checked (a one-line error naming them otherwise)."""
+    from ..augment.paraphrase import check_prompts
+    from ..train_doc import Config
 
     if quick:
         per_dataset, spin_docs, edit_docs = min(per_dataset, 30), 6 if spin_docs is None else spin_docs, 4 if edit_docs is None else edit_docs
@@ -94,12 +94,25 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
             or corpus_spin_every < 0 or para_docs < 0):
         fail("--per-dataset must be >= 1, --max-words >= 15, --spin-docs/--edit-docs/--corpus-spin-every/--para-docs >= 0, --lm-docs >= 1, "
              "--target-fpr in (0, 1)")
-    from ..augment.paraphrase import check_prompts
-
     try:
         prompts = check_prompts(p.strip() for p in para_prompts.split(","))
     except ValueError as e:
         fail(str(e))
+    return Config(per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs, edit_docs=edit_docs, lm=lm,
+                  lm_docs=lm_docs, target_fpr=target_fpr, seed=seed, corpus_spin_every=corpus_spin_every,
+                  para_docs=para_docs, para_prompts=prompts)
+
+
+def _train_document(data, out: str, cfg, corpus: List[str], lm_cache: Optional[str]) -> None:
+    """Train the document model of ``cfg`` (a `train_doc.Config`) on ``data`` and the ``--corpus`` corpora into ``out``."""
+    import json
+
+    from ..corpora import CorpusError, files as corpus_files, parse as parse_corpora
+    from ..data import DataError
+    from ..modeldir import ModelError, check_writable
+    from ..surprisal import LanguageModelUnavailable
+    from ..train_doc import default_lm_cache, train as run
+
     try:
         corpora = parse_corpora(corpus)
         check_writable(Path(out))
@@ -107,17 +120,14 @@ def _train_document(data, out, per_dataset, max_words, quick, spin_docs, edit_do
             corpus_files(name, folder)  # a missing corpus fails here, before the data is read
     except (ModelError, CorpusError) as e:
         fail(str(e))
-    cfg = Config(per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs, edit_docs=edit_docs, lm=lm, lm_docs=lm_docs,
-                 target_fpr=target_fpr, seed=seed, corpus_spin_every=corpus_spin_every, para_docs=para_docs,
-                 para_prompts=prompts)
     try:
         paraphraser = None
-        if para_docs:
+        if cfg.para_docs:
             from ..augment.paraphrase import Paraphraser, cache_file
 
             paraphraser = Paraphraser(cache_file(cache_root()), log=lambda m: typer.echo(m, err=True))
         model = None
-        if lm:
+        if cfg.lm:
             from ..surprisal import LanguageModel
 
             model = LanguageModel()
