@@ -47,7 +47,9 @@ def held_out_scores(p, with_llm: bool = False) -> list[dict]:
                 ok = ~np.isnan(p.lm).any(axis=1)
                 tr, te = tr[ok[tr]], te[ok[te]]
                 m = train_doc.fit(p, tr, lm=True)
-                e, llm = m.spinner, m.llm
+                e = m.spinner
+                # the LLM expert (docmodel.EXPERT_FAMILIES["llm"]; not in docmodel.FITTED_EXPERTS since 2026-12-04)
+                llm = train_doc._fit_expert(p, tr, m, "llm", 0) if with_llm else None
                 human = tr[p.y[tr] == 0]
                 stack = replace(m, spinner=None, llm=None)
                 sh = train_doc.predict(p, stack, human)
@@ -55,7 +57,7 @@ def held_out_scores(p, with_llm: bool = False) -> list[dict]:
                 out.append({"by": by, "name": name, "te": te, "kind": e.kind,
                             "stack": (train_doc.predict(p, stack, te) - sh.mean()) / sh.std(),
                             "expert": (e.score(z) - e.human_mean) / e.human_std,
-                            # the shipped LLM expert (docmodel.EXPERT_FAMILIES["llm"]); None: no LLM family in training
+                            # None: no LLM family in training
                             "llm": (llm.score(z) - llm.human_mean) / llm.human_std if with_llm and llm else None})
                 print(f"  {by} {name} half {h} ({m.spinner.kind} expert)", file=sys.stderr)
     return out

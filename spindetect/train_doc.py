@@ -248,8 +248,7 @@ def fit(p: Prepared, idx: np.ndarray, lm: bool, seed: int = 0, signals: Sequence
         lm_mean=lm_ref[0], lm_scale=lm_ref[1],
     )
     if lm and signals is None:
-        model = replace(model, spinner=_fit_expert(p, idx, model, "spinner", seed),
-                        llm=_fit_expert(p, idx, model, "llm", seed))
+        model = replace(model, **{name: _fit_expert(p, idx, model, name, seed) for name in docmodel.FITTED_EXPERTS})
     return model
 
 

@@ -1,5 +1,7 @@
 """The document signals as pure functions: char n-gram style, lexical statistics, the strong rule, document sets."""
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -215,12 +217,15 @@ def test_llm_expert_is_fitted_on_llm_output_and_absent_without_it():
     p = _lm_prepared()
     everything = np.arange(len(p.y))
     m = train_doc.fit(p, everything, lm=True)
+    assert m.llm is None and list(m.experts()) == list(docmodel.FITTED_EXPERTS) == ["spinner"]  # not fitted by default
+    m = replace(m, llm=train_doc._fit_expert(p, everything, m, "llm", 0))
     assert m.llm is not None and m.llm.kind == "fitted" and list(m.experts()) == ["spinner", "llm"]
     assert m.llm.coef[0] == min(m.llm.coef[: len(docmodel.LM_NAMES)])  # a lower mean NLL is what it learned
     e = m.llm.score((p.lm - m.lm_mean) / m.lm_scale)
     assert e[p.family == "llm-paraphrase"].min() > e[p.y == 0].max()
     # with no LLM family to learn from there is no LLM expert (and no zero-shot stand-in)
-    assert train_doc.fit(p, everything[p.family != "llm-paraphrase"], lm=True).llm is None
+    rest = everything[p.family != "llm-paraphrase"]
+    assert train_doc._fit_expert(p, rest, train_doc.fit(p, rest, lm=True), "llm", 0) is None
     # each expert's bonus is its own: a document's bonuses sum to what logits() adds
     from spindetect import artifacts
     from spindetect.segment import segment
@@ -239,6 +244,7 @@ def test_spinner_expert_scores_equal_in_training_and_scoring_paths_and_save_as_a
 
     p = _lm_prepared()
     m = train_doc.fit(p, np.arange(len(p.y)), lm=True)
+    m = replace(m, llm=train_doc._fit_expert(p, np.arange(len(p.y)), m, "llm", 0))  # a model that has both still works
     logits = train_doc.predict(p, m, np.arange(len(p.y)))
     for i in (0, 1, 2, 3):
         norms = [s.norm for s in segment(p.docs[i].text)]
