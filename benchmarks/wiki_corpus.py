@@ -35,26 +35,10 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from extra_humans import evaluate, summary  # noqa: E402
+from extra_humans import encyclopedic, evaluate, summary  # noqa: E402
 
 from spindetect import corpora, train_doc, trainset  # noqa: E402
 from spindetect.metrics import tpr_at_fpr  # noqa: E402
-
-
-def encyclopedic(p, train: np.ndarray, lm: bool) -> dict:
-    """ROC AUC / TPR at 1 % FPR of spun against human Wikipedia documents of ``p``, by models fitted on the
-    documents of the ``train`` mask less those of the half tested (see the module docstring)."""
-    wiki = p.dataset == "wiki"
-    scores, idx = [], []
-    for h in (0, 1):
-        te = np.where(wiki & (p.half == h))[0]
-        tr = np.where(train & ~(wiki & (p.half == h)))[0]
-        scores.append(train_doc.predict(p, train_doc.fit(p, tr, lm), te))
-        idx.append(te)
-    te, s = np.concatenate(idx), np.concatenate(scores)
-    y = p.y[te]
-    return {"roc_auc": round(train_doc._auc(y, s), 4), "tpr_at_fpr_1pct": round(tpr_at_fpr(y, s, 0.01)["tpr"] or 0.0, 4),
-            "human": int((y == 0).sum()), "spun": int((y == 1).sum())}
 
 
 #: LLM expert joins (weight, offset) of --llm-joins; None: no LLM expert. The shipped join is 1 / 1.
