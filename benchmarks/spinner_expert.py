@@ -13,6 +13,9 @@ the two, max(z_stack, z_expert - offset), and the shipped sum, z_stack + weight 
 shipped sum as one more rectified term; ``--corpus NAME=DIR`` (repeatable, with ``--corpus-spin-every``) trains
 on the shipped model's corpora too (spindetect/corpora.py; never tested).
 
+``--wiki DIR`` adds each join's ROC AUC on encyclopedic text (the built-in spinner's output on the wiki corpus's
+texts against the human ones, with everything fitted on the training documents: a domain never trained on).
+
 Needs the language model's statistics of the training documents (the training LM cache, or the LM itself).
 Prints a Markdown table; writes ``metrics.json`` into --out.
 """
@@ -30,7 +33,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spindetect import train_doc, trainset  # noqa: E402
+from spindetect import corpora, train_doc, trainset  # noqa: E402
 from spindetect.metrics import tpr_at_fpr  # noqa: E402
 
 OFFSETS = (0.0, 0.5, 1.0, 1.5, 2.0)
@@ -38,28 +41,32 @@ SUM_WEIGHTS = (0.5, 1.0, 2.0)
 SUM_OFFSETS = (0.0, 1.0, 2.0)
 
 
+def fold_scores(p, tr, te, with_llm: bool, by: str, name: str) -> dict:
+    """One fold: the stack and the experts fitted on ``tr``, ``te`` scored in human standard deviations of each."""
+    m = train_doc.fit(p, tr, lm=True)
+    e = m.spinner
+    # the LLM expert (docmodel.EXPERT_FAMILIES["llm"]; not in docmodel.FITTED_EXPERTS since 2026-12-04)
+    llm = train_doc._fit_expert(p, tr, m, "llm", 0) if with_llm else None
+    human = tr[p.y[tr] == 0]
+    stack = replace(m, spinner=None, llm=None)
+    sh = train_doc.predict(p, stack, human)
+    z = (p.lm[te] - m.lm_mean) / m.lm_scale
+    return {"by": by, "name": name, "te": te, "kind": e.kind,
+            "stack": (train_doc.predict(p, stack, te) - sh.mean()) / sh.std(),
+            "expert": (e.score(z) - e.human_mean) / e.human_std,
+            # None: no LLM family in training
+            "llm": (llm.score(z) - llm.human_mean) / llm.human_std if llm else None}
+
+
 def held_out_scores(p, with_llm: bool = False) -> list[dict]:
     """Per fold: held-out indices, the stack's and the expert's scores in human standard deviations of each."""
     out = []
+    ok = ~np.isnan(p.lm).any(axis=1)
     for by in ("family", "domain"):
         for h in (0, 1):
             for name, tr, te in train_doc.folds(p, by, h):
-                ok = ~np.isnan(p.lm).any(axis=1)
-                tr, te = tr[ok[tr]], te[ok[te]]
-                m = train_doc.fit(p, tr, lm=True)
-                e = m.spinner
-                # the LLM expert (docmodel.EXPERT_FAMILIES["llm"]; not in docmodel.FITTED_EXPERTS since 2026-12-04)
-                llm = train_doc._fit_expert(p, tr, m, "llm", 0) if with_llm else None
-                human = tr[p.y[tr] == 0]
-                stack = replace(m, spinner=None, llm=None)
-                sh = train_doc.predict(p, stack, human)
-                z = (p.lm[te] - m.lm_mean) / m.lm_scale
-                out.append({"by": by, "name": name, "te": te, "kind": e.kind,
-                            "stack": (train_doc.predict(p, stack, te) - sh.mean()) / sh.std(),
-                            "expert": (e.score(z) - e.human_mean) / e.human_std,
-                            # None: no LLM family in training
-                            "llm": (llm.score(z) - llm.human_mean) / llm.human_std if with_llm and llm else None})
-                print(f"  {by} {name} half {h} ({m.spinner.kind} expert)", file=sys.stderr)
+                out.append(fold_scores(p, tr[ok[tr]], te[ok[te]], with_llm, by, name))
+                print(f"  {by} {name} half {h} ({out[-1]['kind']} expert)", file=sys.stderr)
     return out
 
 
@@ -94,15 +101,24 @@ def main() -> None:
     ap.add_argument("--llm-expert", action="store_true", help="also join an LLM-direction expert (rows below the sums)")
     ap.add_argument("--corpus", action="append", default=[], metavar="NAME=DIR", help="a training corpus (repeatable)")
     ap.add_argument("--corpus-spin-every", type=int, default=2)
+    ap.add_argument("--wiki", default=None, help="the wiki corpus folder: adds each join's encyclopedic ROC AUC (the "
+                    "built-in spinner on Wikipedia texts, never trained on; benchmarks/wiki_corpus.py)")
     args = ap.parse_args()
     t0 = time.time()
     from spindetect.surprisal import LanguageModel
 
     cfg = train_doc.Config(lm=True, corpus_spin_every=args.corpus_spin_every)
     docs = trainset.training_set(args.data, cfg, args.corpus, lambda m: print(m, file=sys.stderr))
+    wiki = corpora.documents("wiki", Path(args.wiki), cfg.max_words, 2, cfg.seed) if args.wiki else []
     cache = Path(args.lm_cache) if args.lm_cache else train_doc.default_lm_cache()
-    p = train_doc.prepare(docs, LanguageModel(), cache, lambda m: print(m, file=sys.stderr), len(docs), cfg.seed)
+    everything = docs + wiki
+    p_all = train_doc.prepare(everything, LanguageModel(), cache, lambda m: print(m, file=sys.stderr), len(everything),
+                              cfg.seed)
+    p = train_doc.subset(p_all, np.arange(len(docs)))
     folds = held_out_scores(p, args.llm_expert)
+    # Wikipedia: the stack and experts fitted on every training document, the Wikipedia ones scored
+    enc = fold_scores(p_all, np.arange(len(docs)), np.arange(len(docs), len(everything)), args.llm_expert,
+                      "wiki", "wiki") if wiki else None
     rows = {"stack alone (accurate, before)": lambda f: f["stack"], "spinner expert alone": lambda f: f["expert"]}
     for c in OFFSETS:
         rows[f"max(stack, expert - {c:g})"] = lambda f, c=c: np.maximum(f["stack"], f["expert"] - c)
@@ -118,14 +134,18 @@ def main() -> None:
                 rows[f"shipped sum + {w:g} * max(0, LLM expert - {c:g})"] = (
                     lambda f, w=w, c=c: shipped(f) + (0.0 if f["llm"] is None else w * np.maximum(f["llm"] - c, 0.0)))
     out = {k: summarise(p, folds, fn) for k, fn in rows.items()}
+    if enc is not None:
+        y = p_all.y[enc["te"]]
+        for k, fn in rows.items():
+            out[k]["encyclopedic"] = round(train_doc._auc(y, fn(enc)), 4)
     fams = list(out["stack alone (accurate, before)"]["family"]["groups"])
     print("| combination | LOFO mean (worst) | LOFO TPR@1% | LODO mean (worst) | LODO TPR@1% | spinner (seen) in unseen "
-          "domains | " + " | ".join(fams) + " |")
-    print("|---" * (6 + len(fams)) + "|")
+          "domains | encyclopedic | " + " | ".join(fams) + " |")
+    print("|---" * (7 + len(fams)) + "|")
     for k, r in out.items():
         f, d = r["family"], r["domain"]
         print(f"| {k} | {f['mean']:.3f} ({f['worst']:.3f}) | {f['tpr_at_fpr_1pct']:.3f} | {d['mean']:.3f} ({d['worst']:.3f}) "
-              f"| {d['tpr_at_fpr_1pct']:.3f} | {r['spinner_in_unseen_domains']:.3f} | "
+              f"| {d['tpr_at_fpr_1pct']:.3f} | {r['spinner_in_unseen_domains']:.3f} | {r.get('encyclopedic', float('nan')):.3f} | "
               + " | ".join(f"{f['groups'][x][0]:.3f}" for x in fams) + " |")
     print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
     if args.out:
