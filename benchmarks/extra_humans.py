@@ -77,10 +77,10 @@ def encyclopedic(p, train: np.ndarray, lm: bool) -> dict:
     documents of the ``train`` mask less those of the half tested (see the module docstring)."""
     wiki = p.dataset == "wiki"
     scores, idx = [], []
-    for h in (0, 1):
-        te = np.where(wiki & (p.half == h))[0]
-        tr = np.where(train & ~(wiki & (p.half == h)))[0]
-        scores.append(train_doc.predict(p, train_doc.fit(p, tr, lm), te))
+    # without Wikipedia in training both halves would see one model: fit it once and score every Wikipedia document
+    for tested in ([wiki & (p.half == 0), wiki & (p.half == 1)] if (train & wiki).any() else [wiki]):
+        te = np.where(tested)[0]
+        scores.append(train_doc.predict(p, train_doc.fit(p, np.where(train & ~tested)[0], lm), te))
         idx.append(te)
     te, s = np.concatenate(idx), np.concatenate(scores)
     y = p.y[te]
@@ -147,10 +147,11 @@ def summary(name: str, r: dict) -> str:
             f"unseen humans flagged at seen 5 % {r['unseen_humans_flagged_at_seen_q0.95']:.3f} pooled {r['pooled']}")
 
 
-def save(results: dict, out: str, lm: bool) -> None:
+def save(results: dict, out: str, lm: bool, name: str | None = None) -> None:
+    """Write ``results`` as JSON into folder ``out``: ``name``, else metrics.json (metrics-lm.json with ``lm``)."""
     o = Path(out)
     o.mkdir(parents=True, exist_ok=True)
-    (o / ("metrics-lm.json" if lm else "metrics.json")).write_text(json.dumps(results, indent=2) + "\n")
+    (o / (name or ("metrics-lm.json" if lm else "metrics.json"))).write_text(json.dumps(results, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ whole training set, Wikipedia unseen), each fold fitted once and scored with eve
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from dataclasses import replace
@@ -35,7 +34,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from extra_humans import encyclopedic, evaluate, summary  # noqa: E402
+from extra_humans import encyclopedic, evaluate, save, summary  # noqa: E402
 
 from spindetect import corpora, train_doc, trainset  # noqa: E402
 from spindetect.metrics import tpr_at_fpr  # noqa: E402
@@ -108,7 +107,7 @@ def main() -> None:
     cfg = train_doc.Config(lm=args.lm, corpus_spin_every=0 if args.lm else 2)
     shipped = {"brown": folders["brown"]} if args.lm else {"brown": folders["brown"], "lee": folders["lee"]}
     docs = trainset.build_documents(trainset.training_files(args.data), cfg) + trainset.corpus_documents(shipped, cfg, log)[0]
-    # every second Wikipedia text spun for the encyclopedic test; --wiki-spin-every decides which train
+    # every second Wikipedia text spun for the encyclopedic test; --wiki-human decides which of them train
     wiki = corpora.documents("wiki", folders["wiki"], cfg.max_words, 2, cfg.seed)
     lm_model = None
     if args.lm:
@@ -123,25 +122,21 @@ def main() -> None:
             sys.exit("error: --llm-joins needs --lm")
         results = llm_joins(p_all, is_wiki, log)
         if args.out:
-            o = Path(args.out)
-            o.mkdir(parents=True, exist_ok=True)
-            (o / "llm-joins.json").write_text(json.dumps(results, indent=2) + "\n")
+            save(results, args.out, True, "llm-joins.json")
         print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
         return
     results = {"shipped": evaluate(train_doc.subset(p_all, np.where(~is_wiki)[0]), args.lm, log)
                | {"encyclopedic": encyclopedic(p_all, ~is_wiki, args.lm)}}
     print(summary("shipped", results["shipped"]), "encyclopedic", results["shipped"]["encyclopedic"], flush=True)
     # + wiki: its human texts (and, unless --wiki-human, its spun ones) join the training side
-    train = ~is_wiki | (p_all.y == 0) | (not args.wiki_human)
+    train = (~is_wiki | (p_all.y == 0)) if args.wiki_human else np.ones(len(everything), dtype=bool)
     name = "+wiki human" if args.wiki_human else "+wiki, every second text spun"
     results[name] = evaluate(train_doc.subset(p_all, np.where(train)[0]), args.lm, log) | {
         "encyclopedic": encyclopedic(p_all, train, args.lm)}
     print(summary(name, results[name]), "encyclopedic", results[name]["encyclopedic"], flush=True)
     print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
     if args.out:
-        o = Path(args.out)
-        o.mkdir(parents=True, exist_ok=True)
-        (o / ("metrics-lm.json" if args.lm else "metrics.json")).write_text(json.dumps(results, indent=2) + "\n")
+        save(results, args.out, args.lm)
 
 
 if __name__ == "__main__":
