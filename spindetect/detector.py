@@ -279,8 +279,9 @@ class Detector:
         notes: tuple[str, ...] = ()
         if sents:
             doc_lm = docmodel.document_lm_statistics(self.lm, norms) if tokens is not None else None
-            stack = dm.logit(dm.row(norms, hits, doc_lm))
-            bonuses = dm.bonuses(doc_lm)
+            doc_ctx = dm.context_statistics(norms)
+            stack = dm.logit(dm.row(norms, hits, doc_lm, doc_ctx))
+            bonuses = dm.bonuses(stack, doc_lm, doc_ctx)
             doc = dm.decide(stack, sum(bonuses.values()), hits)
             n = dm.rule.hits(hits)
             if dm.rule.fires(n):
@@ -288,7 +289,7 @@ class Detector:
                          f"{dm.rule.human_docs_firing} of {dm.rule.human_docs} human training documents",)
             for name, b in bonuses.items():
                 if b > 0:
-                    notes += (f"{name} expert: the language model's surprise looks like {docmodel.EXPERT_LOOKS[name]}; it raised "
+                    notes += (f"{name} expert: {docmodel.EXPERT_LOOKS[name]}; it raised "
                               f"the score from {docmodel.sigmoid(stack):.3f} (+{b:.2f} log-odds)",)
         else:
             doc = 0.0

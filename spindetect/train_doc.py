@@ -33,7 +33,7 @@ import numpy as np
 from . import artifacts, docset, trainset
 from .metrics import tpr_at_fpr
 from .segment import segment
-from .signals import charstyle, docmodel, lexical
+from .signals import charstyle, context, docmodel, lexical
 
 OOF_FOLDS = 3
 #: Inverse L2 strength of the stack and of the character model: the char value
@@ -73,6 +73,12 @@ class Config:
     para_prompts: tuple = ("paraphrase",)
     target_fpr: float = 0.05
     seed: int = 0
+    #: Fast mode's context statistics (signals/context.py) and their expert; ignored with the LM.
+    context: bool = True
+
+    @property
+    def uses_context(self) -> bool:
+        return self.context and not self.lm
 
 
 @dataclass
@@ -91,11 +97,15 @@ class Prepared:
     lex: np.ndarray
     counts: object
     lm: np.ndarray | None
+    #: signals/context.py statistics (NaN rows: too few content words) and the vectors they came from, or None.
+    ctx: np.ndarray | None = None
+    vectors: object = None
 
 
 def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = None, log: Callable = print,
-            lm_docs: int = 0, seed: int = 0) -> Prepared:
-    """Measure every document once: sentences, artifacts, n-gram counts, and LM statistics of ``lm_docs`` of them."""
+            lm_docs: int = 0, seed: int = 0, vectors: context.ContextVectors | None = None) -> Prepared:
+    """Measure every document once: sentences, artifacts, n-gram counts, LM statistics of ``lm_docs`` of them and
+    (given ``vectors``) the context statistics."""
     t0 = time.time()
     texts, art, lex, strong = [], [], [], []
     sents_all = []
@@ -114,11 +124,17 @@ def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = N
         chosen = np.zeros(len(docs), dtype=bool)
         chosen[np.random.RandomState(seed + 1).choice(len(docs), size=min(lm_docs, len(docs)), replace=False)] = True
         lm = _lm_statistics([s if c else None for s, c in zip(sents_all, chosen)], lm_model, lm_cache, log)
+    ctx = None
+    if vectors is not None:
+        nan = np.full(len(context.NAMES), np.nan)
+        ctx = np.array([v if (v := context.statistics(vectors, s)) is not None else nan for s in sents_all])
+        ctx = ctx.reshape(len(docs), len(context.NAMES))
     return Prepared(
         docs=list(docs), y=np.array([d.label for d in docs]), family=np.array([d.family for d in docs]),
         dataset=np.array([d.dataset for d in docs]), domain=np.array([d.domain for d in docs]),
         group=np.array([d.group for d in docs]), half=np.array([int(d.group, 16) % 2 for d in docs]),
         texts=texts, art=np.array(art), strong=np.array(strong, dtype=np.int64).reshape(-1, len(docmodel.STRONG_CODES)), lex=np.array(lex, dtype=np.float64), counts=counts, lm=lm,
+        ctx=ctx, vectors=vectors,
     )
 
 
@@ -129,7 +145,8 @@ def subset(p: Prepared, idx: np.ndarray) -> Prepared:
     return Prepared(
         docs=[p.docs[k] for k in idx], y=p.y[idx], family=p.family[idx], dataset=p.dataset[idx],
         domain=p.domain[idx], group=p.group[idx], half=p.half[idx], texts=[p.texts[k] for k in idx],
-        art=p.art[idx], strong=p.strong[idx], lex=p.lex[idx], counts=p.counts[idx], lm=take(p.lm),
+        art=p.art[idx], strong=p.strong[idx], lex=p.lex[idx], counts=p.counts[idx], lm=take(p.lm), ctx=take(p.ctx),
+        vectors=p.vectors,
     )
 
 
@@ -189,20 +206,27 @@ def _oof_char(p: Prepared, idx: np.ndarray) -> np.ndarray:
     return out
 
 
-def _rows(p: Prepared, idx: np.ndarray, char: np.ndarray, lex_ref, lm_ref) -> np.ndarray:
+def _rows(p: Prepared, idx: np.ndarray, char: np.ndarray, lex_ref, lm_ref, ctx_ref=(None, None)) -> np.ndarray:
     """Feature rows in ``docmodel.feature_names`` order (the scoring path's ``docmodel.features``, vectorised)."""
     lex = p.lex[idx]
     x = np.hstack([char[:, None], p.art[idx], lex, docmodel.two_sided(lex, *lex_ref)])
-    if lm_ref[0] is not None:
-        lm = p.lm[idx]
-        lm = np.where(np.isnan(lm), lm_ref[0], lm)
-        x = np.hstack([x, lm, docmodel.two_sided(lm, *lm_ref)])
+    for name, block, ref in (("language-model", p.lm, lm_ref), ("context", p.ctx, ctx_ref)):
+        if ref[0] is not None:
+            if block is None:
+                raise ValueError(f"the model reads {name} statistics; the documents were prepared without them")
+            b = _filled(block[idx], ref[0])
+            x = np.hstack([x, b, docmodel.two_sided(b, *ref)])
     return x
 
 
+def _filled(x: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Missing statistics (NaN) as the human mean: no evidence either way, as at scoring time."""
+    return np.where(np.isnan(x), mean, x)
+
+
 def _reference(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Human mean and standard deviation of each column (the two-sided features' origin and unit)."""
-    return x.mean(axis=0), x.std(axis=0) + 1e-6
+    """Human mean and standard deviation of each column (the two-sided features' origin and unit; NaN ignored)."""
+    return np.nanmean(x, axis=0), np.nanstd(x, axis=0) + 1e-6
 
 
 def fit(p: Prepared, idx: np.ndarray, lm: bool, seed: int = 0, signals: Sequence[str] | None = None) -> docmodel.DocumentModel:
@@ -222,11 +246,13 @@ def fit(p: Prepared, idx: np.ndarray, lm: bool, seed: int = 0, signals: Sequence
     human = idx[p.y[idx] == 0]
     lex_ref = _reference(p.lex[human])
     lm_ref = _reference(p.lm[human]) if lm else (None, None)
-    x = _rows(p, idx, _oof_char(p, idx), lex_ref, lm_ref)
+    ctx = p.ctx is not None
+    ctx_ref = _reference(p.ctx[human]) if ctx else (None, None)
+    x = _rows(p, idx, _oof_char(p, idx), lex_ref, lm_ref, ctx_ref)
     mean, scale = x.mean(axis=0), x.std(axis=0)
     scale[scale < 1e-8] = 1.0
     z = (x - mean) / scale
-    names = docmodel.feature_names(lm)
+    names = docmodel.feature_names(lm, ctx)
     strong = np.array([n.startswith("strong:") for n in names])
     keep = np.ones(len(names), dtype=bool)
     if signals is not None:
@@ -245,54 +271,64 @@ def fit(p: Prepared, idx: np.ndarray, lm: bool, seed: int = 0, signals: Sequence
     model = docmodel.DocumentModel(
         char=_fit_char(p, idx), names=tuple(names), mean=mean, scale=scale,
         coef=coef, bias=float(m.intercept_[0]), rule=docmodel.fit_rule(p.strong[idx], p.y[idx]) if signals is None or "strong" in signals else docmodel.StrongRule(), lex_mean=lex_ref[0], lex_scale=lex_ref[1],
-        lm_mean=lm_ref[0], lm_scale=lm_ref[1],
+        lm_mean=lm_ref[0], lm_scale=lm_ref[1], vectors=p.vectors if ctx else None, ctx_mean=ctx_ref[0],
+        ctx_scale=ctx_ref[1],
     )
-    if lm and signals is None:
-        model = replace(model, **{name: _fit_expert(p, idx, model, name, seed) for name in docmodel.FITTED_EXPERTS})
+    if signals is None:
+        model = replace(model, **{name: _fit_expert(p, idx, model, name, seed)
+                                  for name in docmodel.fitted_experts(lm, ctx)})
     return model
+
+
+def expert_z(p: Prepared, model: docmodel.DocumentModel, name: str, idx=slice(None)) -> np.ndarray:
+    """The statistics expert ``name`` reads, of documents ``idx``, in the model's human standard deviations."""
+    if docmodel.EXPERT_SOURCE[name] == "lm":
+        return (_filled(p.lm[idx], model.lm_mean) - model.lm_mean) / model.lm_scale
+    return (_filled(p.ctx[idx], model.ctx_mean) - model.ctx_mean) / model.ctx_scale
 
 
 def _fit_expert(p: Prepared, idx: np.ndarray, stack: docmodel.DocumentModel, name: str,
                 seed: int) -> docmodel.Expert | None:
     """Expert ``name`` (docmodel.EXPERT_FAMILIES): its families' output in ``idx`` against the human documents.
 
-    With none of its families in ``idx``: the spinner expert is zero-shot (the z-score of
-    ``docmodel.SPINNER_ZERO_SHOT``), any other is None.
+    With none of its families in ``idx``: a spinner expert is zero-shot (the z-score of
+    ``docmodel.SPINNER_ZERO_SHOT``, or ``context.ZERO_SHOT`` for the context expert), any other is None.
     """
     from sklearn.linear_model import LogisticRegression
 
     human = idx[p.y[idx] == 0]
     rewritten = idx[np.isin(p.family[idx], docmodel.EXPERT_FAMILIES[name])]
-    z = (p.lm - stack.lm_mean) / stack.lm_scale
-    k = len(docmodel.LM_NAMES)
+    z = expert_z(p, stack, name)
+    names = docmodel.source_names(name)
+    k = len(names)
     if len(rewritten):
         both = np.concatenate([human, rewritten])
         m = LogisticRegression(C=STACK_C, max_iter=5000, random_state=seed).fit(
             np.hstack([z[both], z[both] ** 2]), p.y[both])
         coef, bias, kind = m.coef_[0], float(m.intercept_[0]), "fitted"
-    elif name == "spinner":
+    elif name in ("spinner", "context"):
         coef, bias, kind = np.zeros(2 * k), 0.0, "zero-shot"
-        coef[docmodel.LM_NAMES.index(docmodel.SPINNER_ZERO_SHOT)] = 1.0
+        coef[names.index(docmodel.SPINNER_ZERO_SHOT if name == "spinner" else context.ZERO_SHOT)] = 1.0
     else:
         return None
     e = np.hstack([z[human], z[human] ** 2]) @ coef + bias
-    return docmodel.Expert(coef, bias, float(e.mean()), float(e.std() + 1e-9),
-                           float(_stack_logits(p, stack, human).std() + 1e-9), kind=kind)
+    sh = _stack_logits(p, stack, human)
+    join, weight, offset = docmodel.EXPERT_JOIN.get(name, ("sum", docmodel.EXPERT_WEIGHT, docmodel.EXPERT_OFFSET))
+    return docmodel.Expert(coef, bias, float(e.mean()), float(e.std() + 1e-9), float(sh.std() + 1e-9), weight, offset,
+                           kind, names, join, float(sh.mean()))
 
 
 def _stack_logits(p: Prepared, model: docmodel.DocumentModel, idx: np.ndarray) -> np.ndarray:
-    x = _rows(p, idx, _char_logits(p, model.char, idx), (model.lex_mean, model.lex_scale), (model.lm_mean, model.lm_scale))
+    x = _rows(p, idx, _char_logits(p, model.char, idx), (model.lex_mean, model.lex_scale), (model.lm_mean, model.lm_scale),
+              (model.ctx_mean, model.ctx_scale))
     return ((x - model.mean) / model.scale) @ model.coef + model.bias
 
 
 def predict(p: Prepared, model: docmodel.DocumentModel, idx: np.ndarray) -> np.ndarray:
     """Document log-odds of ``idx``, experts and strong rule applied (the scoring path's arithmetic, vectorised)."""
-    logit = _stack_logits(p, model, idx)
-    if model.experts():
-        lm = p.lm[idx]
-        z = (np.where(np.isnan(lm), model.lm_mean, lm) - model.lm_mean) / model.lm_scale
-        for e in model.experts().values():
-            logit = logit + e.bonus(e.score(z))
+    stack = logit = _stack_logits(p, model, idx)
+    for name, e in model.experts().items():
+        logit = logit + e.bonus(e.score(expert_z(p, model, name, idx)), stack)
     rule = model.rule
     if rule.codes and rule.min_hits:
         n = p.strong[idx][:, [docmodel.STRONG_CODES.index(c) for c in rule.codes]].sum(axis=1)
@@ -393,7 +429,8 @@ def train(
     log(f"{len(docs)} documents ({sum(d.label for d in docs)} rewritten) from {len(data)} file(s)")
     more, extra = trainset.corpus_documents(corpora or {}, cfg, log)
     docs += more
-    p = prepare(docs, lm_model if cfg.lm else None, lm_cache, log, cfg.lm_docs, cfg.seed)
+    vectors = context.read_glove(context.glove_file()) if cfg.uses_context else None
+    p = prepare(docs, lm_model if cfg.lm else None, lm_cache, log, cfg.lm_docs, cfg.seed, vectors)
     log("leave-one-family-out:")
     by_family, f_idx, f_logit = validate(p, "family", cfg.lm, log)
     log("leave-one-domain-out:")

@@ -59,7 +59,7 @@ def test_scoring_path_equals_the_training_path(detector):
     from spindetect.segment import segment
 
     docs = [docset.Doc(t, 0, "x", "human", "news", "0") for t in (texts.HUMAN_NEWS, texts.SPUN_NEWS)]
-    p = train_doc.prepare(docs, log=lambda *a: None)
+    p = train_doc.prepare(docs, log=lambda *a: None, vectors=detector.model.document.vectors)
     vectorised = train_doc.predict(p, detector.model.document, np.arange(len(docs)))
     for d, v in zip(docs, vectorised):
         norms = [s.norm for s in segment(d.text)]

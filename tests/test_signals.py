@@ -203,8 +203,9 @@ def test_spinner_expert_is_fitted_on_spinner_output_and_zero_shot_without_it():
     assert z.kind == "zero-shot" and z.coef[r] == 1.0 and np.count_nonzero(z.coef) == 1
     # the bonus: nothing up to `offset` human deviations of the expert, then `weight` stack deviations per deviation
     at = z.human_mean + z.offset * z.human_std
-    assert z.bonus(np.array([z.human_mean, at]))[:2].tolist() == [0.0, 0.0]
-    assert z.bonus(np.array([at + 2 * z.human_std]))[0] == pytest.approx(2 * z.weight * z.stack_human_std)
+    assert z.join == "sum"
+    assert z.bonus(np.array([z.human_mean, at]), 0.0)[:2].tolist() == [0.0, 0.0]
+    assert z.bonus(np.array([at + 2 * z.human_std]), 5.0)[0] == pytest.approx(2 * z.weight * z.stack_human_std)
     # fast mode has no expert
     fast = train_doc.fit(p, everything, lm=False)
     assert fast.spinner is None and fast.llm is None and fast.experts() == {}
@@ -232,10 +233,10 @@ def test_llm_expert_is_fitted_on_llm_output_and_absent_without_it():
 
     i = int(np.where(p.family == "llm-paraphrase")[0][0])
     norms = [s.norm for s in segment(p.docs[i].text)]
-    b = m.bonuses(p.lm[i])
+    b = m.bonuses(0.0, p.lm[i])
     assert set(b) == {"spinner", "llm"} and b["llm"] > 0
     assert m.logits(norms, artifacts.detect(norms), p.lm[i])[1] == pytest.approx(sum(b.values()))
-    assert m.bonuses(None) == {}
+    assert m.bonuses(0.0, None) == {}
 
 
 def test_spinner_expert_scores_equal_in_training_and_scoring_paths_and_save_as_arrays():

@@ -118,7 +118,11 @@ def _train_document(data, out: str, cfg, corpus: List[str], lm_cache: Optional[s
         check_writable(Path(out))
         for name, folder in corpora.items():
             corpus_files(name, folder)  # a missing corpus fails here, before the data is read
-    except (ModelError, CorpusError) as e:
+        if cfg.uses_context:
+            from ..signals.context import glove_file
+
+            glove_file()  # so do missing word vectors
+    except (ModelError, CorpusError, FileNotFoundError) as e:
         fail(str(e))
     try:
         paraphraser = None

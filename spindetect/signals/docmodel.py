@@ -19,13 +19,18 @@ document features :func:`features` builds:
 - ``lm:*`` (accurate mode): document statistics of the language model's
   token surprisal and rank, plus each one's squared distance from the human
   training mean -- two-sided, because spinners raise surprisal and LLM
-  rewriters lower it.
+  rewriters lower it;
+- ``ctx:*`` (fast mode): the :mod:`.context` statistics, how well each word's
+  vector fits its neighbours' (a spinner's swaps fit worse than human words, an
+  LLM's choices a little better), raw and two-sided likewise.
 
-Accurate mode adds experts (:class:`Expert`) beside the stack, each a
-logistic model of the LM statistics (raw z-scores against human text and
-their squares) fitted on one direction of rewriting against human documents
-only (``EXPERT_FAMILIES``): the synonym spinner (more surprising than human
-text) and the LLM rewriters (less surprising). Training fits those named in
+Experts (:class:`Expert`) sit beside the stack, each a logistic model of one
+block of statistics (``EXPERT_SOURCE``: the LM's, or the context fit's; raw
+z-scores against human text and their squares) fitted on one direction of
+rewriting against human documents only (``EXPERT_FAMILIES``): in accurate
+mode the synonym spinner (more surprising than human text) and the LLM
+rewriters (less surprising), in fast mode the spinner by its words' context
+fit (the ``context`` expert). Training fits those named in
 ``FITTED_EXPERTS``: the spinner's only, since the LLM expert was measured to
 fire on encyclopedic human prose, which the language model finds as
 unsurprising as an LLM's (benchmarks/README.md, "Encyclopedic prose"); a
@@ -66,6 +71,7 @@ import numpy as np
 
 from ..types import Hit
 from . import lexical
+from . import context
 from .charstyle import CharStyle
 
 #: Artifact codes counted as strong evidence: on the 3,027 human documents of
@@ -87,17 +93,29 @@ RULE_FPR_BUDGET = 0.001
 #: (benchmarks/README.md, benchmarks/spinner_expert.py).
 EXPERT_WEIGHT = 1.0
 EXPERT_OFFSET = 1.0
+#: How an expert joins the stack (``Expert.bonus``): an added rectified term, or the larger of the two.
+EXPERT_JOINS = ("sum", "max")
+#: Experts joined otherwise than the sum above, as (join, weight, offset). Fast mode's context expert, on the same
+#: grid (benchmarks/spinner_expert.py --fast): the maximum at offset 1 and the sum above tie on the held-out family
+#: mean (0.6716 / 0.6720, both lowering no mean and no worst group); the maximum keeps TPR at 1 % FPR (0.084 / 0.107
+#: against 0.062 / 0.082) and the better domain mean (0.718 / 0.712) (benchmarks/README.md, "Whether a word fits").
+EXPERT_JOIN = {"context": ("max", 1.0, 1.0)}
 #: The rewriter families each expert is fitted on (against human documents): synonym spinning makes text more
-#: surprising to the language model, LLM rewriting less.
-EXPERT_FAMILIES = {"spinner": ("spinner",), "llm": ("llm-paraphrase", "llm-polish", "dipper")}
+#: surprising to the language model, LLM rewriting less; the context expert is fast mode's spinner expert.
+EXPERT_FAMILIES = {"spinner": ("spinner",), "llm": ("llm-paraphrase", "llm-polish", "dipper"), "context": ("spinner",)}
+#: The block of statistics each expert reads: "lm" (LM_NAMES) or "ctx" (context.NAMES).
+EXPERT_SOURCE = {"spinner": "lm", "llm": "lm", "context": "ctx"}
 #: The experts `train_doc.fit` fits. The LLM expert raised the held-out means (leave-one-family-out 0.691 -> 0.697,
 #: leave-one-domain-out 0.736 -> 0.744) but fired on 62 % of human Wikipedia documents (SmolLM2 finds them as
 #: unsurprising as an LLM's rewrite) and cut the spinner on encyclopedic text from 0.676 to 0.561; dropped by a
 #: rule written before the measurement (benchmarks/README.md, benchmarks/wiki_corpus.py --llm-joins).
 FITTED_EXPERTS = ("spinner",)
+#: Fast mode (no LM, context statistics): the context expert.
+FITTED_EXPERTS_FAST = ("context",)
 #: What a positive bonus says, for the score's notes.
-EXPERT_LOOKS = {"spinner": "a synonym spinner's (more surprising than human text)",
-                "llm": "an LLM rewriter's (less surprising than human text)"}
+EXPERT_LOOKS = {"spinner": "the language model's surprise looks like a synonym spinner's (more surprising than human text)",
+                "llm": "the language model's surprise looks like an LLM rewriter's (less surprising than human text)",
+                "context": "its words fit their context the way a synonym spinner's swaps do (worse than human text's)"}
 #: With no spinner output to fit on (validation folds that hold the spinner out), the expert is zero-shot: the
 #: z-score of this statistic, the share of tokens outside the LM's top 1000 (ROC AUC 0.892 on spinner output).
 SPINNER_ZERO_SHOT = "rank_ge_1000"
@@ -125,12 +143,24 @@ def document_lm_statistics(lm, sentences: Sequence[str]) -> np.ndarray | None:
     return lm_statistics(lm.score([lm_input(sentences)], batch_size=1, max_tokens=LM_DOC_TOKENS))
 
 
-def feature_names(lm: bool) -> list[str]:
+def fitted_experts(lm: bool, ctx: bool) -> tuple[str, ...]:
+    """The experts training fits for a model with these statistics (accurate mode's LM ones win)."""
+    return FITTED_EXPERTS if lm else FITTED_EXPERTS_FAST if ctx else ()
+
+
+def source_names(name: str) -> tuple[str, ...]:
+    """The statistics expert ``name`` reads."""
+    return LM_NAMES if EXPERT_SOURCE[name] == "lm" else context.NAMES
+
+
+def feature_names(lm: bool, ctx: bool = False) -> list[str]:
     names = ["char"] + [f"strong:{c}" for c in STRONG_CODES] + [f"rate:{c}" for c in RATE_CODES]
     lex = [n.split(":", 1)[1] for n in lexical.NAMES]
     names += [f"lex:{n}" for n in lex] + [f"lex2:{n}" for n in lex]
     if lm:
         names += [f"lm:{n}" for n in LM_NAMES] + [f"lm2:{n}" for n in LM_NAMES]
+    if ctx:
+        names += [f"ctx:{n}" for n in context.NAMES] + [f"ctx2:{n}" for n in context.NAMES]
     return names
 
 
@@ -165,17 +195,20 @@ def two_sided(x: np.ndarray, mean: np.ndarray, scale: np.ndarray) -> np.ndarray:
 
 def features(char_logit: float, hits: Sequence[Sequence[Hit]], lex: np.ndarray, lex_mean: np.ndarray,
              lex_scale: np.ndarray, lm_stats: np.ndarray | None, lm_mean: np.ndarray | None,
-             lm_scale: np.ndarray | None) -> np.ndarray:
+             lm_scale: np.ndarray | None, ctx_stats: np.ndarray | None = None, ctx_mean: np.ndarray | None = None,
+             ctx_scale: np.ndarray | None = None) -> np.ndarray:
     """One document's (or sentence's) feature row in ``feature_names`` order.
 
-    ``lm_stats`` None with an LM model means "no tokens": the human mean is used
-    (no evidence either way).
+    ``lm_stats`` (``ctx_stats``) None with an LM (context) model means "no
+    tokens" ("too few content words"): the human mean is used (no evidence
+    either way).
     """
     lex = np.asarray(lex, dtype=np.float64)
     row = [np.array([char_logit]), artifact_columns(hits), lex, two_sided(lex, lex_mean, lex_scale)]
-    if lm_mean is not None:
-        x = lm_mean if lm_stats is None else np.asarray(lm_stats, dtype=np.float64)
-        row += [x, two_sided(x, lm_mean, lm_scale)]
+    for stats, mean, scale in ((lm_stats, lm_mean, lm_scale), (ctx_stats, ctx_mean, ctx_scale)):
+        if mean is not None:
+            x = mean if stats is None else np.asarray(stats, dtype=np.float64)
+            row += [x, two_sided(x, mean, scale)]
     return np.concatenate(row)
 
 
@@ -229,13 +262,16 @@ def fit_rule(strong_counts: np.ndarray, labels: np.ndarray) -> StrongRule:
 
 @dataclass(frozen=True)
 class Expert:
-    """One of accurate mode's experts (spinner, llm); see the module docstring.
+    """One expert (spinner, llm, context); see the module docstring.
 
-    ``score = bias + coef @ [z, z**2]`` with ``z`` the LM statistics in human
-    standard deviations (the stack's ``lm_mean``/``lm_scale``). ``bonus`` is
-    what it adds to the stack's logit: ``stack_human_std * weight *
-    max(0, (score - human_mean) / human_std - offset)``, the means and
-    deviations those of the human training documents' scores.
+    ``score = bias + coef @ [z, z**2]`` with ``z`` its source statistics in
+    human standard deviations (the stack's ``lm_mean``/``lm_scale`` or
+    ``ctx_mean``/``ctx_scale``). ``bonus`` is what it adds to the stack's
+    logit, by its ``join``: "sum" adds ``stack_human_std * weight * max(0, e -
+    offset)``, with ``e = (score - human_mean) / human_std``; "max" raises the
+    logit to ``stack_human_mean + stack_human_std * weight * (e - offset)``
+    when that is higher (the larger of the two in human deviations of each).
+    The means and deviations are those of the human training documents' scores.
     """
 
     coef: np.ndarray
@@ -245,37 +281,53 @@ class Expert:
     stack_human_std: float
     weight: float = EXPERT_WEIGHT
     offset: float = EXPERT_OFFSET
-    #: "fitted" on its families' output, or "zero-shot" (the spinner's ``SPINNER_ZERO_SHOT`` z-score).
+    #: "fitted" on its families' output, or "zero-shot" (the z-score of ``SPINNER_ZERO_SHOT`` or ``context.ZERO_SHOT``).
     kind: str = "fitted"
+    #: The statistics it reads (``source_names``).
+    names: tuple[str, ...] = LM_NAMES
+    #: How it joins the stack (``EXPERT_JOINS``), and the stack's human mean logit that "max" needs.
+    join: str = "sum"
+    stack_human_mean: float = 0.0
 
     def score(self, z: np.ndarray) -> np.ndarray:
-        """Raw expert scores of LM statistics already in human standard deviations (one row per document)."""
+        """Raw expert scores of its statistics already in human standard deviations (one row per document)."""
         z = np.atleast_2d(z)
         return np.hstack([z, z ** 2]) @ self.coef + self.bias
 
-    def bonus(self, score: np.ndarray) -> np.ndarray:
-        """Log-odds added to the stack's for raw expert scores ``score`` (0 up to ``offset`` deviations)."""
-        return self.stack_human_std * self.weight * np.maximum((score - self.human_mean) / self.human_std - self.offset, 0.0)
+    def bonus(self, score: np.ndarray, stack: np.ndarray | float) -> np.ndarray:
+        """Log-odds added to stack logits ``stack`` for raw expert scores ``score`` (never negative)."""
+        lift = self.stack_human_std * self.weight * ((score - self.human_mean) / self.human_std - self.offset)
+        if self.join == "max":
+            return np.maximum(self.stack_human_mean + lift - stack, 0.0)
+        return np.maximum(lift, 0.0)
 
     def arrays(self, name: str) -> dict[str, np.ndarray]:
         return {f"{name}.coef": self.coef,
                 f"{name}.scale": np.array([self.bias, self.human_mean, self.human_std, self.stack_human_std,
-                                           self.weight, self.offset])}
+                                           self.weight, self.offset, self.stack_human_mean,
+                                           EXPERT_JOINS.index(self.join)])}
 
     def to_dict(self) -> dict:
-        return {"kind": self.kind, "weight": self.weight, "offset": self.offset, "human_mean": self.human_mean,
-                "human_std": self.human_std, "stack_human_std": self.stack_human_std,
+        return {"kind": self.kind, "join": self.join, "weight": self.weight, "offset": self.offset,
+                "human_mean": self.human_mean, "human_std": self.human_std, "stack_human_std": self.stack_human_std,
+                "stack_human_mean": self.stack_human_mean,
                 "weights": {f"{p}{n}": round(float(c), 6) for (p, n), c in
-                            zip([("z:", n) for n in LM_NAMES] + [("z2:", n) for n in LM_NAMES], self.coef)}}
+                            zip([("z:", n) for n in self.names] + [("z2:", n) for n in self.names], self.coef)}}
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray], name: str) -> "Expert | None":
         if f"{name}.coef" not in arrays:
             return None
         coef, sc = arrays[f"{name}.coef"].astype(np.float64), arrays.get(f"{name}.scale")
-        if sc is None or sc.shape != (6,) or coef.shape != (2 * len(LM_NAMES),):
+        # 6 values: a model saved before the "max" join (a sum); 8: the join and the stack's human mean too
+        if sc is None or sc.shape not in ((6,), (8,)) or coef.shape != (2 * len(source_names(name)),):
             raise ValueError(f"{name} expert arrays have the wrong shape; retrain it with 'spindetect train'")
-        return cls(coef, *(float(v) for v in sc))
+        join, mean = "sum", 0.0
+        if sc.shape == (8,):
+            if int(sc[7]) not in range(len(EXPERT_JOINS)):
+                raise ValueError(f"{name} expert: unknown join {sc[7]:g}; expected one of: {', '.join(EXPERT_JOINS)}")
+            join, mean = EXPERT_JOINS[int(sc[7])], float(sc[6])
+        return cls(coef, *(float(v) for v in sc[:6]), names=source_names(name), join=join, stack_human_mean=mean)
 
 
 @dataclass(frozen=True)
@@ -298,14 +350,28 @@ class DocumentModel:
     #: Accurate mode's experts (None in fast mode and in models trained before them).
     spinner: Expert | None = None
     llm: Expert | None = None
+    #: Fast mode's context statistics: the word vectors, the human mean and std of the statistics, the expert.
+    vectors: context.ContextVectors | None = None
+    ctx_mean: np.ndarray | None = None
+    ctx_scale: np.ndarray | None = None
+    context: Expert | None = None
 
     def experts(self) -> dict[str, Expert]:
         """The experts this model has, by name (EXPERT_FAMILIES order)."""
-        return {n: e for n, e in (("spinner", self.spinner), ("llm", self.llm)) if e is not None}
+        return {n: e for n, e in (("spinner", self.spinner), ("llm", self.llm), ("context", self.context))
+                if e is not None}
 
     @property
     def uses_lm(self) -> bool:
         return self.lm_mean is not None
+
+    @property
+    def uses_context(self) -> bool:
+        return self.ctx_mean is not None
+
+    def context_statistics(self, sentences: Sequence[str]) -> np.ndarray | None:
+        """The :mod:`.context` statistics of a text (None without vectors or with too few content words)."""
+        return context.statistics(self.vectors, sentences) if self.vectors is not None else None
 
     def probability(self, sentences: Sequence[str], hits: Sequence[Sequence[Hit]],
                     lm_stats: np.ndarray | None = None) -> float:
@@ -320,25 +386,35 @@ class DocumentModel:
 
     def logits(self, sentences: Sequence[str], hits: Sequence[Sequence[Hit]],
                lm_stats: np.ndarray | None = None) -> tuple[float, float]:
-        """The stack's document logit and the experts' bonus to it (0 without experts or LM)."""
-        return self.logit(self.row(sentences, hits, lm_stats)), sum(self.bonuses(lm_stats).values())
+        """The stack's document logit and the experts' bonus to it (0 without experts)."""
+        ctx_stats = self.context_statistics(sentences)
+        stack = self.logit(self.row(sentences, hits, lm_stats, ctx_stats))
+        return stack, sum(self.bonuses(stack, lm_stats, ctx_stats).values())
 
-    def bonuses(self, lm_stats: np.ndarray | None) -> dict[str, float]:
-        """Each expert's log-odds added to the stack's for a document's LM statistics (none without the LM)."""
-        if lm_stats is None:
-            return {}
-        z = (np.asarray(lm_stats, dtype=np.float64) - self.lm_mean) / self.lm_scale
-        return {n: float(e.bonus(e.score(z))[0]) for n, e in self.experts().items()}
+    def bonuses(self, stack: float, lm_stats: np.ndarray | None, ctx_stats: np.ndarray | None = None) -> dict[str, float]:
+        """Each expert's log-odds added to the stack's logit ``stack`` for a document's statistics (none for a
+        missing source)."""
+        given = {"lm": (lm_stats, self.lm_mean, self.lm_scale), "ctx": (ctx_stats, self.ctx_mean, self.ctx_scale)}
+        out = {}
+        for n, e in self.experts().items():
+            stats, mean, scale = given[EXPERT_SOURCE[n]]
+            if stats is not None:
+                out[n] = float(e.bonus(e.score((np.asarray(stats, dtype=np.float64) - mean) / scale), stack)[0])
+        return out
 
     def logit(self, row: np.ndarray) -> float:
         if row.shape != self.mean.shape:
             raise ValueError(f"expected {self.mean.shape[0]} document features, got {row.shape[0]}")
         return float(((row - self.mean) / self.scale) @ self.coef) + self.bias
 
-    def row(self, sentences: Sequence[str], hits: Sequence[Sequence[Hit]], lm_stats: np.ndarray | None = None) -> np.ndarray:
-        """The feature row of a text given as its normalised sentences and their artifact hits."""
+    def row(self, sentences: Sequence[str], hits: Sequence[Sequence[Hit]], lm_stats: np.ndarray | None = None,
+            ctx_stats: np.ndarray | None = None) -> np.ndarray:
+        """The feature row of a text given as its normalised sentences and their artifact hits (the context
+        statistics measured here unless given)."""
+        if ctx_stats is None:
+            ctx_stats = self.context_statistics(sentences)
         return features(self.char.logit(" ".join(sentences)), hits, lexical.features(sentences), self.lex_mean,
-                        self.lex_scale, lm_stats, self.lm_mean, self.lm_scale)
+                        self.lex_scale, lm_stats, self.lm_mean, self.lm_scale, ctx_stats, self.ctx_mean, self.ctx_scale)
 
     def input_weights(self) -> dict[str, float]:
         """Each feature's weight on its raw scale (log-odds per unit)."""
@@ -350,6 +426,10 @@ class DocumentModel:
                     "stack.bias": np.array([self.bias]), "stack.lex_mean": self.lex_mean, "stack.lex_scale": self.lex_scale})
         if self.lm_mean is not None:
             out.update({"stack.lm_mean": self.lm_mean, "stack.lm_scale": self.lm_scale})
+        if self.ctx_mean is not None:
+            out.update({"stack.ctx_mean": self.ctx_mean, "stack.ctx_scale": self.ctx_scale})
+        if self.vectors is not None:
+            out.update(self.vectors.arrays())
         for name, e in self.experts().items():
             out.update(e.arrays(name))
         return out
@@ -364,12 +444,17 @@ class DocumentModel:
                 arrays["stack.coef"].astype(np.float64), float(arrays["stack.bias"][0]),
                 arrays["stack.lex_mean"].astype(np.float64), arrays["stack.lex_scale"].astype(np.float64),
                 arrays.get("stack.lm_mean"), arrays.get("stack.lm_scale"), StrongRule.from_dict(rule),
-                Expert.from_arrays(arrays, "spinner"), Expert.from_arrays(arrays, "llm"))
-        if m.experts() and not m.uses_lm:
-            raise ValueError("document model has an expert but no language-model statistics")
+                Expert.from_arrays(arrays, "spinner"), Expert.from_arrays(arrays, "llm"),
+                context.ContextVectors.from_arrays(arrays), arrays.get("stack.ctx_mean"), arrays.get("stack.ctx_scale"),
+                Expert.from_arrays(arrays, "context"))
+        for n in m.experts():
+            if not (m.uses_lm if EXPERT_SOURCE[n] == "lm" else m.uses_context):
+                raise ValueError(f"document model has a {n} expert but not the statistics it reads")
+        if m.uses_context and m.vectors is None:
+            raise ValueError("document model has context statistics but no word vectors (context.words, context.vectors)")
         if not len(m.names) == m.mean.shape[0] == m.scale.shape[0] == m.coef.shape[0]:
             raise ValueError(f"document model: {len(m.names)} feature names for {m.coef.shape[0]} weights")
-        if list(m.names) != feature_names(m.uses_lm):
+        if list(m.names) != feature_names(m.uses_lm, m.uses_context):
             raise ValueError("document model was built for other features; retrain it with 'spindetect train'")
         return m
 
