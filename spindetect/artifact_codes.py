@@ -36,6 +36,11 @@ CODES: tuple[tuple[str, str], ...] = (
 #: A reason that is not an artifact code (no feature column): the document model's character-style evidence.
 CHAR_STYLE = ("char_style", "the words of a sentence scored >= 0.5 without artifacts whose character n-grams look most machine-rewritten")
 
+#: A reason that is not an artifact code (fast mode): a rare lower-case word whose vector fits its neighbours' below
+#: signals/context.py's MISFIT_FIT.
+CONTEXT_MISFIT = ("context_misfit", "a rare lower-case word that does not fit its context (its word vector against "
+                  "its neighbours'; a possible synonym swap)")
+
 #: Character-level obfuscation that normalisation undid (issue 17). Reasons, not
 #: feature columns: the model sees the de-obfuscated text, so as columns they
 #: would always be zero (and would change every sentence model's feature list).

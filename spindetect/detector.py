@@ -55,6 +55,20 @@ def _with_lm_surprise(hits, norms, tokens) -> list[list[Hit]]:
     ]
 
 
+def _with_context_misfits(hits, norms, vectors) -> list[list[Hit]]:
+    """Each sentence's hits plus a ``context_misfit`` hit per rare word that does not fit its context (fast mode;
+    the context runs across sentences, as in the document's statistics)."""
+    from .signals.context import misfits
+
+    out = [list(hs) for hs in hits]
+    starts = np.cumsum([0] + [len(n) + 1 for n in norms])  # offsets of the sentences in " ".join(norms)
+    for a, b, f in misfits(vectors, " ".join(norms)):
+        k = int(np.searchsorted(starts, a, side="right")) - 1
+        a, b = a - starts[k], b - starts[k]
+        out[k].append(Hit("context_misfit", f"'{norms[k][a:b]}' does not fit its context (fit {f:+.2f})", int(a), int(b)))
+    return out
+
+
 def _lm_words(norm: str, tokens, to_input) -> tuple[Word, ...]:
     """Accurate mode's ``words``: the sentence's most surprising words to the language model (score: nats)."""
     from .surprisal import WORD_NATS, surprising_words
@@ -275,7 +289,10 @@ class Detector:
         norms = [s.norm for s in sents]
         hits = artifacts.detect(norms)
         tokens = self.lm.score(norms) if (self.lm is not None and dm.uses_lm) else None
-        shown = hits if tokens is None else _with_lm_surprise(hits, norms, tokens)
+        if tokens is not None:
+            shown = _with_lm_surprise(hits, norms, tokens)
+        else:
+            shown = _with_context_misfits(hits, norms, dm.vectors) if dm.vectors is not None else hits
         notes: tuple[str, ...] = ()
         if sents:
             doc_lm = docmodel.document_lm_statistics(self.lm, norms) if tokens is not None else None

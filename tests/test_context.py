@@ -21,8 +21,7 @@ def vectors():
 
 
 def _fit_of(vectors, text: str) -> dict[str, float]:
-    rows, _, _ = context._content(vectors, text)
-    return {vectors.words[r]: float(f) for r, f in zip(rows, context.fits(vectors.vectors[rows].astype(np.float32)))}
+    return {text[a:b].lower(): f for a, b, f, _ in context.word_fits(vectors, text)}
 
 
 def test_fit_is_the_cosine_to_the_sum_of_the_neighbours():
@@ -160,3 +159,9 @@ def test_a_max_join_raises_the_stack_to_the_experts_level_and_never_lowers_it():
     bad = {**arrays, "context.scale": np.concatenate([arrays["context.scale"][:7], [7.0]])}
     with pytest.raises(ValueError, match="unknown join 7; expected one of: sum, max"):
         docmodel.Expert.from_arrays(bad, "context")
+
+
+def test_word_offsets_point_into_the_text_even_when_lower_casing_changes_its_length(vectors):
+    text = "İstanbul: the company reported strong quarterly earnings and its shares rose sharply in early trading."
+    found = {text[a:b]: f for a, b, f, _ in context.word_fits(vectors, text)}
+    assert "earnings" in found and "quarterly" in found and all(k.isalpha() for k in found)

@@ -90,7 +90,7 @@ def info(
         "trained_with": manifest.get("versions") or manifest.get("library_versions", {}),
         "installed": _versions(("sentence-transformers", "torch", "transformers", "onnxruntime", "scikit-learn", "numpy", "pysbd")),
         "artifact_codes": {c: d for c, d in artifacts.CODES},
-        "other_reason_codes": {c: d for c, d in (*artifacts.OBFUSCATION_CODES, artifacts.CHAR_STYLE, ("lm_surprise", LM_SURPRISE))},
+        "other_reason_codes": {c: d for c, d in (*artifacts.OBFUSCATION_CODES, artifacts.CHAR_STYLE, artifacts.CONTEXT_MISFIT, ("lm_surprise", LM_SURPRISE))},
         "modes": _modes(),
     }
     if as_json:
@@ -99,7 +99,8 @@ def info(
     typer.echo(f"spindetect {data['spindetect']}")
     typer.echo(f"model:      {data['model']['name']} {data['model']['version']}  ({mdir})")
     if data["kind"] == "document":
-        signals = "character style + artifacts" + (" + language-model surprisal" if manifest.get("uses_lm") else "")
+        signals = ("character style + artifacts" + (" + context fit" if any(f.startswith("ctx:") for f in manifest["features"]) else "")
+                   + (" + language-model surprisal" if manifest.get("uses_lm") else ""))
         typer.echo(f"detector:   document model ({signals}); the embedder serves compare/index/find")
     else:
         typer.echo("detector:   sentence model (MiniLM embedding + artifacts)")
@@ -124,6 +125,7 @@ def info(
     for c, d in artifacts.OBFUSCATION_CODES:
         typer.echo(f"  {c:<22} {d} (a reason, not a feature column: the model sees the text undone)")
     typer.echo(f"  {artifacts.CHAR_STYLE[0]:<22} {artifacts.CHAR_STYLE[1]} (a reason, not a feature column)")
+    typer.echo(f"  {artifacts.CONTEXT_MISFIT[0]:<22} {artifacts.CONTEXT_MISFIT[1]} (fast mode only; a reason, not a feature column)")
     typer.echo(f"  {'lm_surprise':<22} {LM_SURPRISE} (accurate mode only; a reason, not a feature column)")
 
 

@@ -47,6 +47,12 @@ CONTENT_MAX_ZIPF = 5.0
 RARE_ZIPF = 4.0
 LOW_FIT = 0.15
 LOW_FIT_RARE = 0.25
+#: Shown as a reason (fast mode, artifact_codes.CONTEXT_MISFIT): rare (zipf < RARE_ZIPF) lower-case words fitting
+#: below this. On the training documents (benchmarks/context_words.py) human text has 0.37 such words per 100
+#: content words; in the spinner's output 77 % of them are its swaps (33 % of its content words are), though they
+#: are only 4 % of its swaps. The threshold is the grid's highest (-0.1 to 0.1) with at most 0.5 per 100 human
+#: content words; the seed had been looked at before it was chosen (its 'tacked' fits at -0.02).
+MISFIT_FIT = 0.0
 #: Fewer content words than this with a vector: no statistics (the caller uses the human mean).
 MIN_WORDS = 8
 NAMES = ("fit_mean", "fit_q10", "share_fit_lt_0_15", "rare_fit_mean", "share_rare_fit_lt_0_15", "share_no_vector",
@@ -115,11 +121,16 @@ def read_glove(path: Path, vocab: int = VOCAB) -> ContextVectors:
     return ContextVectors(tuple(words), v.astype(np.float16))
 
 
-def _content(vectors: ContextVectors, text: str) -> tuple[list[int], list[float], int]:
-    """Vocabulary rows and zipf of the text's content words, and how many content words had no vector."""
+def _content(vectors: ContextVectors, text: str) -> tuple[list[int], list[float], int, list[tuple[int, int]]]:
+    """Vocabulary rows, zipf and spans (into ``text``) of the text's content words, and how many content words had
+    no vector."""
     table, index = zipf.table(), vectors.index
-    rows, zs, missing = [], [], 0
-    for w in _WORD.findall(text.lower()):
+    rows, zs, spans, missing = [], [], [], 0
+    low = text.lower()
+    if len(low) != len(text):  # a character that lower-cases to two (e.g. 'İ') would shift the offsets
+        low = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    for m in _WORD.finditer(low):
+        w = m.group()
         z = table.get(w, 0.0)
         if z >= CONTENT_MAX_ZIPF or len(w) < MIN_LETTERS:
             continue
@@ -129,7 +140,8 @@ def _content(vectors: ContextVectors, text: str) -> tuple[list[int], list[float]
             continue
         rows.append(i)
         zs.append(z)
-    return rows, zs, missing
+        spans.append(m.span())
+    return rows, zs, missing, spans
 
 
 def fits(unit: np.ndarray) -> np.ndarray:
@@ -143,7 +155,7 @@ def fits(unit: np.ndarray) -> np.ndarray:
 
 def statistics(vectors: ContextVectors, sentences: Sequence[str]) -> np.ndarray | None:
     """``NAMES`` of a text given as its sentences (None with fewer than ``MIN_WORDS`` content words)."""
-    rows, zs, missing = _content(vectors, " ".join(sentences))
+    rows, zs, missing, _ = _content(vectors, " ".join(sentences))
     if len(rows) < MIN_WORDS:
         return None
     unit = vectors.vectors[rows].astype(np.float32)
@@ -159,3 +171,18 @@ def statistics(vectors: ContextVectors, sentences: Sequence[str]) -> np.ndarray 
         missing / (missing + len(rows)), ((fit < LOW_FIT_RARE) & rare).mean(),
         float((fit * w).sum() / w.sum()), float((unit @ centre).mean()),
     ])
+
+
+def word_fits(vectors: ContextVectors, text: str) -> list[tuple[int, int, float, float]]:
+    """``(start, end, fit, zipf)`` of each content word of ``text`` with a vector (offsets into ``text``)."""
+    rows, zs, _, spans = _content(vectors, text)
+    if not rows:
+        return []
+    f = fits(vectors.vectors[rows].astype(np.float32))
+    return [(a, b, float(x), z) for (a, b), x, z in zip(spans, f, zs)]
+
+
+def misfits(vectors: ContextVectors, text: str) -> list[tuple[int, int, float]]:
+    """``(start, end, fit)`` of the rare lower-case words of ``text`` fitting their context below ``MISFIT_FIT``."""
+    return [(a, b, f) for a, b, f, z in word_fits(vectors, text)
+            if f < MISFIT_FIT and z < RARE_ZIPF and text[a].islower()]
