@@ -122,7 +122,8 @@ def main() -> None:
     everything = docs + extra + wiki
     is_wiki = np.arange(len(everything)) >= len(docs) + len(extra)
     # LM statistics for every document (the shipped sample size covers the shared data alone).
-    p_all = train_doc.prepare(everything, lm_model, train_doc.default_lm_cache(), log, len(everything), cfg.seed)
+    p_all = train_doc.prepare(everything, lm_model, train_doc.default_lm_cache(), log, len(everything), cfg.seed,
+                              train_doc.context_vectors(cfg))
     results = {}
     for v in variants:
         kinds = {"human": "", "spinner": "-spun"}

@@ -86,7 +86,8 @@ def main() -> None:
         from spindetect.surprisal import LanguageModel
 
         lm_model = LanguageModel()
-    p_all = train_doc.prepare(docs, lm_model, train_doc.default_lm_cache(), log, len(docs), cfg.seed)
+    p_all = train_doc.prepare(docs, lm_model, train_doc.default_lm_cache(), log, len(docs), cfg.seed,
+                              train_doc.context_vectors(cfg))
     results = {"unseen_paraphraser": unseen_paraphraser(p_all, args.lm)}
     log(f"SmolLM2 paraphrases, never trained on: {results['unseen_paraphraser']}")
     for name, keep in (("none", np.where(~sm)[0]), ("para", np.arange(len(docs)))):

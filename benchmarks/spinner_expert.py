@@ -19,6 +19,9 @@ expert in place of the spinner expert (no language model):
 
     python benchmarks/spinner_expert.py --fast --corpus brown=DIR --corpus lee=DIR --wiki DIR --out benchmarks/runs/context-expert-YYYY-MM-DD
 
+Both modes have the context statistics in the stack since 2026-12-04 (in accurate mode the expert stays the LM's
+spinner expert); ``--no-context`` measures accurate mode without them, as shipped before.
+
 ``--wiki DIR`` adds each join's ROC AUC on encyclopedic text (the built-in spinner's output on the wiki corpus's
 texts against the human ones, with everything fitted on the training documents: a domain never trained on).
 
@@ -113,28 +116,26 @@ def main() -> None:
     ap.add_argument("--corpus", action="append", default=[], metavar="NAME=DIR", help="a training corpus (repeatable)")
     ap.add_argument("--corpus-spin-every", type=int, default=2)
     ap.add_argument("--fast", action="store_true", help="fast mode: context statistics and the context expert, no LM")
+    ap.add_argument("--no-context", action="store_true", help="without the context statistics (the shipped models "
+                    "before 2026-12-04); with --fast there is then no expert to join")
     ap.add_argument("--wiki", default=None, help="the wiki corpus folder: adds each join's encyclopedic ROC AUC (the "
                     "built-in spinner on Wikipedia texts, never trained on; benchmarks/wiki_corpus.py)")
     args = ap.parse_args()
     t0 = time.time()
-    if args.fast and args.llm_expert:
-        sys.exit("error: --llm-expert reads the language model's statistics; it cannot go with --fast")
-    cfg = train_doc.Config(lm=not args.fast, corpus_spin_every=args.corpus_spin_every)
+    if args.fast and (args.llm_expert or args.no_context):
+        sys.exit("error: --fast joins the context expert: it cannot go with --llm-expert or --no-context")
+    cfg = train_doc.Config(lm=not args.fast, corpus_spin_every=args.corpus_spin_every, context=not args.no_context)
     docs = trainset.training_set(args.data, cfg, args.corpus, lambda m: print(m, file=sys.stderr))
     wiki = corpora.documents("wiki", Path(args.wiki), cfg.max_words, 2, cfg.seed) if args.wiki else []
     cache = Path(args.lm_cache) if args.lm_cache else train_doc.default_lm_cache()
     everything = docs + wiki
-    lm_model, vectors = None, None
-    if args.fast:
-        from spindetect.signals import context
-
-        vectors = context.read_glove(context.glove_file())
-    else:
+    lm_model = None
+    if not args.fast:
         from spindetect.surprisal import LanguageModel
 
         lm_model = LanguageModel()
     p_all = train_doc.prepare(everything, lm_model, cache, lambda m: print(m, file=sys.stderr), len(everything),
-                              cfg.seed, vectors)
+                              cfg.seed, train_doc.context_vectors(cfg))
     p = train_doc.subset(p_all, np.arange(len(docs)))
     folds = held_out_scores(p, args.llm_expert)
     # Wikipedia: the stack and experts fitted on every training document, the Wikipedia ones scored

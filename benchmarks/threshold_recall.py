@@ -50,7 +50,8 @@ def main() -> None:
         from spindetect.surprisal import LanguageModel
 
         lm_model, cache = LanguageModel(), train_doc.default_lm_cache()
-    p = train_doc.prepare(docs, lm_model, cache, lambda m: print(m, file=sys.stderr), cfg.lm_docs, cfg.seed)
+    p = train_doc.prepare(docs, lm_model, cache, lambda m: print(m, file=sys.stderr), cfg.lm_docs, cfg.seed,
+                          train_doc.context_vectors(cfg))
     quiet = lambda m: print(m, file=sys.stderr)  # noqa: E731
     _, fi, fl = train_doc.validate(p, "family", args.lm, quiet)
     _, di, dl = train_doc.validate(p, "domain", args.lm, quiet)

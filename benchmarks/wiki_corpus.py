@@ -115,7 +115,8 @@ def main() -> None:
 
         lm_model = LanguageModel()
     everything = docs + wiki
-    p_all = train_doc.prepare(everything, lm_model, train_doc.default_lm_cache(), log, len(everything), cfg.seed)
+    p_all = train_doc.prepare(everything, lm_model, train_doc.default_lm_cache(), log, len(everything), cfg.seed,
+                              train_doc.context_vectors(cfg))
     is_wiki = np.arange(len(everything)) >= len(docs)
     if args.llm_joins:
         if not args.lm:

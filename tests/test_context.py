@@ -5,7 +5,7 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from spindetect import docset, modeldir
+from spindetect import modeldir
 from spindetect.signals import context, docmodel
 
 EARNINGS = "The company reported strong quarterly earnings and its shares rose sharply in early trading on the stock market"
@@ -82,22 +82,12 @@ def test_missing_glove_package_is_named(monkeypatch):
 
 
 def _prepared(vectors):
-    """Human news documents and their spun copies (the real spinner), measured with the context statistics."""
+    """Human news documents beside their spun copies (the real spinner) and an LLM-like rewrite, measured with the
+    context statistics."""
     from spindetect import train_doc
-    from spindetect.augment.spin import spin
     from tests import texts
 
-    rng = np.random.RandomState(0)
-    sents = texts.HUMAN_NEWS.split(". ")
-    docs = []
-    for k in range(30):
-        rng.shuffle(sents)
-        human = ". ".join(sents)
-        docs.append(docset.Doc(human, 0, "d", "human", "news", docset.group_key(str(k))))
-        kind = ("spinner", "llm-paraphrase")[k % 2]
-        text = spin(human, rate=0.4, seed=k).text if kind == "spinner" else texts.SPUN_NEWS
-        docs.append(docset.Doc(text, 1, "d", kind, "news", docset.group_key(str(k))))
-    return train_doc.prepare(docs, log=lambda *a: None, vectors=vectors)
+    return train_doc.prepare(texts.human_spun_and_llm_documents(np.random.RandomState(0)), log=lambda *a: None, vectors=vectors)
 
 
 def test_fast_mode_fits_the_context_expert_and_scores_alike_in_training_and_scoring(vectors):

@@ -167,19 +167,10 @@ def _lm_prepared():
     """Documents of three kinds with synthetic LM statistics: spinner output more surprising than human text (its
     share of tokens outside the top 1000 higher), an LLM family less surprising."""
     from spindetect import train_doc
-    from spindetect.augment.spin import spin
     from tests import texts
 
     rng = np.random.RandomState(0)
-    sents = texts.HUMAN_NEWS.split(". ")
-    docs = []
-    for k in range(30):
-        rng.shuffle(sents)
-        human = ". ".join(sents)
-        docs.append(docset.Doc(human, 0, "d", "human", "news", docset.group_key(str(k))))
-        kind = ("spinner", "llm-paraphrase")[k % 2]
-        text = spin(human, rate=0.4, seed=k).text if kind == "spinner" else texts.SPUN_NEWS
-        docs.append(docset.Doc(text, 1, "d", kind, "news", docset.group_key(str(k))))
+    docs = texts.human_spun_and_llm_documents(rng)
     p = train_doc.prepare(docs, log=lambda *a: None)
     lm = rng.normal(size=(len(docs), len(docmodel.LM_NAMES)))
     r = docmodel.LM_NAMES.index(docmodel.SPINNER_ZERO_SHOT)

@@ -30,3 +30,22 @@ SPUN_NEWS = (
 UNICODE = "Der Stadtrat hat am Dienstag den Haushalt beschlossen. 市议会周二批准了预算。 🎉 «Très bien», a-t-il dit."
 ABBREVIATIONS = 'The U.S. Army said at 10 a.m. ET that Mr. Smith would go. "I will not resign. Never," he said. Dr. Jones agreed.'
 CURLY = "“It’s done,” she said — and left."
+
+
+def human_spun_and_llm_documents(rng, n: int = 30) -> list:
+    """``n`` copies of HUMAN_NEWS, sentences shuffled by ``rng`` (a numpy RandomState), as human documents, each
+    beside a rewrite: every second one spun by the real spinner (rate 0.4), the others SPUN_NEWS as an
+    "llm-paraphrase" family; one group per pair."""
+    from spindetect import docset
+    from spindetect.augment.spin import spin
+
+    sents = HUMAN_NEWS.split(". ")
+    docs = []
+    for k in range(n):
+        rng.shuffle(sents)
+        human = ". ".join(sents)
+        docs.append(docset.Doc(human, 0, "d", "human", "news", docset.group_key(str(k))))
+        kind = ("spinner", "llm-paraphrase")[k % 2]
+        text = spin(human, rate=0.4, seed=k).text if kind == "spinner" else SPUN_NEWS
+        docs.append(docset.Doc(text, 1, "d", kind, "news", docset.group_key(str(k))))
+    return docs

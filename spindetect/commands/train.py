@@ -118,7 +118,7 @@ def _train_document(data, out: str, cfg, corpus: List[str], lm_cache: Optional[s
         check_writable(Path(out))
         for name, folder in corpora.items():
             corpus_files(name, folder)  # a missing corpus fails here, before the data is read
-        if cfg.uses_context:
+        if cfg.context:
             from ..signals.context import glove_file
 
             glove_file()  # so do missing word vectors
