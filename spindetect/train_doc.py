@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Sequence
@@ -226,8 +227,12 @@ def _filled(x: np.ndarray, mean: np.ndarray) -> np.ndarray:
 
 
 def _reference(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Human mean and standard deviation of each column (the two-sided features' origin and unit; NaN ignored)."""
-    return np.nanmean(x, axis=0), np.nanstd(x, axis=0) + 1e-6
+    """Human mean and standard deviation of each column (the two-sided features' origin and unit; NaN ignored, and a
+    column no human document has a value in is 0 +- 1e-6: no evidence)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # "mean of empty slice" for such a column
+        mean, std = np.nanmean(x, axis=0), np.nanstd(x, axis=0)
+    return np.nan_to_num(mean, nan=0.0), np.nan_to_num(std, nan=0.0) + 1e-6
 
 
 def fit(p: Prepared, idx: np.ndarray, lm: bool, seed: int = 0, signals: Sequence[str] | None = None) -> docmodel.DocumentModel:

@@ -155,3 +155,12 @@ def test_word_offsets_point_into_the_text_even_when_lower_casing_changes_its_len
     text = "İstanbul: the company reported strong quarterly earnings and its shares rose sharply in early trading."
     found = {text[a:b]: f for a, b, f, _ in context.word_fits(vectors, text)}
     assert "earnings" in found and "quarterly" in found and all(k.isalpha() for k in found)
+
+
+def test_a_statistic_no_human_document_has_is_no_evidence():
+    """Short or all-capitals documents have no context statistics (NaN); a column with none among the human documents
+    of a fold gets mean 0 and scale ~0 instead of NaN (which would reach the logistic regression)."""
+    from spindetect import train_doc
+
+    mean, scale = train_doc._reference(np.array([[np.nan, 1.0], [np.nan, 3.0], [np.nan, np.nan]]))
+    assert mean.tolist() == [0.0, 2.0] and scale == pytest.approx([1e-6, 1.0 + 1e-6])

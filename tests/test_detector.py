@@ -142,8 +142,8 @@ def test_isolated_failures_cost_only_the_failing_document(detector, monkeypatch)
 def test_fast_mode_names_a_word_that_does_not_fit_its_context(detector):
     """A rare lower-case word whose vector fits its neighbours' below context.MISFIT_FIT is a context_misfit reason,
     with offsets into the input; human text of the same kind has none."""
-    tail = " Kremlin spokesman Dmitry Peskov tacked on to the conversation that the call would be long."
+    tail = " Council members ascended the budget after residents complained about potholes and broken pavement."
     text = texts.HUMAN_NEWS + tail
     got = [r for s in detector.score(text).sentences for r in s.reasons if r.code == "context_misfit"]
-    assert [text[r.start:r.end] for r in got] == ["tacked"] and "does not fit its context" in got[0].message
+    assert [text[r.start:r.end] for r in got] == ["ascended"] and "does not fit its context" in got[0].message
     assert not [r for s in detector.score(texts.HUMAN_NEWS).sentences for r in s.reasons if r.code == "context_misfit"]
