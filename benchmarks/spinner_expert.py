@@ -19,6 +19,9 @@ expert in place of the spinner expert (no language model):
 
     python benchmarks/spinner_expert.py --fast --corpus brown=DIR --corpus lee=DIR --wiki DIR --out benchmarks/runs/context-expert-YYYY-MM-DD
 
+``--context-expert`` (accurate mode) also fits fast mode's context expert in each fold and joins it to the shipped sum
+(maxima and rectified sums; rows after the spinner expert's).
+
 Both modes have the context statistics in the stack since 2026-12-04 (in accurate mode the expert stays the LM's
 spinner expert); ``--no-context`` measures accurate mode without them, as shipped before.
 
@@ -50,7 +53,7 @@ SUM_WEIGHTS = (0.5, 1.0, 2.0)
 SUM_OFFSETS = (0.0, 1.0, 2.0)
 
 
-def fold_scores(p, tr, te, with_llm: bool, by: str, name: str) -> dict:
+def fold_scores(p, tr, te, with_llm: bool, by: str, name: str, with_context: bool = False) -> dict:
     """One fold: the stack and the experts fitted on ``tr``, ``te`` scored in human standard deviations of each.
 
     The expert is the spinner expert with the LM's statistics (accurate mode), else the context expert (fast mode).
@@ -61,6 +64,8 @@ def fold_scores(p, tr, te, with_llm: bool, by: str, name: str) -> dict:
     e = m.experts()[expert]
     # the LLM expert (docmodel.EXPERT_FAMILIES["llm"]; not in docmodel.FITTED_EXPERTS since 2026-12-04)
     llm = train_doc._fit_expert(p, tr, m, "llm", 0) if with_llm else None
+    # accurate mode with fast mode's context expert beside its spinner expert (--context-expert)
+    ctx = train_doc._fit_expert(p, tr, m, "context", 0) if with_context else None
     human = tr[p.y[tr] == 0]
     stack = replace(m, spinner=None, llm=None, context=None)
     sh = train_doc.predict(p, stack, human)
@@ -69,17 +74,19 @@ def fold_scores(p, tr, te, with_llm: bool, by: str, name: str) -> dict:
             "stack": (train_doc.predict(p, stack, te) - sh.mean()) / sh.std(),
             "expert": (e.score(z) - e.human_mean) / e.human_std,
             # None: no LLM family in training
-            "llm": (llm.score(z) - llm.human_mean) / llm.human_std if llm else None}
+            "llm": (llm.score(z) - llm.human_mean) / llm.human_std if llm else None,
+            "context": (ctx.score(train_doc.expert_z(p, m, "context", te)) - ctx.human_mean) / ctx.human_std
+            if ctx else None}
 
 
-def held_out_scores(p, with_llm: bool = False) -> list[dict]:
+def held_out_scores(p, with_llm: bool = False, with_context: bool = False) -> list[dict]:
     """Per fold: held-out indices, the stack's and the expert's scores in human standard deviations of each."""
     out = []
     ok = ~np.isnan(p.lm).any(axis=1) if p.lm is not None else np.ones(len(p.y), dtype=bool)
     for by in ("family", "domain"):
         for h in (0, 1):
             for name, tr, te in train_doc.folds(p, by, h):
-                out.append(fold_scores(p, tr[ok[tr]], te[ok[te]], with_llm, by, name))
+                out.append(fold_scores(p, tr[ok[tr]], te[ok[te]], with_llm, by, name, with_context))
                 print(f"  {by} {name} half {h} ({out[-1]['kind']} expert)", file=sys.stderr)
     return out
 
@@ -116,14 +123,18 @@ def main() -> None:
     ap.add_argument("--corpus", action="append", default=[], metavar="NAME=DIR", help="a training corpus (repeatable)")
     ap.add_argument("--corpus-spin-every", type=int, default=2)
     ap.add_argument("--fast", action="store_true", help="fast mode: context statistics and the context expert, no LM")
+    ap.add_argument("--context-expert", action="store_true", help="accurate mode: also join fast mode's context "
+                    "expert to the shipped sum (rows below the sums)")
     ap.add_argument("--no-context", action="store_true", help="without the context statistics (the shipped models "
                     "before 2026-12-04); with --fast there is then no expert to join")
     ap.add_argument("--wiki", default=None, help="the wiki corpus folder: adds each join's encyclopedic ROC AUC (the "
                     "built-in spinner on Wikipedia texts, never trained on; benchmarks/wiki_corpus.py)")
     args = ap.parse_args()
     t0 = time.time()
-    if args.fast and (args.llm_expert or args.no_context):
-        sys.exit("error: --fast joins the context expert: it cannot go with --llm-expert or --no-context")
+    if args.fast and (args.llm_expert or args.no_context or args.context_expert):
+        sys.exit("error: --fast joins the context expert: it cannot go with --llm-expert, --context-expert or --no-context")
+    if args.context_expert and args.no_context:
+        sys.exit("error: --context-expert reads the context statistics: it cannot go with --no-context")
     cfg = train_doc.Config(lm=not args.fast, corpus_spin_every=args.corpus_spin_every, context=not args.no_context)
     docs = trainset.training_set(args.data, cfg, args.corpus, lambda m: print(m, file=sys.stderr))
     wiki = corpora.documents("wiki", Path(args.wiki), cfg.max_words, 2, cfg.seed) if args.wiki else []
@@ -137,10 +148,10 @@ def main() -> None:
     p_all = train_doc.prepare(everything, lm_model, cache, lambda m: print(m, file=sys.stderr), len(everything),
                               cfg.seed, train_doc.context_vectors(cfg))
     p = train_doc.subset(p_all, np.arange(len(docs)))
-    folds = held_out_scores(p, args.llm_expert)
+    folds = held_out_scores(p, args.llm_expert, args.context_expert)
     # Wikipedia: the stack and experts fitted on every training document, the Wikipedia ones scored
     enc = fold_scores(p_all, np.arange(len(docs)), np.arange(len(docs), len(everything)), args.llm_expert,
-                      "wiki", "wiki") if wiki else None
+                      "wiki", "wiki", args.context_expert) if wiki else None
     rows = {"stack alone": lambda f: f["stack"], "expert alone": lambda f: f["expert"]}
     for c in OFFSETS:
         rows[f"max(stack, expert - {c:g})"] = lambda f, c=c: np.maximum(f["stack"], f["expert"] - c)
@@ -148,8 +159,16 @@ def main() -> None:
         for c in SUM_OFFSETS:
             rows[f"stack + {w:g} * max(0, expert - {c:g})"] = (
                 lambda f, w=w, c=c: f["stack"] + w * np.maximum(f["expert"] - c, 0.0))
+    shipped = lambda f: f["stack"] + np.maximum(f["expert"] - 1.0, 0.0)  # noqa: E731
+    if args.context_expert:
+        rows["context expert alone"] = lambda f: f["context"]
+        for c in (1.0, 1.5, 2.0):
+            rows[f"max(shipped sum, context expert - {c:g})"] = lambda f, c=c: np.maximum(shipped(f), f["context"] - c)
+        for w in (0.5, 1.0):
+            for c in (1.0, 2.0):
+                rows[f"shipped sum + {w:g} * max(0, context expert - {c:g})"] = (
+                    lambda f, w=w, c=c: shipped(f) + w * np.maximum(f["context"] - c, 0.0))
     if args.llm_expert:
-        shipped = lambda f: f["stack"] + np.maximum(f["expert"] - 1.0, 0.0)  # noqa: E731
         rows["LLM expert alone"] = lambda f: f["stack"] if f["llm"] is None else f["llm"]
         for w in (0.5, 1.0):
             for c in (0.0, 1.0):
