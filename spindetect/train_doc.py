@@ -297,8 +297,8 @@ def _fit_expert(p: Prepared, idx: np.ndarray, stack: docmodel.DocumentModel, nam
                 seed: int) -> docmodel.Expert | None:
     """Expert ``name`` (docmodel.EXPERT_FAMILIES): its families' output in ``idx`` against the human documents.
 
-    With none of its families in ``idx``: a spinner expert is zero-shot (the z-score of
-    ``docmodel.SPINNER_ZERO_SHOT``, or ``context.ZERO_SHOT`` for the context expert), any other is None.
+    With none of its families in ``idx``: an expert named in ``docmodel.EXPERT_ZERO_SHOT`` is zero-shot (the z-score
+    of that statistic), any other is None.
     """
     from sklearn.linear_model import LogisticRegression
 
@@ -312,9 +312,9 @@ def _fit_expert(p: Prepared, idx: np.ndarray, stack: docmodel.DocumentModel, nam
         m = LogisticRegression(C=STACK_C, max_iter=5000, random_state=seed).fit(
             np.hstack([z[both], z[both] ** 2]), p.y[both])
         coef, bias, kind = m.coef_[0], float(m.intercept_[0]), "fitted"
-    elif name in ("spinner", "context"):
+    elif name in docmodel.EXPERT_ZERO_SHOT:
         coef, bias, kind = np.zeros(2 * k), 0.0, "zero-shot"
-        coef[names.index(docmodel.SPINNER_ZERO_SHOT if name == "spinner" else context.ZERO_SHOT)] = 1.0
+        coef[names.index(docmodel.EXPERT_ZERO_SHOT[name])] = 1.0
     else:
         return None
     e = np.hstack([z[human], z[human] ** 2]) @ coef + bias

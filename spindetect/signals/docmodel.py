@@ -20,9 +20,10 @@ document features :func:`features` builds:
   token surprisal and rank, plus each one's squared distance from the human
   training mean -- two-sided, because spinners raise surprisal and LLM
   rewriters lower it;
-- ``ctx:*`` (fast mode): the :mod:`.context` statistics, how well each word's
-  vector fits its neighbours' (a spinner's swaps fit worse than human words, an
-  LLM's choices a little better), raw and two-sided likewise.
+- ``ctx:*`` (both modes since 2026-12-04): the :mod:`.context` statistics, how
+  well each lower-case word's vector fits its neighbours' (a spinner's swaps
+  fit worse than human words, an LLM's choices a little better), raw and
+  two-sided likewise.
 
 Experts (:class:`Expert`) sit beside the stack, each a logistic model of one
 block of statistics (``EXPERT_SOURCE``: the LM's, or the context fit's; raw
@@ -70,8 +71,7 @@ from typing import Sequence
 import numpy as np
 
 from ..types import Hit
-from . import lexical
-from . import context
+from . import context, lexical
 from .charstyle import CharStyle
 
 #: Artifact codes counted as strong evidence: on the 3,027 human documents of
@@ -119,6 +119,9 @@ EXPERT_LOOKS = {"spinner": "the language model's surprise looks like a synonym s
 #: With no spinner output to fit on (validation folds that hold the spinner out), the expert is zero-shot: the
 #: z-score of this statistic, the share of tokens outside the LM's top 1000 (ROC AUC 0.892 on spinner output).
 SPINNER_ZERO_SHOT = "rank_ge_1000"
+#: Each expert's zero-shot statistic (context.ZERO_SHOT: the share of rare words fitting their context poorly);
+#: an expert not named here is absent when training holds none of its families.
+EXPERT_ZERO_SHOT = {"spinner": SPINNER_ZERO_SHOT, "context": context.ZERO_SHOT}
 #: Language-model document statistics (accurate mode), from ``lm_statistics``.
 LM_NAMES = ("mean_nll", "std_nll", "q90_nll", "median_nll", "rank_ge_10", "rank_ge_100", "rank_ge_1000",
             "top1", "mean_log1p_rank")
@@ -281,7 +284,7 @@ class Expert:
     stack_human_std: float
     weight: float = EXPERT_WEIGHT
     offset: float = EXPERT_OFFSET
-    #: "fitted" on its families' output, or "zero-shot" (the z-score of ``SPINNER_ZERO_SHOT`` or ``context.ZERO_SHOT``).
+    #: "fitted" on its families' output, or "zero-shot" (the z-score of its ``EXPERT_ZERO_SHOT`` statistic).
     kind: str = "fitted"
     #: The statistics it reads (``source_names``).
     names: tuple[str, ...] = LM_NAMES
