@@ -85,6 +85,18 @@ def test_train_document_model_end_to_end(tmp_path):
     assert (tmp_path / "foreign" / "keep.txt").read_text() == "mine"
 
 
+def test_train_without_the_word_vectors_package_names_the_install_command(tmp_path, monkeypatch):
+    """The context statistics need GloVe from tagnews: a one-line error before any data is read, nothing written."""
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "tagnews" else real(name, *a))
+    _write_two_domains(tmp_path)
+    r = CliRunner().invoke(app, ["train", str(tmp_path / "alpha.jsonl.gz"), "--out", str(tmp_path / "m"), "--quick"])
+    assert r.exit_code == 2 and "pip install --no-deps tagnews==1.5.0" in r.stderr and "Traceback" not in r.output
+    assert len(r.stderr.strip().splitlines()) == 1 and not (tmp_path / "m").exists()
+
+
 def _write_two_domains(tmp_path):
     """alpha (news) and beta (review): 16 pairs each, long enough for the document model's quick training."""
     for ds, domain in (("alpha", "news"), ("beta", "review")):
