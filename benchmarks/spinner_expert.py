@@ -125,8 +125,8 @@ def main() -> None:
     ap.add_argument("--fast", action="store_true", help="fast mode: context statistics and the context expert, no LM")
     ap.add_argument("--context-expert", action="store_true", help="accurate mode: also join fast mode's context "
                     "expert to the shipped sum (rows below the sums)")
-    ap.add_argument("--no-context", action="store_true", help="without the context statistics (the shipped models "
-                    "before 2026-12-04); with --fast there is then no expert to join")
+    ap.add_argument("--no-context", action="store_true", help="accurate mode without the context statistics (as "
+                    "shipped before 2026-12-04)")
     ap.add_argument("--wiki", default=None, help="the wiki corpus folder: adds each join's encyclopedic ROC AUC (the "
                     "built-in spinner on Wikipedia texts, never trained on; benchmarks/wiki_corpus.py)")
     args = ap.parse_args()
