@@ -70,8 +70,7 @@ def main() -> None:
     results = {}
     for vocab in args.vocab or [context.VOCAB]:
         vectors = context.read_glove(glove, vocab)
-        nan = np.full(len(context.NAMES), np.nan)
-        x = np.array([v if (v := context.statistics(vectors, s)) is not None else nan for s in sents])
+        x = context.statistics_matrix(vectors, sents)
         wy = np.array([d.label for d in wiki]) if wiki else None
         res = table(fam, y, ds, dom, x[: len(docs)], wy, x[len(docs):] if wiki else None)
         results[str(vocab)] = res

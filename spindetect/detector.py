@@ -17,7 +17,7 @@ from .classifier import sigmoid
 from .embed import Embedder
 from .normalize import obfuscation_counts, obfuscation_hits
 from .segment import paragraphs, segment
-from .signals import docmodel
+from .signals import context, docmodel
 from .types import Article, DocumentScore, Hit, Reason, Sentence, SentenceScore, Word
 from .version import __version__
 
@@ -55,14 +55,12 @@ def _with_lm_surprise(hits, norms, tokens) -> list[list[Hit]]:
     ]
 
 
-def _with_context_misfits(hits, norms, vectors) -> list[list[Hit]]:
+def _with_context_misfits(hits, norms, measured) -> list[list[Hit]]:
     """Each sentence's hits plus a ``context_misfit`` hit per rare word that does not fit its context (fast mode;
-    the context runs across sentences, as in the document's statistics)."""
-    from .signals.context import misfits
-
+    ``measured``: the document's ``context.measure``, whose context runs across sentences)."""
     out = [list(hs) for hs in hits]
     starts = np.cumsum([0] + [len(n) + 1 for n in norms])  # offsets of the sentences in " ".join(norms)
-    for a, b, f in misfits(vectors, " ".join(norms)):
+    for a, b, f in context.misfits(measured):
         k = int(np.searchsorted(starts, a, side="right")) - 1
         a, b = a - starts[k], b - starts[k]
         out[k].append(Hit("context_misfit", f"'{norms[k][a:b]}' does not fit its context (fit {f:+.2f})", int(a), int(b)))
@@ -289,14 +287,16 @@ class Detector:
         norms = [s.norm for s in sents]
         hits = artifacts.detect(norms)
         tokens = self.lm.score(norms) if (self.lm is not None and dm.uses_lm) else None
+        # the document's word fits, measured once for its statistics and (fast mode) its context_misfit reasons
+        measured = context.measure(dm.vectors, norms) if dm.vectors is not None else None
         if tokens is not None:
             shown = _with_lm_surprise(hits, norms, tokens)
         else:
-            shown = _with_context_misfits(hits, norms, dm.vectors) if dm.vectors is not None else hits
+            shown = _with_context_misfits(hits, norms, measured) if measured is not None else hits
         notes: tuple[str, ...] = ()
         if sents:
             doc_lm = docmodel.document_lm_statistics(self.lm, norms) if tokens is not None else None
-            doc_ctx = dm.context_statistics(norms)
+            doc_ctx = context.summary(measured) if measured is not None else None
             stack = dm.logit(dm.row(norms, hits, doc_lm, doc_ctx))
             bonuses = dm.bonuses(stack, doc_lm, doc_ctx)
             doc = dm.decide(stack, sum(bonuses.values()), hits)

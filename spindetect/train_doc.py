@@ -96,7 +96,7 @@ class Prepared:
     lm: np.ndarray | None
     #: signals/context.py statistics (NaN rows: too few content words) and the vectors they came from, or None.
     ctx: np.ndarray | None = None
-    vectors: object = None
+    vectors: context.ContextVectors | None = None
 
 
 def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = None, log: Callable = print,
@@ -121,11 +121,7 @@ def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = N
         chosen = np.zeros(len(docs), dtype=bool)
         chosen[np.random.RandomState(seed + 1).choice(len(docs), size=min(lm_docs, len(docs)), replace=False)] = True
         lm = _lm_statistics([s if c else None for s, c in zip(sents_all, chosen)], lm_model, lm_cache, log)
-    ctx = None
-    if vectors is not None:
-        nan = np.full(len(context.NAMES), np.nan)
-        ctx = np.array([v if (v := context.statistics(vectors, s)) is not None else nan for s in sents_all])
-        ctx = ctx.reshape(len(docs), len(context.NAMES))
+    ctx = context.statistics_matrix(vectors, sents_all) if vectors is not None else None
     return Prepared(
         docs=list(docs), y=np.array([d.label for d in docs]), family=np.array([d.family for d in docs]),
         dataset=np.array([d.dataset for d in docs]), domain=np.array([d.domain for d in docs]),

@@ -124,12 +124,23 @@ def read_glove(path: Path, vocab: int = VOCAB) -> ContextVectors:
     return ContextVectors(tuple(words), v.astype(np.float16))
 
 
-def _content(vectors: ContextVectors, text: str) -> tuple[list[int], list[float], int, list[tuple[int, int]]]:
-    """Vocabulary rows, zipf and spans (into ``text``) of the text's content words, and how many content words had
-    no vector."""
+@dataclass(frozen=True)
+class Measured:
+    """A text's content words that have a vector: unit vectors, fits, zipf values and spans (into the text the
+    sentences make joined by one space), and how many content words had no vector."""
+
+    unit: np.ndarray
+    fit: np.ndarray
+    zipf: np.ndarray
+    spans: list[tuple[int, int]]
+    missing: int
+
+
+def measure(vectors: ContextVectors, sentences: Sequence[str]) -> Measured:
+    """Find the content words of ``" ".join(sentences)`` and each one's fit to its context (across sentences)."""
     table, index = zipf.table(), vectors.index
     rows, zs, spans, missing = [], [], [], 0
-    for m in _WORD.finditer(text):
+    for m in _WORD.finditer(" ".join(sentences)):
         if m.group()[0].isupper():  # names (and sentence openings): they fit their context poorly whoever wrote them
             continue
         w = m.group().lower()
@@ -143,7 +154,9 @@ def _content(vectors: ContextVectors, text: str) -> tuple[list[int], list[float]
         rows.append(i)
         zs.append(z)
         spans.append(m.span())
-    return rows, zs, missing, spans
+    unit = vectors.vectors[rows].astype(np.float32).reshape(len(rows), vectors.vectors.shape[1])
+    return Measured(unit, fits(unit) if rows else np.zeros(0, dtype=np.float32), np.array(zs, dtype=np.float64),
+                    spans, missing)
 
 
 def fits(unit: np.ndarray) -> np.ndarray:
@@ -155,14 +168,11 @@ def fits(unit: np.ndarray) -> np.ndarray:
     return (unit * ctx).sum(axis=1) / (np.linalg.norm(ctx, axis=1) + 1e-9)
 
 
-def statistics(vectors: ContextVectors, sentences: Sequence[str]) -> np.ndarray | None:
-    """``NAMES`` of a text given as its sentences (None with fewer than ``MIN_WORDS`` content words)."""
-    rows, zs, missing, _ = _content(vectors, " ".join(sentences))
-    if len(rows) < MIN_WORDS:
+def summary(m: Measured) -> np.ndarray | None:
+    """``NAMES`` of a measured text (None with fewer than ``MIN_WORDS`` content words)."""
+    if len(m.fit) < MIN_WORDS:
         return None
-    unit = vectors.vectors[rows].astype(np.float32)
-    fit = fits(unit)
-    z = np.array(zs)
+    fit, z, unit = m.fit, m.zipf, m.unit
     rare = z < RARE_ZIPF
     centre = unit.mean(axis=0)
     centre /= np.linalg.norm(centre) + 1e-9
@@ -170,21 +180,29 @@ def statistics(vectors: ContextVectors, sentences: Sequence[str]) -> np.ndarray 
     return np.array([
         fit.mean(), np.quantile(fit, 0.1), (fit < LOW_FIT).mean(),
         fit[rare].mean() if rare.any() else fit.mean(), ((fit < LOW_FIT) & rare).mean(),
-        missing / (missing + len(rows)), ((fit < LOW_FIT_RARE) & rare).mean(),
+        m.missing / (m.missing + len(fit)), ((fit < LOW_FIT_RARE) & rare).mean(),
         float((fit * w).sum() / w.sum()), float((unit @ centre).mean()),
     ])
 
 
+def statistics(vectors: ContextVectors, sentences: Sequence[str]) -> np.ndarray | None:
+    """``NAMES`` of a text given as its sentences (None with fewer than ``MIN_WORDS`` content words)."""
+    return summary(measure(vectors, sentences))
+
+
+def statistics_matrix(vectors: ContextVectors, texts: Sequence[Sequence[str]]) -> np.ndarray:
+    """``NAMES`` of each text (given as its sentences), one row each; NaN where a text has too few content words."""
+    nan = np.full(len(NAMES), np.nan)
+    rows = [statistics(vectors, s) for s in texts]
+    return np.array([nan if r is None else r for r in rows]).reshape(len(texts), len(NAMES))
+
+
 def word_fits(vectors: ContextVectors, text: str) -> list[tuple[int, int, float, float]]:
     """``(start, end, fit, zipf)`` of each content word of ``text`` with a vector (offsets into ``text``)."""
-    rows, zs, _, spans = _content(vectors, text)
-    if not rows:
-        return []
-    f = fits(vectors.vectors[rows].astype(np.float32))
-    return [(a, b, float(x), z) for (a, b), x, z in zip(spans, f, zs)]
+    m = measure(vectors, [text])
+    return [(a, b, float(x), float(z)) for (a, b), x, z in zip(m.spans, m.fit, m.zipf)]
 
 
-def misfits(vectors: ContextVectors, text: str) -> list[tuple[int, int, float]]:
-    """``(start, end, fit)`` of the rare words of ``text`` fitting their context below ``MISFIT_FIT``."""
-    return [(a, b, f) for a, b, f, z in word_fits(vectors, text)
-            if f < MISFIT_FIT and z < RARE_ZIPF]
+def misfits(m: Measured) -> list[tuple[int, int, float]]:
+    """``(start, end, fit)`` of the measured text's rare words fitting their context below ``MISFIT_FIT``."""
+    return [(a, b, float(f)) for (a, b), f, z in zip(m.spans, m.fit, m.zipf) if f < MISFIT_FIT and z < RARE_ZIPF]
