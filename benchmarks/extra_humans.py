@@ -36,7 +36,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spindetect import corpora, train_doc, trainset  # noqa: E402
+from spindetect import corpora, docprep, train_doc, trainset  # noqa: E402
 from spindetect.metrics import tpr_at_fpr  # noqa: E402
 
 #: which extra documents each variant trains with (Brown human / Brown spun / Lee human and spun)
@@ -122,13 +122,13 @@ def main() -> None:
     everything = docs + extra + wiki
     is_wiki = np.arange(len(everything)) >= len(docs) + len(extra)
     # LM statistics for every document (the shipped sample size covers the shared data alone).
-    p_all = train_doc.prepare(everything, lm_model, train_doc.default_lm_cache(), log, len(everything), cfg.seed,
-                              train_doc.context_vectors(cfg))
+    p_all = docprep.prepare(everything, lm_model, docprep.default_lm_cache(), log, len(everything), cfg.seed,
+                              docprep.context_vectors(cfg.context))
     results = {}
     for v in variants:
         kinds = {"human": "", "spinner": "-spun"}
         keep = [k for k, d in enumerate(everything) if k < len(docs) or (not is_wiki[k] and d.dataset + kinds[d.family] in VARIANTS[v])]
-        p = train_doc.subset(p_all, np.array(keep))
+        p = docprep.subset(p_all, np.array(keep))
         log(f"variant {v}: {len(keep)} documents ({len(keep) - len(docs)} from the extra corpora)")
         results[v] = evaluate(p, args.lm, log)
         if wiki:

@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from extra_humans import evaluate, save, summary  # noqa: E402
 
-from spindetect import cache, corpora, docset, train_doc, trainset  # noqa: E402
+from spindetect import cache, corpora, docprep, docset, train_doc, trainset  # noqa: E402
 from spindetect.augment.paraphrase import Paraphraser, cache_file  # noqa: E402
 
 
@@ -86,12 +86,12 @@ def main() -> None:
         from spindetect.surprisal import LanguageModel
 
         lm_model = LanguageModel()
-    p_all = train_doc.prepare(docs, lm_model, train_doc.default_lm_cache(), log, len(docs), cfg.seed,
-                              train_doc.context_vectors(cfg))
+    p_all = docprep.prepare(docs, lm_model, docprep.default_lm_cache(), log, len(docs), cfg.seed,
+                              docprep.context_vectors(cfg.context))
     results = {"unseen_paraphraser": unseen_paraphraser(p_all, args.lm)}
     log(f"SmolLM2 paraphrases, never trained on: {results['unseen_paraphraser']}")
     for name, keep in (("none", np.where(~sm)[0]), ("para", np.arange(len(docs)))):
-        results[name] = r = evaluate(train_doc.subset(p_all, keep), args.lm, log)
+        results[name] = r = evaluate(docprep.subset(p_all, keep), args.lm, log)
         print(summary(name, r), flush=True)
         print(f"  by family {r['by_family']}\n  by domain {r['by_domain']}", flush=True)
     print(f"unseen paraphraser: {results['unseen_paraphraser']}  ({time.time() - t0:.0f} s)", flush=True)

@@ -30,7 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spindetect import train_doc, trainset  # noqa: E402
+from spindetect import docprep, train_doc, trainset  # noqa: E402
 
 ROWS = {
     "char style": ("char",),
@@ -102,9 +102,9 @@ def main() -> None:
         from spindetect.surprisal import LanguageModel
 
         lm_model = LanguageModel()
-    cache = Path(args.lm_cache) if args.lm_cache else train_doc.default_lm_cache()
-    p = train_doc.prepare(docs, lm_model, cache, lambda m: print(m, file=sys.stderr), cfg.lm_docs, cfg.seed,
-                          train_doc.context_vectors(cfg))
+    cache = Path(args.lm_cache) if args.lm_cache else docprep.default_lm_cache()
+    p = docprep.prepare(docs, lm_model, cache, lambda m: print(m, file=sys.stderr), cfg.lm_docs, cfg.seed,
+                          docprep.context_vectors(cfg.context))
     rows = {} if args.codes_only else LM_ROWS if args.lm else ROWS
     out = {"artifact codes": code_rates(p)}
     print(f"| code | human documents with a hit ({int((p.y == 0).sum())}) | rewritten ({int((p.y == 1).sum())}) | "

@@ -45,7 +45,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spindetect import corpora, train_doc, trainset  # noqa: E402
+from spindetect import corpora, docprep, train_doc, trainset  # noqa: E402
 from spindetect.metrics import tpr_at_fpr  # noqa: E402
 
 OFFSETS = (0.0, 0.5, 1.0, 1.5, 2.0)
@@ -138,16 +138,16 @@ def main() -> None:
     cfg = train_doc.Config(lm=not args.fast, corpus_spin_every=args.corpus_spin_every, context=not args.no_context)
     docs = trainset.training_set(args.data, cfg, args.corpus, lambda m: print(m, file=sys.stderr))
     wiki = corpora.documents("wiki", Path(args.wiki), cfg.max_words, 2, cfg.seed) if args.wiki else []
-    cache = Path(args.lm_cache) if args.lm_cache else train_doc.default_lm_cache()
+    cache = Path(args.lm_cache) if args.lm_cache else docprep.default_lm_cache()
     everything = docs + wiki
     lm_model = None
     if not args.fast:
         from spindetect.surprisal import LanguageModel
 
         lm_model = LanguageModel()
-    p_all = train_doc.prepare(everything, lm_model, cache, lambda m: print(m, file=sys.stderr), len(everything),
-                              cfg.seed, train_doc.context_vectors(cfg))
-    p = train_doc.subset(p_all, np.arange(len(docs)))
+    p_all = docprep.prepare(everything, lm_model, cache, lambda m: print(m, file=sys.stderr), len(everything),
+                              cfg.seed, docprep.context_vectors(cfg.context))
+    p = docprep.subset(p_all, np.arange(len(docs)))
     folds = held_out_scores(p, args.llm_expert, args.context_expert)
     # Wikipedia: the stack and experts fitted on every training document, the Wikipedia ones scored
     enc = fold_scores(p_all, np.arange(len(docs)), np.arange(len(docs), len(everything)), args.llm_expert,

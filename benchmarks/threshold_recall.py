@@ -22,7 +22,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from spindetect import modeldir, train_doc, trainset  # noqa: E402
+from spindetect import docprep, modeldir, train_doc, trainset  # noqa: E402
 
 
 
@@ -49,9 +49,9 @@ def main() -> None:
     if args.lm:
         from spindetect.surprisal import LanguageModel
 
-        lm_model, cache = LanguageModel(), train_doc.default_lm_cache()
-    p = train_doc.prepare(docs, lm_model, cache, lambda m: print(m, file=sys.stderr), cfg.lm_docs, cfg.seed,
-                          train_doc.context_vectors(cfg))
+        lm_model, cache = LanguageModel(), docprep.default_lm_cache()
+    p = docprep.prepare(docs, lm_model, cache, lambda m: print(m, file=sys.stderr), cfg.lm_docs, cfg.seed,
+                          docprep.context_vectors(cfg.context))
     quiet = lambda m: print(m, file=sys.stderr)  # noqa: E731
     _, fi, fl = train_doc.validate(p, "family", args.lm, quiet)
     _, di, dl = train_doc.validate(p, "domain", args.lm, quiet)

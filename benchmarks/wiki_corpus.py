@@ -36,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from extra_humans import encyclopedic, evaluate, save, summary  # noqa: E402
 
-from spindetect import corpora, train_doc, trainset  # noqa: E402
+from spindetect import corpora, docprep, train_doc, trainset  # noqa: E402
 from spindetect.metrics import tpr_at_fpr  # noqa: E402
 
 
@@ -57,7 +57,7 @@ def _joined(model, join):
 
 def llm_joins(p_all, is_wiki: np.ndarray, log) -> dict:
     """Per LLM_JOINS entry: leave-one-family-out / -domain-out means, worst groups, TPR at 1 % FPR, and encyclopedic."""
-    p = train_doc.subset(p_all, np.where(~is_wiki)[0])
+    p = docprep.subset(p_all, np.where(~is_wiki)[0])
     per = {k: {"family": {}, "domain": {}} for k in LLM_JOINS}
     for by in ("family", "domain"):
         for h in (0, 1):
@@ -115,8 +115,8 @@ def main() -> None:
 
         lm_model = LanguageModel()
     everything = docs + wiki
-    p_all = train_doc.prepare(everything, lm_model, train_doc.default_lm_cache(), log, len(everything), cfg.seed,
-                              train_doc.context_vectors(cfg))
+    p_all = docprep.prepare(everything, lm_model, docprep.default_lm_cache(), log, len(everything), cfg.seed,
+                              docprep.context_vectors(cfg.context))
     is_wiki = np.arange(len(everything)) >= len(docs)
     if args.llm_joins:
         if not args.lm:
@@ -126,13 +126,13 @@ def main() -> None:
             save(results, args.out, True, "llm-joins.json")
         print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
         return
-    results = {"shipped": evaluate(train_doc.subset(p_all, np.where(~is_wiki)[0]), args.lm, log)
+    results = {"shipped": evaluate(docprep.subset(p_all, np.where(~is_wiki)[0]), args.lm, log)
                | {"encyclopedic": encyclopedic(p_all, ~is_wiki, args.lm)}}
     print(summary("shipped", results["shipped"]), "encyclopedic", results["shipped"]["encyclopedic"], flush=True)
     # + wiki: its human texts (and, unless --wiki-human, its spun ones) join the training side
     train = (~is_wiki | (p_all.y == 0)) if args.wiki_human else np.ones(len(everything), dtype=bool)
     name = "+wiki human" if args.wiki_human else "+wiki, every second text spun"
-    results[name] = evaluate(train_doc.subset(p_all, np.where(train)[0]), args.lm, log) | {
+    results[name] = evaluate(docprep.subset(p_all, np.where(train)[0]), args.lm, log) | {
         "encyclopedic": encyclopedic(p_all, train, args.lm)}
     print(summary(name, results[name]), "encyclopedic", results[name]["encyclopedic"], flush=True)
     print(f"({time.time() - t0:.0f} s)", file=sys.stderr)

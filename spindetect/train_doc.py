@@ -1,8 +1,7 @@
 """Train the document model (:mod:`spindetect.signals.docmodel`) and validate it on what it never saw.
 
 Steps: length-matched documents from the shared data plus augmentation
-(:mod:`spindetect.docset`); per document its normalised sentences, artifact
-hits, hashed character n-grams and (``lm=True``) language-model statistics;
+(:mod:`spindetect.docset`), each measured once (:mod:`spindetect.docprep`);
 the character model's out-of-fold log-odds (``OOF_FOLDS`` folds of original
 groups); a logistic stack over those features. Validation refits everything
 inside each fold:
@@ -21,8 +20,6 @@ unseen domain, or beside an unseen rewriter family), never on the final fit.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import time
 import warnings
 from dataclasses import dataclass, replace
@@ -31,10 +28,10 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import artifacts, docset, trainset
+from . import docset, trainset
+from .docprep import Prepared, context_vectors, prepare
 from .metrics import tpr_at_fpr
-from .segment import segment
-from .signals import charstyle, context, docmodel, lexical
+from .signals import charstyle, docmodel
 
 OOF_FOLDS = 3
 #: Inverse L2 strength of the stack and of the character model: the char value
@@ -43,14 +40,6 @@ STACK_C = 0.3
 CHAR_C = 4.0
 FAMILIES = ("llm-paraphrase", "llm-polish", "back-translation", "dipper", "mixed-paraphrase", "spinner")
 DOMAINS = ("news", "abstract", "arxiv", "story", "review")
-#: The per-document LM statistics cache, in the cache root.
-LM_CACHE_NAME = "train-lm-stats.json"
-
-
-def default_lm_cache() -> Path:
-    from .cache import root
-
-    return root() / LM_CACHE_NAME
 
 
 def against_humans(family: np.ndarray, y: np.ndarray, dataset: np.ndarray, f: str) -> np.ndarray:
@@ -76,113 +65,6 @@ class Config:
     seed: int = 0
     #: The context statistics (signals/context.py) in the stack; in fast mode also their expert.
     context: bool = True
-
-
-@dataclass
-class Prepared:
-    docs: list
-    y: np.ndarray
-    family: np.ndarray
-    dataset: np.ndarray
-    domain: np.ndarray
-    group: np.ndarray
-    half: np.ndarray
-    texts: list
-    art: np.ndarray
-    #: Uncapped hit counts of docmodel.STRONG_CODES (for the strong rule).
-    strong: np.ndarray
-    lex: np.ndarray
-    counts: object
-    lm: np.ndarray | None
-    #: signals/context.py statistics (NaN rows: too few content words) and the vectors they came from, or None.
-    ctx: np.ndarray | None = None
-    vectors: context.ContextVectors | None = None
-
-
-def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = None, log: Callable = print,
-            lm_docs: int = 0, seed: int = 0, vectors: context.ContextVectors | None = None) -> Prepared:
-    """Measure every document once: sentences, artifacts, n-gram counts, LM statistics of ``lm_docs`` of them and
-    (given ``vectors``) the context statistics."""
-    t0 = time.time()
-    texts, art, lex, strong = [], [], [], []
-    sents_all = []
-    for d in docs:
-        norms = [s.norm for s in segment(d.text)]
-        sents_all.append(norms)
-        texts.append(" ".join(norms))
-        hits = artifacts.detect(norms)
-        art.append(docmodel.artifact_columns(hits))
-        strong.append([sum(1 for hs in hits for h in hs if h.code == c) for c in docmodel.STRONG_CODES])
-        lex.append(lexical.features(norms))
-    log(f"segmented and scanned {len(docs)} documents ({time.time() - t0:.0f} s)")
-    counts = charstyle.count_matrix(texts)
-    lm = None
-    if lm_model is not None:
-        chosen = np.zeros(len(docs), dtype=bool)
-        chosen[np.random.RandomState(seed + 1).choice(len(docs), size=min(lm_docs, len(docs)), replace=False)] = True
-        lm = _lm_statistics([s if c else None for s, c in zip(sents_all, chosen)], lm_model, lm_cache, log)
-    ctx = context.statistics_matrix(vectors, sents_all) if vectors is not None else None
-    return Prepared(
-        docs=list(docs), y=np.array([d.label for d in docs]), family=np.array([d.family for d in docs]),
-        dataset=np.array([d.dataset for d in docs]), domain=np.array([d.domain for d in docs]),
-        group=np.array([d.group for d in docs]), half=np.array([int(d.group, 16) % 2 for d in docs]),
-        texts=texts, art=np.array(art), strong=np.array(strong, dtype=np.int64).reshape(-1, len(docmodel.STRONG_CODES)), lex=np.array(lex, dtype=np.float64), counts=counts, lm=lm,
-        ctx=ctx, vectors=vectors,
-    )
-
-
-def context_vectors(cfg: Config) -> context.ContextVectors | None:
-    """The word vectors ``cfg`` asks for (``cfg.context``): pass them to :func:`prepare`."""
-    return context.read_glove(context.glove_file()) if cfg.context else None
-
-
-def subset(p: Prepared, idx: np.ndarray) -> Prepared:
-    """The documents ``idx`` of ``p``, with everything measured for them (nothing is measured again)."""
-    idx = np.asarray(idx, dtype=int)
-    take = lambda a: None if a is None else a[idx]  # noqa: E731
-    return Prepared(
-        docs=[p.docs[k] for k in idx], y=p.y[idx], family=p.family[idx], dataset=p.dataset[idx],
-        domain=p.domain[idx], group=p.group[idx], half=p.half[idx], texts=[p.texts[k] for k in idx],
-        art=p.art[idx], strong=p.strong[idx], lex=p.lex[idx], counts=p.counts[idx], lm=take(p.lm), ctx=take(p.ctx),
-        vectors=p.vectors,
-    )
-
-
-def _lm_key(sentences: Sequence[str]) -> str:
-    text = docmodel.lm_input(sentences)
-    return f"ctx{docmodel.LM_DOC_TOKENS}:" + hashlib.sha1(text.encode("utf-8")).hexdigest()
-
-
-def _lm_statistics(sents_all, lm_model, cache: Path | None, log: Callable) -> np.ndarray:
-    """LM statistics per document (NaN rows for None entries and empty ones), cached by the hash of the LM's input."""
-    known: dict[str, list] = {}
-    if cache and cache.is_file():
-        known = json.loads(cache.read_text(encoding="utf-8"))
-    out = np.full((len(sents_all), len(docmodel.LM_NAMES)), np.nan)
-    t0, new = time.time(), 0
-    for k, sents in enumerate(sents_all):
-        if sents is None:  # not in the LM sample
-            continue
-        key = _lm_key(sents)
-        if key not in known:
-            stats = docmodel.document_lm_statistics(lm_model, sents)
-            known[key] = None if stats is None else [float(v) for v in stats]
-            new += 1
-            if cache and new % 100 == 0:
-                _write_json(cache, known)
-                log(f"  language model: {k + 1}/{len(sents_all)} documents ({time.time() - t0:.0f} s)")
-        if known[key] is not None:
-            out[k] = known[key]
-    if cache and new:
-        _write_json(cache, known)
-    return out
-
-
-def _write_json(path: Path, obj) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text(json.dumps(obj), encoding="utf-8")
-    tmp.replace(path)
 
 
 def _fit_char(p: Prepared, idx: np.ndarray) -> charstyle.CharStyle:
@@ -431,7 +313,7 @@ def train(
     log(f"{len(docs)} documents ({sum(d.label for d in docs)} rewritten) from {len(data)} file(s)")
     more, extra = trainset.corpus_documents(corpora or {}, cfg, log)
     docs += more
-    p = prepare(docs, lm_model if cfg.lm else None, lm_cache, log, cfg.lm_docs, cfg.seed, context_vectors(cfg))
+    p = prepare(docs, lm_model if cfg.lm else None, lm_cache, log, cfg.lm_docs, cfg.seed, context_vectors(cfg.context))
     log("leave-one-family-out:")
     by_family, f_idx, f_logit = validate(p, "family", cfg.lm, log)
     log("leave-one-domain-out:")

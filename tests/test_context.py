@@ -84,10 +84,10 @@ def test_missing_glove_package_is_named(monkeypatch):
 def _prepared(vectors):
     """Human news documents beside their spun copies (the real spinner) and an LLM-like rewrite, measured with the
     context statistics."""
-    from spindetect import train_doc
+    from spindetect import docprep
     from tests import texts
 
-    return train_doc.prepare(texts.human_spun_and_llm_documents(np.random.RandomState(0)), log=lambda *a: None, vectors=vectors)
+    return docprep.prepare(texts.human_spun_and_llm_documents(np.random.RandomState(0)), log=lambda *a: None, vectors=vectors)
 
 
 def test_fast_mode_fits_the_context_expert_and_scores_alike_in_training_and_scoring(vectors):

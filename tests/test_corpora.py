@@ -5,7 +5,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from spindetect import corpora, train_doc
+from spindetect import corpora, docprep, train_doc
 
 # Written here in the corpus's format: word/tag tokens, `` '' quotes, spaced punctuation and contractions.
 TAGGED = (
@@ -54,7 +54,7 @@ def test_corpus_documents_never_enter_a_validation_test_set(tmp_path):
 
     shared = [Doc(f"Text number {k} about a town.", k % 2, "alpha", "spinner" if k % 2 else "human", "news", f"{k // 2:012x}")
               for k in range(8)]
-    p = train_doc.prepare(shared + docs, log=lambda m: None)
+    p = docprep.prepare(shared + docs, log=lambda m: None)
     brown = np.isin(p.dataset, ["brown", "lee"])
     for by in ("family", "domain"):
         for h in (0, 1):

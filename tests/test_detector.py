@@ -55,11 +55,11 @@ def test_a_strong_artifact_never_lowers_the_score(detector):
 
 def test_scoring_path_equals_the_training_path(detector):
     """The detector's document score equals train_doc.predict's vectorised arithmetic on the same text."""
-    from spindetect import artifacts, docset, train_doc
+    from spindetect import artifacts, docprep, docset, train_doc
     from spindetect.segment import segment
 
     docs = [docset.Doc(t, 0, "x", "human", "news", "0") for t in (texts.HUMAN_NEWS, texts.SPUN_NEWS)]
-    p = train_doc.prepare(docs, log=lambda *a: None, vectors=detector.model.document.vectors)
+    p = docprep.prepare(docs, log=lambda *a: None, vectors=detector.model.document.vectors)
     vectorised = train_doc.predict(p, detector.model.document, np.arange(len(docs)))
     for d, v in zip(docs, vectorised):
         norms = [s.norm for s in segment(d.text)]

@@ -9,7 +9,7 @@ import json
 import numpy as np
 import pytest
 
-from spindetect import docset, train_doc
+from spindetect import docprep, docset, train_doc
 from spindetect.augment.paraphrase import Paraphraser, cache_file, clean, key, rewrite
 from spindetect.data import Pair
 
@@ -89,7 +89,7 @@ def test_paraphrased_documents_come_from_the_cache_and_are_never_tested(tmp_path
     others = [d for d in docs if d.dataset != "smollm"]
     assert others == docset.build(pairs, per_dataset=4, spin_docs=2, edit_docs=2)
     assert not {d.group for d in sm} & {d.group for d in others}
-    p = train_doc.prepare(docs, log=lambda m: None)
+    p = docprep.prepare(docs, log=lambda m: None)
     smollm = p.dataset == "smollm"
     for by in ("family", "domain"):
         for h in (0, 1):

@@ -166,12 +166,12 @@ def test_word_contributions_of_repeated_tokens_equal_their_first_occurrence():
 def _lm_prepared():
     """Documents of three kinds with synthetic LM statistics: spinner output more surprising than human text (its
     share of tokens outside the top 1000 higher), an LLM family less surprising."""
-    from spindetect import train_doc
+    from spindetect import docprep
     from tests import texts
 
     rng = np.random.RandomState(0)
     docs = texts.human_spun_and_llm_documents(rng)
-    p = train_doc.prepare(docs, log=lambda *a: None)
+    p = docprep.prepare(docs, log=lambda *a: None)
     lm = rng.normal(size=(len(docs), len(docmodel.LM_NAMES)))
     r = docmodel.LM_NAMES.index(docmodel.SPINNER_ZERO_SHOT)
     lm[p.family == "spinner", r] += 3.0

@@ -109,9 +109,10 @@ def _train_document(data, out: str, cfg, corpus: List[str], lm_cache: Optional[s
 
     from ..corpora import CorpusError, files as corpus_files, parse as parse_corpora
     from ..data import DataError
+    from ..docprep import default_lm_cache
     from ..modeldir import ModelError, check_writable
     from ..surprisal import LanguageModelUnavailable
-    from ..train_doc import default_lm_cache, train as run
+    from ..train_doc import train as run
 
     try:
         corpora = parse_corpora(corpus)
