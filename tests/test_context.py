@@ -112,6 +112,12 @@ def test_fast_mode_fits_the_context_expert_and_scores_alike_in_training_and_scor
         assert m.probability(norms, hits) == pytest.approx(docmodel.sigmoid(logits[i]), abs=1e-9)
         stack, bonus = m.logits(norms, hits)
         assert m.bonuses(stack, None, m.context_statistics(norms)) == {"context": pytest.approx(bonus)}
+        # the row measures the statistics unless given; given None (a text with none), they count as the human mean
+        measured = m.context_statistics(norms)
+        assert np.array_equal(m.row(norms, hits), m.row(norms, hits, None, measured))
+        none = m.row(norms, hits, None, None)
+        ctx_cols = [k for k, n in enumerate(m.names) if n.startswith("ctx:")]
+        assert np.allclose(none[ctx_cols], m.ctx_mean) and not np.allclose(none[ctx_cols], measured)
     # the words of the spun documents fit their context worse than the human ones
     e = m.context.score(train_doc.expert_z(p, m, "context"))
     assert e[p.family == "spinner"].mean() > e[p.y == 0].mean()

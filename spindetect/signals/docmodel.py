@@ -130,6 +130,8 @@ LM_NAMES = ("mean_nll", "std_nll", "q90_nll", "median_nll", "rank_ge_10", "rank_
 #: 1,300-document sample this raised the zero-shot ROC AUC of the mean surprisal
 #: for the spinner from 0.804 (sentences scored one by one) to 0.875, and the
 #: stack's held-out means by 0.04-0.05 (benchmarks/README.md).
+#: ``DocumentModel.row``'s default for statistics it measures itself (None means "the text has none").
+MEASURE = object()
 LM_SENTENCES = 6
 LM_DOC_TOKENS = 200
 
@@ -411,10 +413,10 @@ class DocumentModel:
         return float(((row - self.mean) / self.scale) @ self.coef) + self.bias
 
     def row(self, sentences: Sequence[str], hits: Sequence[Sequence[Hit]], lm_stats: np.ndarray | None = None,
-            ctx_stats: np.ndarray | None = None) -> np.ndarray:
-        """The feature row of a text given as its normalised sentences and their artifact hits (the context
-        statistics measured here unless given)."""
-        if ctx_stats is None:
+            ctx_stats: np.ndarray | None | object = MEASURE) -> np.ndarray:
+        """The feature row of a text given as its normalised sentences and their artifact hits. The context
+        statistics are measured here unless given (None given: the text has none, as for too few content words)."""
+        if ctx_stats is MEASURE:
             ctx_stats = self.context_statistics(sentences)
         return features(self.char.logit(" ".join(sentences)), hits, lexical.features(sentences), self.lex_mean,
                         self.lex_scale, lm_stats, self.lm_mean, self.lm_scale, ctx_stats, self.ctx_mean, self.ctx_scale)
