@@ -123,7 +123,7 @@ def main() -> None:
     is_wiki = np.arange(len(everything)) >= len(docs) + len(extra)
     # LM statistics for every document (the shipped sample size covers the shared data alone).
     p_all = docprep.prepare(everything, lm_model, docprep.default_lm_cache(), log, len(everything), cfg.seed,
-                              docprep.context_vectors(cfg.context))
+                              **docprep.measures(cfg))
     results = {}
     for v in variants:
         kinds = {"human": "", "spinner": "-spun"}

@@ -87,7 +87,7 @@ def main() -> None:
 
         lm_model = LanguageModel()
     p_all = docprep.prepare(docs, lm_model, docprep.default_lm_cache(), log, len(docs), cfg.seed,
-                              docprep.context_vectors(cfg.context))
+                              **docprep.measures(cfg))
     results = {"unseen_paraphraser": unseen_paraphraser(p_all, args.lm)}
     log(f"SmolLM2 paraphrases, never trained on: {results['unseen_paraphraser']}")
     for name, keep in (("none", np.where(~sm)[0]), ("para", np.arange(len(docs)))):

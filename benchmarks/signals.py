@@ -104,7 +104,7 @@ def main() -> None:
         lm_model = LanguageModel()
     cache = Path(args.lm_cache) if args.lm_cache else docprep.default_lm_cache()
     p = docprep.prepare(docs, lm_model, cache, lambda m: print(m, file=sys.stderr), cfg.lm_docs, cfg.seed,
-                          docprep.context_vectors(cfg.context))
+                          **docprep.measures(cfg))
     rows = {} if args.codes_only else LM_ROWS if args.lm else ROWS
     out = {"artifact codes": code_rates(p)}
     print(f"| code | human documents with a hit ({int((p.y == 0).sum())}) | rewritten ({int((p.y == 1).sum())}) | "

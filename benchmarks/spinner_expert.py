@@ -146,7 +146,7 @@ def main() -> None:
 
         lm_model = LanguageModel()
     p_all = docprep.prepare(everything, lm_model, cache, lambda m: print(m, file=sys.stderr), len(everything),
-                              cfg.seed, docprep.context_vectors(cfg.context))
+                              cfg.seed, **docprep.measures(cfg))
     p = docprep.subset(p_all, np.arange(len(docs)))
     folds = held_out_scores(p, args.llm_expert, args.context_expert)
     # Wikipedia: the stack and experts fitted on every training document, the Wikipedia ones scored

@@ -51,7 +51,7 @@ def main() -> None:
 
         lm_model, cache = LanguageModel(), docprep.default_lm_cache()
     p = docprep.prepare(docs, lm_model, cache, lambda m: print(m, file=sys.stderr), cfg.lm_docs, cfg.seed,
-                          docprep.context_vectors(cfg.context))
+                          **docprep.measures(cfg))
     quiet = lambda m: print(m, file=sys.stderr)  # noqa: E731
     _, fi, fl = train_doc.validate(p, "family", args.lm, quiet)
     _, di, dl = train_doc.validate(p, "domain", args.lm, quiet)

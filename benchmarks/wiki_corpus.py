@@ -116,7 +116,7 @@ def main() -> None:
         lm_model = LanguageModel()
     everything = docs + wiki
     p_all = docprep.prepare(everything, lm_model, docprep.default_lm_cache(), log, len(everything), cfg.seed,
-                              docprep.context_vectors(cfg.context))
+                              **docprep.measures(cfg))
     is_wiki = np.arange(len(everything)) >= len(docs)
     if args.llm_joins:
         if not args.lm:

@@ -27,7 +27,7 @@ Not intended for: judging students' or authors' honesty; non-English text
 
 * **Character style** (`charstyle.py`): sublinear tf-idf of lower-cased
   `char_wb` 2-4-grams hashed (CRC-32) into 2^20 buckets, logistic regression
-  (C=4). Two float32 arrays; in the stack it enters as its out-of-fold log-odds.
+  (C=4). Two float32 arrays; in the stack it enters as its out-of-fold log-odds.{char_note}
 * **Artifacts**: capped counts of the strong codes
   ({strong_codes}) and per-sentence rates of the common ones ({rate_codes}).
 * **Lexical statistics** (`lexical.py`): word rarity bands (wordfreq zipf),
@@ -184,6 +184,7 @@ def main(model_dir: str) -> None:
         + (f" $(bash scripts/get_corpora.sh {' '.join(sorted(extra))}) --corpus-spin-every {cfg['corpus_spin_every']}"
            if extra else "")
         + (f" --para-docs {cfg['para_docs']} --para-prompts {','.join(cfg['para_prompts'])}" if cfg.get("para_docs") else "")
+        + ("" if cfg.get("distort") else " --no-distort")
         + f"\npython scripts/model_card.py {d}"
     )
     rule = m.get("strong_rule") or {}
@@ -196,6 +197,13 @@ def main(model_dir: str) -> None:
 
     body = STATIC.format(
         strong_codes=", ".join(STRONG_CODES), rate_codes=", ".join(RATE_CODES),
+        char_note=(
+            "\n  Each word is also read *distorted* (text distortion, Stamatatos 2013): the letters of every word "
+            "outside the 300 most frequent English words (wordfreq; the model stores them) masked as `*` and digits "
+            "as `#`, its n-grams hashed apart from the plain ones, so function words, punctuation and word lengths "
+            "count apart from what the content words say (benchmarks/README.md, \"Text distortion\")."
+            if cfg.get("distort") else ""
+        ),
         lm_note=(
             "\n* **Language-model statistics** (accurate mode): mean/std/quantiles of SmolLM2-135M-Instruct's "
             "token surprisal and shares of tokens by rank over the document's first 6 sentences read as one text "

@@ -51,12 +51,16 @@ class Prepared:
     #: signals/context.py statistics (NaN rows: too few content words) and the vectors they came from, or None.
     ctx: np.ndarray | None = None
     vectors: context.ContextVectors | None = None
+    #: The words the character n-grams' distorted view keeps (charstyle.distort), or None: plain n-grams only.
+    keep: frozenset[str] | None = None
 
 
 def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = None, log: Callable = print,
-            lm_docs: int = 0, seed: int = 0, vectors: context.ContextVectors | None = None) -> Prepared:
-    """Measure every document once: sentences, artifacts, n-gram counts, LM statistics of ``lm_docs`` of them and
-    (given ``vectors``) the context statistics."""
+            lm_docs: int = 0, seed: int = 0, vectors: context.ContextVectors | None = None,
+            keep: frozenset[str] | None = None) -> Prepared:
+    """Measure every document once: sentences, artifacts, n-gram counts (with their distorted view given ``keep``),
+    LM statistics of ``lm_docs`` of them and (given ``vectors``) the context statistics. :func:`measures` gives
+    ``vectors`` and ``keep`` of a training configuration."""
     t0 = time.time()
     texts, art, lex, strong = [], [], [], []
     sents_all = []
@@ -69,7 +73,7 @@ def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = N
         strong.append([sum(1 for hs in hits for h in hs if h.code == c) for c in docmodel.STRONG_CODES])
         lex.append(lexical.features(norms))
     log(f"segmented and scanned {len(docs)} documents ({time.time() - t0:.0f} s)")
-    counts = charstyle.count_matrix(texts)
+    counts = charstyle.count_matrix(texts, keep)
     lm = None
     if lm_model is not None:
         chosen = np.zeros(len(docs), dtype=bool)
@@ -81,14 +85,15 @@ def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = N
         dataset=np.array([d.dataset for d in docs]), domain=np.array([d.domain for d in docs]),
         group=np.array([d.group for d in docs]), half=np.array([int(d.group, 16) % 2 for d in docs]),
         texts=texts, art=np.array(art), strong=np.array(strong, dtype=np.int64).reshape(-1, len(docmodel.STRONG_CODES)), lex=np.array(lex, dtype=np.float64), counts=counts, lm=lm,
-        ctx=ctx, vectors=vectors,
+        ctx=ctx, vectors=vectors, keep=keep,
     )
 
 
-def context_vectors(enabled: bool) -> context.ContextVectors | None:
-    """The packaged word vectors when ``enabled`` (a training configuration's ``context``), else None: pass them to
-    :func:`prepare`."""
-    return context.read_glove(context.glove_file()) if enabled else None
+def measures(cfg) -> dict:
+    """What a training configuration (``train_doc.Config``: its ``context`` and ``distort``) asks :func:`prepare` to
+    measure besides the fixed signals: the word vectors and the distorted n-grams' kept words."""
+    return {"vectors": context.read_glove(context.glove_file()) if cfg.context else None,
+            "keep": charstyle.keep_words() if cfg.distort else None}
 
 
 def subset(p: Prepared, idx: np.ndarray) -> Prepared:
@@ -99,7 +104,7 @@ def subset(p: Prepared, idx: np.ndarray) -> Prepared:
         docs=[p.docs[k] for k in idx], y=p.y[idx], family=p.family[idx], dataset=p.dataset[idx],
         domain=p.domain[idx], group=p.group[idx], half=p.half[idx], texts=[p.texts[k] for k in idx],
         art=p.art[idx], strong=p.strong[idx], lex=p.lex[idx], counts=p.counts[idx], lm=take(p.lm), ctx=take(p.ctx),
-        vectors=p.vectors,
+        vectors=p.vectors, keep=p.keep,
     )
 
 

@@ -29,7 +29,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from . import docset, trainset
-from .docprep import Prepared, context_vectors, prepare
+from .docprep import Prepared, measures, prepare
 from .metrics import tpr_at_fpr
 from .signals import charstyle, docmodel
 
@@ -65,13 +65,24 @@ class Config:
     seed: int = 0
     #: The context statistics (signals/context.py) in the stack; in fast mode also their expert.
     context: bool = True
+    #: The character model reads each word's distorted view too (charstyle.distort). None: the mode's default, on in
+    #: fast mode and off with the LM (each mode's measures chose; benchmarks/README.md, "Text distortion").
+    distort: bool | None = None
+
+    def __post_init__(self):
+        if self.distort is None:
+            object.__setattr__(self, "distort", not self.lm)
 
 
 def _fit_char(p: Prepared, idx: np.ndarray) -> charstyle.CharStyle:
-    return charstyle.fit_counts(p.counts[idx], p.y[idx], c=CHAR_C)
+    return charstyle.fit_counts(p.counts[idx], p.y[idx], c=CHAR_C, keep=p.keep)
 
 
 def _char_logits(p: Prepared, model: charstyle.CharStyle, idx: np.ndarray) -> np.ndarray:
+    if p.keep != model.keep:
+        raise ValueError("the documents' n-grams were counted " + ("with" if p.keep else "without")
+                         + " the distorted view the character model " + ("lacks" if p.keep else "reads")
+                         + ": prepare them with the model's keep words")
     return charstyle.tfidf(p.counts[idx], model.idf) @ model.weights + model.bias
 
 
@@ -313,7 +324,7 @@ def train(
     log(f"{len(docs)} documents ({sum(d.label for d in docs)} rewritten) from {len(data)} file(s)")
     more, extra = trainset.corpus_documents(corpora or {}, cfg, log)
     docs += more
-    p = prepare(docs, lm_model if cfg.lm else None, lm_cache, log, cfg.lm_docs, cfg.seed, context_vectors(cfg.context))
+    p = prepare(docs, lm_model if cfg.lm else None, lm_cache, log, cfg.lm_docs, cfg.seed, **measures(cfg))
     log("leave-one-family-out:")
     by_family, f_idx, f_logit = validate(p, "family", cfg.lm, log)
     log("leave-one-domain-out:")

@@ -49,6 +49,35 @@ def test_char_arrays_round_trip_and_refuse_bad_shapes():
         charstyle.CharStyle.from_arrays({"idf": model.idf, "weights": model.weights})
 
 
+def test_distortion_masks_the_letters_of_words_outside_the_kept_ones():
+    keep = charstyle.keep_words()
+    assert len(keep) == charstyle.KEEP_WORDS and {"the", "and", "said", "it's"} <= keep and "peskov" not in keep
+    assert [charstyle.distort(w, keep) for w in ('"peskov,', "and", "it's", "38-year-old", "café.")] == \
+        ['"******,', "and", "it's", "##-year-old", "****."]
+    # the distorted view's n-grams are counted beside the plain ones and hash apart from them
+    plain, both = charstyle.ngram_counts("Peskov added"), charstyle.ngram_counts("Peskov added", keep)
+    assert sum(both.values()) == 2 * sum(plain.values()) and set(plain) < set(both)
+    # the distorted view sees word lengths and kept words, not which content word it was
+    distorted = lambda t: charstyle.ngram_counts(t, keep) - charstyle.ngram_counts(t)  # noqa: E731
+    assert distorted("Peskov added it.") == distorted("Lavrov noted it.") != distorted("Peskov added that.")
+
+
+def test_a_distorted_char_model_scores_as_trained_splits_its_logit_over_words_and_round_trips():
+    keep = charstyle.keep_words()
+    _, texts = _toy_model()
+    model = charstyle.fit(texts, [0, 1, 0, 1] * 3, c=1.0, keep=keep)
+    x = charstyle.tfidf(charstyle.count_matrix(texts, keep), model.idf)
+    np.testing.assert_allclose(x @ model.weights + model.bias, model.logits(texts), atol=1e-12)
+    text = "Additionally,  the council   noted it rained."
+    assert sum(c for _, _, c in model.word_contributions(text)) + model.bias == pytest.approx(model.logit(text), abs=1e-12)
+    arrays = model.arrays()
+    again = charstyle.CharStyle.from_arrays(arrays)
+    assert again.keep == keep and again.logit(text) == pytest.approx(model.logit(text), abs=1e-6)
+    assert charstyle.CharStyle.from_arrays({k: v for k, v in arrays.items() if k != "keep"}).keep is None
+    with pytest.raises(ValueError, match="kept words"):
+        charstyle.CharStyle.from_arrays(arrays | {"keep": np.array([0xFF, 0xFE], dtype=np.uint8)})
+
+
 def test_lexical_statistics():
     assert not lexical.features([]).any() and not lexical.features(["1 2 3 ..."]).any()
     plain = dict(zip(lexical.NAMES, lexical.features(["The man said it was a good day for the town."])))
@@ -144,9 +173,9 @@ def test_char_ngrams_of_a_repeated_word_are_hashed_once(monkeypatch):
 
     calls = []
 
-    def crc32(data):
+    def crc32(data, value=0):
         calls.append(data)
-        return zlib.crc32(data)
+        return zlib.crc32(data, value)
 
     monkeypatch.setattr(charstyle, "zlib", types.SimpleNamespace(crc32=crc32))
     charstyle._cached_word_grams.cache_clear()

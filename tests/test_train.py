@@ -8,6 +8,7 @@ from typer.testing import CliRunner
 from spindetect import Detector, modeldir
 from spindetect.cli import app
 from spindetect.examples import copy_labels
+from spindetect.signals import charstyle
 
 ORIGINALS = [
     "The council approved the budget on Tuesday. Members debated for an hour. The mayor signed it later.",
@@ -74,6 +75,13 @@ def test_train_document_model_end_to_end(tmp_path):
     assert m.manifest["kind"] == "document" and m.document is not None
     assert "held-out" in m.manifest["threshold"]["rule"]
     assert m.manifest["training"]["documents"]
+    # the character model reads each word distorted too (the words it keeps saved with it), unless --no-distort
+    assert m.document.char.keep == charstyle.keep_words() and m.manifest["training"]["config"]["distort"] is True
+    r = CliRunner().invoke(app, ["train", str(tmp_path / "alpha.jsonl.gz"), str(tmp_path / "beta.jsonl.gz"),
+                                 "--out", str(tmp_path / "plain"), "--quick", "--spin-docs", "3", "--edit-docs", "2",
+                                 "--no-distort"])
+    assert r.exit_code == 0, r.output
+    assert modeldir.load(tmp_path / "plain").document.char.keep is None
     det = Detector.load(model_dir=out)
     doc = det.score(REWRITES[0] + " " + ORIGINALS[1])
     assert 0.0 <= doc.score <= 1.0 and doc.label in ("spun", "original")

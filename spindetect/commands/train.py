@@ -23,6 +23,7 @@ def train(
     corpus_spin_every: int = typer.Option(2, "--corpus-spin-every", help="[document] Every N-th text of the --corpus corpora is also spun beside it (0: none)."),
     para_docs: int = typer.Option(0, "--para-docs", help="[document] Further originals per dataset paraphrased sentence by sentence by the packaged SmolLM2 (training side only; needs `spindetect prepare --accurate`; ~0.7 s a sentence, cached in $SPINDETECT_CACHE/paraphrases)."),
     para_prompts: str = typer.Option("paraphrase", "--para-prompts", help="[document] Comma-separated prompts the --para-docs documents cycle through: paraphrase, simpler."),
+    distort: Optional[bool] = typer.Option(None, "--distort/--no-distort", help="[document] The character model also reads each word distorted (letters of words outside the 300 most frequent masked); default: on without --lm, off with it (benchmarks/README.md, \"Text distortion\")."),
     lm_cache: Optional[str] = typer.Option(None, "--lm-cache", help="[document --lm] JSON cache of per-document LM statistics; default $SPINDETECT_CACHE/train-lm-stats.json."),
     max_docs: int = typer.Option(400, "--max-docs", help="Pairs sampled per dataset."),
     max_sentences: int = typer.Option(12, "--max-sentences", help="Sentences kept per document (originals cut to the rewrite's length)."),
@@ -46,7 +47,8 @@ def train(
     if kind == "document":
         cfg = _document_config(quick, per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs,
                                edit_docs=edit_docs, lm=lm, lm_docs=lm_docs, target_fpr=target_fpr, seed=seed,
-                               corpus_spin_every=corpus_spin_every, para_docs=para_docs, para_prompts=para_prompts)
+                               corpus_spin_every=corpus_spin_every, para_docs=para_docs, para_prompts=para_prompts,
+                               distort=distort)
         _train_document(data, out, cfg, corpus, lm_cache)
         return
     spin_docs = 150 if spin_docs is None else spin_docs
@@ -78,7 +80,7 @@ def train(
 
 def _document_config(quick: bool, *, per_dataset: int, max_words: int, spin_docs: Optional[int],
                      edit_docs: Optional[int], lm: bool, lm_docs: int, target_fpr: float, seed: int,
-                     corpus_spin_every: int, para_docs: int, para_prompts: str):
+                     corpus_spin_every: int, para_docs: int, para_prompts: str, distort: Optional[bool] = None):
     """The `train_doc.Config` of `train --kind document`'s options: --quick's caps and the document defaults of
     --spin-docs / --edit-docs applied, every bound checked (a one-line error naming them otherwise)."""
     from ..augment.paraphrase import check_prompts
@@ -100,7 +102,7 @@ def _document_config(quick: bool, *, per_dataset: int, max_words: int, spin_docs
         fail(str(e))
     return Config(per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs, edit_docs=edit_docs, lm=lm,
                   lm_docs=lm_docs, target_fpr=target_fpr, seed=seed, corpus_spin_every=corpus_spin_every,
-                  para_docs=para_docs, para_prompts=prompts)
+                  para_docs=para_docs, para_prompts=prompts, distort=distort)
 
 
 def _train_document(data, out: str, cfg, corpus: List[str], lm_cache: Optional[str]) -> None:

@@ -6,10 +6,18 @@ leave rare word shapes. A linear model over hashed ``char_wb`` 2-4-grams
 (each whitespace token padded with one space, as scikit-learn's ``char_wb``
 analyser does) catches these habits.
 
+A second view of each word is its *distorted* form (Stamatatos' text
+distortion, 2013): the letters of every word outside the ``KEEP_WORDS`` most
+frequent English words masked as ``*`` and digits as ``#`` ("Peskov added," ->
+"****** *****,"; "and the" stays). Its n-grams, hashed apart from the plain
+ones, keep function words, punctuation and word lengths (style) and drop
+what the content words say (topic and domain), so they transfer better to
+rewriters and domains never seen (benchmarks/README.md, "Text distortion").
+
 Features are hashed with CRC-32 into ``2**BITS`` buckets, so the model is two
-float arrays (idf and weights) and a bias: nothing to unpickle, and scoring
-needs neither scikit-learn nor scipy. Term frequencies are sublinear
-(``1 + log tf``), multiplied by idf and L2-normalised per text.
+float arrays (idf and weights), a bias and the kept words: nothing to
+unpickle, and scoring needs neither scikit-learn nor scipy. Term frequencies
+are sublinear (``1 + log tf``), multiplied by idf and L2-normalised per text.
 """
 
 from __future__ import annotations
@@ -34,10 +42,29 @@ _TOKEN = re.compile(r"\S+")
 #: Words up to this long keep their n-gram buckets in a cache (natural text repeats its words; a very long
 #: "word" is rare and would only fill the cache).
 CACHED_WORD_CHARS = 64
+#: How many of the most frequent English words (wordfreq) a distorted word keeps unmasked.
+KEEP_WORDS = 300
+#: CRC-32 start value of the distorted n-grams (the plain ones start at 0), so the two views hash apart.
+DISTORTED_SEED = 0x5EED
+_LETTERS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
+_DIGIT = re.compile(r"\d")
 
 
-def ngram_counts(text: str) -> Counter:
-    """Hashed ``char_wb`` n-gram counts of the lower-cased text: ``{bucket: count}``.
+def keep_words(n: int = KEEP_WORDS) -> frozenset[str]:
+    """The ``n`` most frequent English words of wordfreq (training only: a model stores the words it was fitted with)."""
+    import wordfreq
+
+    return frozenset(wordfreq.top_n_list("en", n))
+
+
+def distort(word: str, keep: frozenset[str]) -> str:
+    """A lower-cased token with the letters of each word outside ``keep`` masked as ``*`` and its digits as ``#``."""
+    return _DIGIT.sub("#", _LETTERS.sub(lambda m: m.group(0) if m.group(0) in keep else "*" * len(m.group(0)), word))
+
+
+def ngram_counts(text: str, keep: frozenset[str] | None = None) -> Counter:
+    """Hashed ``char_wb`` n-gram counts of the lower-cased text: ``{bucket: count}``; given ``keep``, each word's
+    distorted n-grams as well (:func:`distort`).
 
     Each distinct word's n-grams are hashed once and counted times its
     frequency, so a run-on of one repeated word costs one word's hashing. The
@@ -45,12 +72,16 @@ def ngram_counts(text: str) -> Counter:
     """
     out: Counter = Counter()
     for word, k in Counter(text.lower().split()).items():
-        for g in (_cached_word_grams(word) if len(word) <= CACHED_WORD_CHARS else _word_grams(word)):
+        cached = len(word) <= CACHED_WORD_CHARS
+        for g in (_cached_word_grams(word) if cached else _word_grams(word)):
             out[g] += k
+        if keep is not None:
+            for g in (_cached_distorted_grams(word, keep) if cached else _distorted_grams(word, keep)):
+                out[g] += k
     return out
 
 
-def _word_grams(word: str) -> tuple[int, ...]:
+def _word_grams(word: str, seed: int = 0) -> tuple[int, ...]:
     """The hashed ``char_wb`` n-grams of one lower-cased word, in order, repeats kept."""
     lo, hi = NGRAM_RANGE
     out = []
@@ -59,13 +90,18 @@ def _word_grams(word: str) -> tuple[int, ...]:
     n_w = len(w)
     for n in range(lo, hi + 1):
         for k in range(max(1, n_w - n + 1)):  # a padded word shorter than n counts once, whole
-            out.append(crc(w[k : k + n].encode("utf-8")) & _MASK)
+            out.append(crc(w[k : k + n].encode("utf-8"), seed) & _MASK)
         if n_w <= n:  # as scikit-learn: no longer n-grams of a word that fitted in this one
             break
     return tuple(out)
 
 
+def _distorted_grams(word: str, keep: frozenset[str]) -> tuple[int, ...]:
+    return _word_grams(distort(word, keep), DISTORTED_SEED)
+
+
 _cached_word_grams = lru_cache(maxsize=1 << 16)(_word_grams)
+_cached_distorted_grams = lru_cache(maxsize=1 << 16)(_distorted_grams)
 
 
 def _vector(counts: Counter, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -79,13 +115,14 @@ def _vector(counts: Counter, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return idx, (val / norm if norm > 0 else val)
 
 
-def count_matrix(texts: Sequence[str]):
-    """Raw hashed n-gram counts as a ``scipy.sparse.csr_matrix`` (training only; scoring never imports scipy)."""
+def count_matrix(texts: Sequence[str], keep: frozenset[str] | None = None):
+    """Raw hashed n-gram counts (:func:`ngram_counts`) as a ``scipy.sparse.csr_matrix`` (training only; scoring never
+    imports scipy)."""
     from scipy.sparse import csr_matrix
 
     indptr, indices, data = [0], [], []
     for t in texts:
-        c = ngram_counts(t)
+        c = ngram_counts(t, keep)
         indices.append(np.fromiter(c.keys(), dtype=np.int64, count=len(c)))
         data.append(np.fromiter(c.values(), dtype=np.float64, count=len(c)))
         indptr.append(indptr[-1] + len(c))
@@ -112,15 +149,17 @@ def tfidf(counts, idf: np.ndarray):
 
 @dataclass(frozen=True)
 class CharStyle:
-    """A fitted style model: ``logit(text) = w . tfidf(text) + b``."""
+    """A fitted style model: ``logit(text) = w . tfidf(text) + b``; with ``keep``, over both views of each word."""
 
     idf: np.ndarray
     weights: np.ndarray
     bias: float
+    #: The words a distorted word keeps (:func:`distort`); None: plain n-grams only (models saved before distortion).
+    keep: frozenset[str] | None = None
 
     def logit(self, text: str) -> float:
         """Log-odds that the text was machine-rewritten, by its character style alone (bias for no n-grams)."""
-        idx, val = _vector(ngram_counts(text), self.idf)
+        idx, val = _vector(ngram_counts(text, self.keep), self.idf)
         return float(val @ self.weights[idx]) + self.bias
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
@@ -128,7 +167,7 @@ class CharStyle:
 
     def ngram_weights(self, text: str) -> dict[int, float]:
         """Each hashed n-gram's contribution to ``logit(text)`` (for explanations)."""
-        idx, val = _vector(ngram_counts(text), self.idf)
+        idx, val = _vector(ngram_counts(text, self.keep), self.idf)
         return {int(i): float(v * self.weights[i]) for i, v in zip(idx, val)}
 
     def word_contributions(self, text: str) -> list[tuple[int, int, float]]:
@@ -142,7 +181,7 @@ class CharStyle:
         if not spans:
             return []
         tokens = Counter(text[a:b] for a, b in spans)  # each distinct token's n-grams are counted once
-        per_token = {t: ngram_counts(t) for t in tokens}
+        per_token = {t: ngram_counts(t, self.keep) for t in tokens}
         total: Counter = Counter()
         for t, k in tokens.items():
             for g, n in per_token[t].items():
@@ -153,11 +192,14 @@ class CharStyle:
         return [(a, b, share[text[a:b]]) for a, b in spans]
 
     def arrays(self) -> dict[str, np.ndarray]:
-        return {
+        out = {
             "idf": self.idf.astype(np.float32),
             "weights": self.weights.astype(np.float32),
             "bias": np.array([self.bias], dtype=np.float64),
         }
+        if self.keep is not None:
+            out["keep"] = np.frombuffer("\n".join(sorted(self.keep)).encode("utf-8"), dtype=np.uint8).copy()
+        return out
 
     @classmethod
     def from_arrays(cls, arrays: dict[str, np.ndarray]) -> "CharStyle":
@@ -166,19 +208,27 @@ class CharStyle:
                 raise ValueError(f"char-style arrays need idf, weights and bias; '{k}' is missing")
         if arrays["idf"].shape != (N_FEATURES,) or arrays["weights"].shape != (N_FEATURES,):
             raise ValueError(f"char-style arrays must have {N_FEATURES} buckets")
-        return cls(arrays["idf"].astype(np.float64), arrays["weights"].astype(np.float64), float(arrays["bias"][0]))
+        keep = None
+        if "keep" in arrays:
+            try:
+                keep = frozenset(arrays["keep"].astype(np.uint8).tobytes().decode("utf-8").split("\n"))
+            except UnicodeDecodeError as e:
+                raise ValueError("char-style arrays: the kept words are not UTF-8 text") from e
+        return cls(arrays["idf"].astype(np.float64), arrays["weights"].astype(np.float64), float(arrays["bias"][0]), keep)
 
 
-def fit_counts(counts, labels, c: float = 4.0, sample_weight=None, seed: int = 0) -> CharStyle:
-    """Fit idf and a logistic regression (``C=c``) on rows of :func:`count_matrix`."""
+def fit_counts(counts, labels, c: float = 4.0, sample_weight=None, seed: int = 0,
+               keep: frozenset[str] | None = None) -> CharStyle:
+    """Fit idf and a logistic regression (``C=c``) on rows of :func:`count_matrix` (counted with ``keep``)."""
     from sklearn.linear_model import LogisticRegression
 
     idf = idf_from_counts(counts)
     m = LogisticRegression(C=c, max_iter=3000, solver="liblinear", random_state=seed)
     m.fit(tfidf(counts, idf), np.asarray(labels), sample_weight=sample_weight)
-    return CharStyle(idf, m.coef_[0].astype(np.float64), float(m.intercept_[0]))
+    return CharStyle(idf, m.coef_[0].astype(np.float64), float(m.intercept_[0]), keep)
 
 
-def fit(texts: Sequence[str], labels: Sequence[int], c: float = 4.0, sample_weight=None, seed: int = 0) -> CharStyle:
+def fit(texts: Sequence[str], labels: Sequence[int], c: float = 4.0, sample_weight=None, seed: int = 0,
+        keep: frozenset[str] | None = None) -> CharStyle:
     """Fit the style model on texts; see :func:`fit_counts`."""
-    return fit_counts(count_matrix(texts), labels, c, sample_weight, seed)
+    return fit_counts(count_matrix(texts, keep), labels, c, sample_weight, seed, keep)
