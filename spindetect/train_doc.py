@@ -42,6 +42,12 @@ FAMILIES = ("llm-paraphrase", "llm-polish", "back-translation", "dipper", "mixed
 DOMAINS = ("news", "abstract", "arxiv", "story", "review")
 
 
+def shipped_para_docs(lm: bool) -> int:
+    """SmolLM2-paraphrased originals per dataset in the shipped model of the mode (benchmarks measure with these;
+    benchmarks/README.md, "Text distortion")."""
+    return 0 if lm else 60
+
+
 def against_humans(family: np.ndarray, y: np.ndarray, dataset: np.ndarray, f: str) -> np.ndarray:
     """Mask of family ``f``'s documents and the human originals of the datasets it rewrote (how a family is tested)."""
     return (family == f) | ((y == 0) & (family == "human") & np.isin(dataset, np.unique(dataset[family == f])))

@@ -52,8 +52,15 @@ def corpus_documents(corpora: dict[str, Path], cfg, log: Callable = print) -> tu
 
 def training_set(data_dir: str | Path, cfg, corpus_specs: Sequence[str] = (),
                  log: Callable = print) -> list[docset.Doc]:
-    """The documents `spindetect train` builds from the shared data folder and ``--corpus NAME=DIR`` options."""
+    """The documents `spindetect train` builds from the shared data folder and ``--corpus NAME=DIR`` options; with
+    ``cfg.para_docs``, SmolLM2 paraphrases from the cache only (a sentence missing there stays as it is)."""
     from . import corpora
 
-    docs = build_documents(training_files(data_dir), cfg)
+    paraphraser = None
+    if cfg.para_docs:
+        from .augment.paraphrase import Paraphraser, cache_file
+        from .cache import root
+
+        paraphraser = Paraphraser(cache_file(root()), log, cached_only=True)
+    docs = build_documents(training_files(data_dir), cfg, paraphraser)
     return docs + corpus_documents(corpora.parse(corpus_specs), cfg, log)[0]
