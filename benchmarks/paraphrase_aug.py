@@ -70,12 +70,14 @@ def main() -> None:
                     "(spindetect.augment.paraphrase.PROMPTS)")
     ap.add_argument("--lm", action="store_true", help="accurate mode (LM statistics, experts)")
     ap.add_argument("--generate", action="store_true", help="generate paraphrases missing from the cache")
+    ap.add_argument("--distort", action=argparse.BooleanOptionalAction, default=True, help="the character model's "
+                    "distorted view (train_doc.Config.distort; default on, as shipped)")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     t0 = time.time()
     cfg = train_doc.Config(lm=args.lm, corpus_spin_every=args.corpus_spin_every, para_docs=args.para_docs,
-                           para_prompts=tuple(args.prompts.split(",")))
+                           para_prompts=tuple(args.prompts.split(",")), distort=args.distort)
     para = Paraphraser(cache_file(cache.root()), log, cached_only=not args.generate)
     docs = trainset.build_documents(trainset.training_files(args.data), cfg, para)
     docs += trainset.corpus_documents(corpora.parse(args.corpus), cfg, log)[0]

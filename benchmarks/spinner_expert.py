@@ -123,7 +123,7 @@ def main() -> None:
     ap.add_argument("--corpus", action="append", default=[], metavar="NAME=DIR", help="a training corpus (repeatable)")
     ap.add_argument("--corpus-spin-every", type=int, default=2)
     ap.add_argument("--para-docs", type=int, default=None, help="SmolLM2-paraphrased originals per dataset, from the "
-                    "cache (default: the shipped model's, train_doc.shipped_para_docs)")
+                    "cache (default: the shipped models', train_doc.SHIPPED_PARA_DOCS)")
     ap.add_argument("--fast", action="store_true", help="fast mode: context statistics and the context expert, no LM")
     ap.add_argument("--context-expert", action="store_true", help="accurate mode: also join fast mode's context "
                     "expert to the shipped sum (rows below the sums)")
@@ -137,7 +137,7 @@ def main() -> None:
         sys.exit("error: --fast joins the context expert: it cannot go with --llm-expert, --context-expert or --no-context")
     if args.context_expert and args.no_context:
         sys.exit("error: --context-expert reads the context statistics: it cannot go with --no-context")
-    para = args.para_docs if args.para_docs is not None else train_doc.shipped_para_docs(not args.fast)
+    para = args.para_docs if args.para_docs is not None else train_doc.SHIPPED_PARA_DOCS
     cfg = train_doc.Config(lm=not args.fast, corpus_spin_every=args.corpus_spin_every, context=not args.no_context, para_docs=para)
     docs = trainset.training_set(args.data, cfg, args.corpus, lambda m: print(m, file=sys.stderr))
     wiki = corpora.documents("wiki", Path(args.wiki), cfg.max_words, 2, cfg.seed) if args.wiki else []

@@ -43,9 +43,9 @@ def main() -> None:
     ap.add_argument("--corpus", action="append", default=[], metavar="NAME=DIR", help="a training corpus (repeatable)")
     ap.add_argument("--corpus-spin-every", type=int, default=2)
     ap.add_argument("--para-docs", type=int, default=None, help="SmolLM2-paraphrased originals per dataset, from the "
-                    "cache (default: the shipped model's, train_doc.shipped_para_docs)")
+                    "cache (default: the shipped models', train_doc.SHIPPED_PARA_DOCS)")
     args = ap.parse_args()
-    para = args.para_docs if args.para_docs is not None else train_doc.shipped_para_docs(args.lm)
+    para = args.para_docs if args.para_docs is not None else train_doc.SHIPPED_PARA_DOCS
     cfg = train_doc.Config(lm=args.lm, corpus_spin_every=args.corpus_spin_every, para_docs=para)
     docs = trainset.training_set(args.data, cfg, args.corpus, lambda m: print(m, file=sys.stderr))
     lm_model = cache = None

@@ -201,7 +201,9 @@ def main(model_dir: str) -> None:
             "\n  Each word is also read *distorted* (text distortion, Stamatatos 2013): the letters of every word "
             "outside the 300 most frequent English words (wordfreq; the model stores them) masked as `*` and digits "
             "as `#`, its n-grams hashed apart from the plain ones, so function words, punctuation and word lengths "
-            "count apart from what the content words say (benchmarks/README.md, \"Text distortion\")."
+            "count apart from what the content words say; and the word 2-3-grams of the distorted tokens (kept words, "
+            "`*` for other words, `#` for numbers, punctuation; \"said * , *\"), the syntax across words "
+            "(benchmarks/README.md, \"Text distortion\")."
             if cfg.get("distort") else ""
         ),
         lm_note=(

@@ -42,10 +42,9 @@ FAMILIES = ("llm-paraphrase", "llm-polish", "back-translation", "dipper", "mixed
 DOMAINS = ("news", "abstract", "arxiv", "story", "review")
 
 
-def shipped_para_docs(lm: bool) -> int:
-    """SmolLM2-paraphrased originals per dataset in the shipped model of the mode (benchmarks measure with these;
-    benchmarks/README.md, "Text distortion")."""
-    return 0 if lm else 60
+#: SmolLM2-paraphrased originals per dataset in both shipped models' training (`--para-docs`; benchmarks measure with
+#: them; benchmarks/README.md, "Text distortion").
+SHIPPED_PARA_DOCS = 60
 
 
 def against_humans(family: np.ndarray, y: np.ndarray, dataset: np.ndarray, f: str) -> np.ndarray:
@@ -71,13 +70,9 @@ class Config:
     seed: int = 0
     #: The context statistics (signals/context.py) in the stack; in fast mode also their expert.
     context: bool = True
-    #: The character model reads each word's distorted view too (charstyle.distort). None: the mode's default, on in
-    #: fast mode and off with the LM (each mode's measures chose; benchmarks/README.md, "Text distortion").
-    distort: bool | None = None
-
-    def __post_init__(self):
-        if self.distort is None:
-            object.__setattr__(self, "distort", not self.lm)
+    #: The character model reads each word's distorted view too (charstyle.distort; benchmarks/README.md, "Text
+    #: distortion"), as both shipped models do.
+    distort: bool = True
 
 
 def _fit_char(p: Prepared, idx: np.ndarray) -> charstyle.CharStyle:

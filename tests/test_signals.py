@@ -1,5 +1,6 @@
 """The document signals as pure functions: char n-gram style, lexical statistics, the strong rule, document sets."""
 
+import zlib
 from dataclasses import replace
 
 import numpy as np
@@ -54,12 +55,25 @@ def test_distortion_masks_the_letters_of_words_outside_the_kept_ones():
     assert len(keep) == charstyle.KEEP_WORDS and {"the", "and", "said", "it's"} <= keep and "peskov" not in keep
     assert [charstyle.distort(w, keep) for w in ('"peskov,', "and", "it's", "38-year-old", "café.")] == \
         ['"******,', "and", "it's", "##-year-old", "****."]
-    # the distorted view's n-grams are counted beside the plain ones and hash apart from them
+    # the distorted view's n-grams are counted beside the plain ones and hash apart from them, with the word 2-3-grams
+    # of the distorted tokens: <s> * * </s> has 3 bigrams and 2 trigrams
     plain, both = charstyle.ngram_counts("Peskov added"), charstyle.ngram_counts("Peskov added", keep)
-    assert sum(both.values()) == 2 * sum(plain.values()) and set(plain) < set(both)
+    assert sum(both.values()) == 2 * sum(plain.values()) + 5 and set(plain) < set(both)
     # the distorted view sees word lengths and kept words, not which content word it was
     distorted = lambda t: charstyle.ngram_counts(t, keep) - charstyle.ngram_counts(t)  # noqa: E731
     assert distorted("Peskov added it.") == distorted("Lavrov noted it.") != distorted("Peskov added that.")
+
+
+def test_word_ngrams_of_distorted_tokens_span_the_words_they_come_from():
+    keep = charstyle.keep_words()
+    words = 'peskov said, "it was 40 minutes."'.split()
+    grams = list(charstyle.word_ngrams(words, keep))
+    # tokens: <s> * said , " it was # * . " </s>  (12): 11 bigrams, 10 trigrams
+    assert len(grams) == 21 and grams[0][1:] == (0, 0) and grams[-1][1:] == (len(words) - 1, len(words) - 1)
+    assert (1, 2) in {g[1:] for g in grams}  # 'said , "' spans "said," and '"it'
+    crc = lambda t: zlib.crc32(t.encode("utf-8"), charstyle.WORD_NGRAM_SEED) & (charstyle.N_FEATURES - 1)  # noqa: E731
+    assert {crc("was # *"), crc("<s> * said"), crc(", \" it")} <= {g[0] for g in grams}
+    assert list(charstyle.word_ngrams([], keep)) == [] and charstyle.ngram_counts("", keep) == {}
 
 
 def test_a_distorted_char_model_scores_as_trained_splits_its_logit_over_words_and_round_trips():

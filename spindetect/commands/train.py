@@ -23,7 +23,7 @@ def train(
     corpus_spin_every: int = typer.Option(2, "--corpus-spin-every", help="[document] Every N-th text of the --corpus corpora is also spun beside it (0: none)."),
     para_docs: int = typer.Option(0, "--para-docs", help="[document] Further originals per dataset paraphrased sentence by sentence by the packaged SmolLM2 (training side only; needs `spindetect prepare --accurate`; ~0.7 s a sentence, cached in $SPINDETECT_CACHE/paraphrases)."),
     para_prompts: str = typer.Option("paraphrase", "--para-prompts", help="[document] Comma-separated prompts the --para-docs documents cycle through: paraphrase, simpler."),
-    distort: Optional[bool] = typer.Option(None, "--distort/--no-distort", help="[document] The character model also reads each word distorted (letters of words outside the 300 most frequent masked); default: on without --lm, off with it (benchmarks/README.md, \"Text distortion\")."),
+    distort: bool = typer.Option(True, "--distort/--no-distort", help="[document] The character model also reads each word distorted (letters of words outside the 300 most frequent masked) and the word 2-3-grams of the distorted words, as the shipped models do (benchmarks/README.md, \"Text distortion\")."),
     lm_cache: Optional[str] = typer.Option(None, "--lm-cache", help="[document --lm] JSON cache of per-document LM statistics; default $SPINDETECT_CACHE/train-lm-stats.json."),
     max_docs: int = typer.Option(400, "--max-docs", help="Pairs sampled per dataset."),
     max_sentences: int = typer.Option(12, "--max-sentences", help="Sentences kept per document (originals cut to the rewrite's length)."),
@@ -80,7 +80,7 @@ def train(
 
 def _document_config(quick: bool, *, per_dataset: int, max_words: int, spin_docs: Optional[int],
                      edit_docs: Optional[int], lm: bool, lm_docs: int, target_fpr: float, seed: int,
-                     corpus_spin_every: int, para_docs: int, para_prompts: str, distort: Optional[bool] = None):
+                     corpus_spin_every: int, para_docs: int, para_prompts: str, distort: bool = True):
     """The `train_doc.Config` of `train --kind document`'s options: --quick's caps and the document defaults of
     --spin-docs / --edit-docs applied, every bound checked (a one-line error naming them otherwise)."""
     from ..augment.paraphrase import check_prompts

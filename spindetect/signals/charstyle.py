@@ -13,6 +13,10 @@ frequent English words masked as ``*`` and digits as ``#`` ("Peskov added," ->
 ones, keep function words, punctuation and word lengths (style) and drop
 what the content words say (topic and domain), so they transfer better to
 rewriters and domains never seen (benchmarks/README.md, "Text distortion").
+With the distorted view come word 2-3-grams of the distorted tokens (kept
+words, ``*`` for any other word, ``#`` for a number, punctuation marks as
+they are, ``<s>``/``</s>`` at the text's ends): "said * , *" or "which is
+*", the syntax a rewriter leans on, across words.
 
 Features are hashed with CRC-32 into ``2**BITS`` buckets, so the model is two
 float arrays (idf and weights), a bias and the kept words: nothing to
@@ -48,6 +52,10 @@ KEEP_WORDS = 300
 DISTORTED_SEED = 0x5EED
 _LETTERS = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?")
 _DIGIT = re.compile(r"\d")
+#: Word n-gram lengths over distorted tokens, and their CRC-32 start value.
+WORD_NGRAM_RANGE = (2, 3)
+WORD_NGRAM_SEED = 0xABCD
+_WORD_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|[^\w\s]")
 
 
 def keep_words(n: int = KEEP_WORDS) -> frozenset[str]:
@@ -64,14 +72,46 @@ def distort(word: str, keep: frozenset[str]) -> str:
 
 def ngram_counts(text: str, keep: frozenset[str] | None = None) -> Counter:
     """Hashed ``char_wb`` n-gram counts of the lower-cased text: ``{bucket: count}``; given ``keep``, each word's
-    distorted n-grams as well (:func:`distort`).
+    distorted n-grams and the word n-grams of the distorted tokens as well (:func:`distort`, :func:`word_ngrams`).
 
     Each distinct word's n-grams are hashed once and counted times its
     frequency, so a run-on of one repeated word costs one word's hashing. The
     buckets keep the order in which the text first reaches them.
     """
+    words = text.lower().split()
+    out = _char_counts(words, keep)
+    if keep is not None:
+        for g, _, _ in word_ngrams(words, keep):
+            out[g] += 1
+    return out
+
+
+def word_ngrams(words: Sequence[str], keep: frozenset[str]):
+    """``(bucket, first, last)`` of each word 2-3-gram of the distorted tokens of lower-cased whitespace tokens
+    ``words``; ``first`` and ``last`` index the tokens of ``words`` it spans (none for no words)."""
+    if not words:
+        return
+    seq = [("<s>", 0)] + [(_shape(t, keep), i) for i, w in enumerate(words) for t in _WORD_TOKEN.findall(w)]
+    seq.append(("</s>", len(words) - 1))
+    crc = zlib.crc32
+    lo, hi = WORD_NGRAM_RANGE
+    for n in range(lo, hi + 1):
+        for k in range(len(seq) - n + 1):
+            part = seq[k : k + n]
+            yield crc(" ".join(t for t, _ in part).encode("utf-8"), WORD_NGRAM_SEED) & _MASK, part[0][1], part[-1][1]
+
+
+def _shape(token: str, keep: frozenset[str]) -> str:
+    if token[0].isdigit():
+        return "#"
+    if token[0].isalpha():
+        return token if token in keep else "*"
+    return token
+
+
+def _char_counts(words: Sequence[str], keep: frozenset[str] | None) -> Counter:
     out: Counter = Counter()
-    for word, k in Counter(text.lower().split()).items():
+    for word, k in Counter(words).items():
         cached = len(word) <= CACHED_WORD_CHARS
         for g in (_cached_word_grams(word) if cached else _word_grams(word)):
             out[g] += k
@@ -175,21 +215,31 @@ class CharStyle:
 
         ``char_wb`` n-grams never cross a token, so the text's log-odds splits
         exactly over its tokens (an n-gram seen in several tokens is shared by
-        count). Offsets point into ``text``.
+        count); a word n-gram of the distorted view is shared in equal parts by
+        the tokens it spans. Offsets point into ``text``.
         """
         spans = [(m.start(), m.end()) for m in _TOKEN.finditer(text)]
         if not spans:
             return []
         tokens = Counter(text[a:b] for a, b in spans)  # each distinct token's n-grams are counted once
-        per_token = {t: ngram_counts(t, self.keep) for t in tokens}
+        per_token = {t: _char_counts([t.lower()], self.keep) for t in tokens}
         total: Counter = Counter()
         for t, k in tokens.items():
             for g, n in per_token[t].items():
                 total[g] += n * k
+        # a word n-gram's share goes in equal parts to the tokens it spans
+        spanned = list(word_ngrams([text[a:b].lower() for a, b in spans], self.keep)) if self.keep is not None else []
+        for g, _, _ in spanned:
+            total[g] += 1
         idx, val = _vector(total, self.idf)
         contrib = {int(i): float(v * self.weights[i]) for i, v in zip(idx, val)}
         share = {t: sum(contrib[g] * n / total[g] for g, n in c.items()) for t, c in per_token.items()}
-        return [(a, b, share[text[a:b]]) for a, b in spans]
+        out = [share[text[a:b]] for a, b in spans]
+        for g, first, last in spanned:
+            part = contrib[g] / total[g] / (last - first + 1)
+            for k in range(first, last + 1):
+                out[k] += part
+        return [(a, b, c) for (a, b), c in zip(spans, out)]
 
     def arrays(self) -> dict[str, np.ndarray]:
         out = {
