@@ -196,6 +196,10 @@ def test_char_ngrams_of_a_repeated_word_are_hashed_once(monkeypatch):
     counts = charstyle.ngram_counts(" ".join(["Word"] * 20_000 + ["other"] * 10_000))
     assert len(calls) == 12 + 15  # " word " has 5 + 4 + 3 n-grams of 2-4 characters, " other " 6 + 5 + 4
     assert sum(counts.values()) == 20_000 * 12 + 10_000 * 15
+    # the distorted view: each distinct word n-gram is hashed once too
+    charstyle._word_ngram_bucket.cache_clear()
+    charstyle.ngram_counts(" ".join(["Word"] * 30_000), charstyle.keep_words())
+    assert charstyle._word_ngram_bucket.cache_info().misses == 6  # <s> * | * * | * </s> | <s> * * | * * * | * * </s>
 
 
 def test_word_contributions_of_repeated_tokens_equal_their_first_occurrence():

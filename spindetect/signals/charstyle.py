@@ -75,30 +75,50 @@ def ngram_counts(text: str, keep: frozenset[str] | None = None) -> Counter:
     distorted n-grams and the word n-grams of the distorted tokens as well (:func:`distort`, :func:`word_ngrams`).
 
     Each distinct word's n-grams are hashed once and counted times its
-    frequency, so a run-on of one repeated word costs one word's hashing. The
-    buckets keep the order in which the text first reaches them.
+    frequency, so a run-on of one repeated word costs one word's hashing (and
+    each distinct word n-gram is hashed once). The buckets keep the order in
+    which the text first reaches them.
     """
     words = text.lower().split()
     out = _char_counts(words, keep)
-    if keep is not None:
-        for g, _, _ in word_ngrams(words, keep):
-            out[g] += 1
+    if keep is not None and words:
+        seq = [t for t, _ in _distorted_tokens(words, keep)]
+        lo, hi = WORD_NGRAM_RANGE
+        for n in range(lo, hi + 1):
+            for gram, k in Counter(zip(*(seq[j:] for j in range(n)))).items():
+                out[_word_ngram_bucket(gram)] += k
     return out
 
 
 def word_ngrams(words: Sequence[str], keep: frozenset[str]):
     """``(bucket, first, last)`` of each word 2-3-gram of the distorted tokens of lower-cased whitespace tokens
-    ``words``; ``first`` and ``last`` index the tokens of ``words`` it spans (none for no words)."""
+    ``words``, in order; ``first`` and ``last`` index the tokens of ``words`` it spans (none for no words)."""
     if not words:
         return
-    seq = [("<s>", 0)] + [(_shape(t, keep), i) for i, w in enumerate(words) for t in _WORD_TOKEN.findall(w)]
-    seq.append(("</s>", len(words) - 1))
-    crc = zlib.crc32
+    seq = _distorted_tokens(words, keep)
     lo, hi = WORD_NGRAM_RANGE
     for n in range(lo, hi + 1):
         for k in range(len(seq) - n + 1):
             part = seq[k : k + n]
-            yield crc(" ".join(t for t, _ in part).encode("utf-8"), WORD_NGRAM_SEED) & _MASK, part[0][1], part[-1][1]
+            yield _word_ngram_bucket(tuple(t for t, _ in part)), part[0][1], part[-1][1]
+
+
+def _distorted_tokens(words: Sequence[str], keep: frozenset[str]) -> list[tuple[str, int]]:
+    """``(shape, index of its word)`` of every token of ``words`` between ``<s>`` and ``</s>`` (:func:`word_ngrams`)."""
+    shapes: dict[str, tuple[str, ...]] = {}
+    seq = [("<s>", 0)]
+    for i, w in enumerate(words):
+        sh = shapes.get(w)
+        if sh is None:
+            sh = shapes[w] = tuple(_shape(t, keep) for t in _WORD_TOKEN.findall(w))
+        seq.extend((t, i) for t in sh)
+    seq.append(("</s>", len(words) - 1))
+    return seq
+
+
+@lru_cache(maxsize=1 << 16)
+def _word_ngram_bucket(gram: tuple[str, ...]) -> int:
+    return zlib.crc32(" ".join(gram).encode("utf-8"), WORD_NGRAM_SEED) & _MASK
 
 
 def _shape(token: str, keep: frozenset[str]) -> str:
