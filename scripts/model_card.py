@@ -244,7 +244,7 @@ def main(model_dir: str) -> None:
             "the mean surprisal -1.4). An LLM expert fitted on that direction fired on 62 % of human Wikipedia "
             "documents and cut the spinner on encyclopedic text to ROC AUC 0.561, so it is not fitted (`docmodel."
             "FITTED_EXPERTS`). The built-in spinner on Wikipedia text, a domain no model saw, is still this model's weak "
-            "point: 0.735 with the context columns in its stack, against 0.853 in fast mode, whose context expert joins "
+            "point: 0.737 with the distorted view and the context columns in its stack, against 0.853 in fast mode, whose context expert joins "
             "by a maximum (`benchmarks/spinner_expert.py [--fast] --wiki`, benchmarks/README.md \"Encyclopedic prose\", "
             "\"Whether a word fits its context\")."
             if lm else ""

@@ -142,15 +142,21 @@ def _char_counts(words: Sequence[str], keep: frozenset[str] | None) -> Counter:
 
 
 def _word_grams(word: str, seed: int = 0) -> tuple[int, ...]:
-    """The hashed ``char_wb`` n-grams of one lower-cased word, in order, repeats kept."""
+    """The hashed ``char_wb`` n-grams of one lower-cased word, in order, repeats kept (each distinct one hashed once:
+    a long run of one pattern, or a distorted word's ``****``, costs little)."""
     lo, hi = NGRAM_RANGE
     out = []
     crc = zlib.crc32
+    hashed: dict[str, int] = {}
     w = f" {word} "
     n_w = len(w)
     for n in range(lo, hi + 1):
         for k in range(max(1, n_w - n + 1)):  # a padded word shorter than n counts once, whole
-            out.append(crc(w[k : k + n].encode("utf-8"), seed) & _MASK)
+            g = w[k : k + n]
+            h = hashed.get(g)
+            if h is None:
+                h = hashed[g] = crc(g.encode("utf-8"), seed) & _MASK
+            out.append(h)
         if n_w <= n:  # as scikit-learn: no longer n-grams of a word that fitted in this one
             break
     return tuple(out)
