@@ -31,7 +31,6 @@ def default_lm_cache() -> Path:
     return root() / LM_CACHE_NAME
 
 
-
 @dataclass
 class Prepared:
     docs: list
