@@ -37,7 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from extra_humans import evaluate, save, summary  # noqa: E402
 
-from spindetect import cache, corpora, docprep, docset, train_doc, trainset  # noqa: E402
+from spindetect import cache, docprep, docset, train_doc, trainset  # noqa: E402
 from spindetect.augment.paraphrase import Paraphraser, cache_file  # noqa: E402
 
 
@@ -79,8 +79,7 @@ def main() -> None:
     cfg = train_doc.Config(lm=args.lm, corpus_spin_every=args.corpus_spin_every, para_docs=args.para_docs,
                            para_prompts=tuple(args.prompts.split(",")), distort=args.distort)
     para = Paraphraser(cache_file(cache.root()), log, cached_only=not args.generate)
-    docs = trainset.build_documents(trainset.training_files(args.data), cfg, para)
-    docs += trainset.corpus_documents(corpora.parse(args.corpus), cfg, log)[0]
+    docs = trainset.training_set(args.data, cfg, args.corpus, log, para)
     sm = np.array([d.dataset == docset.PARA_DATASET for d in docs])
     log(f"{len(docs)} documents, {int(sm.sum())} of them SmolLM2 paraphrases and their originals")
     lm_model = None

@@ -51,13 +51,13 @@ def corpus_documents(corpora: dict[str, Path], cfg, log: Callable = print) -> tu
 
 
 def training_set(data_dir: str | Path, cfg, corpus_specs: Sequence[str] = (),
-                 log: Callable = print) -> list[docset.Doc]:
+                 log: Callable = print, paraphraser=None) -> list[docset.Doc]:
     """The documents `spindetect train` builds from the shared data folder and ``--corpus NAME=DIR`` options; with
-    ``cfg.para_docs``, SmolLM2 paraphrases from the cache only (a sentence missing there stays as it is)."""
+    ``cfg.para_docs``, SmolLM2 paraphrases by ``paraphraser``, by default from the cache only (a sentence missing
+    there stays as it is)."""
     from . import corpora
 
-    paraphraser = None
-    if cfg.para_docs:
+    if cfg.para_docs and paraphraser is None:
         from .augment.paraphrase import Paraphraser, cache_file
         from .cache import root
 
