@@ -193,13 +193,14 @@ def main(model_dir: str) -> None:
         f"{rule['score']:.4f} ({rule['human_docs_firing']} of {rule['human_docs']} human training documents reach "
         f"that; {rule['rule']})." if rule.get("codes") else "none (no code was rare enough in human text)."
     )
+    from spindetect.signals.charstyle import KEEP_WORDS
     from spindetect.signals.docmodel import RATE_CODES, STRONG_CODES
 
     body = STATIC.format(
         strong_codes=", ".join(STRONG_CODES), rate_codes=", ".join(RATE_CODES),
         char_note=(
             "\n  Each word is also read *distorted* (text distortion, Stamatatos 2013): the letters of every word "
-            "outside the 300 most frequent English words (wordfreq; the model stores them) masked as `*` and digits "
+            f"outside the {KEEP_WORDS} most frequent English words (wordfreq; the model stores them) masked as `*` and digits "
             "as `#`, its n-grams hashed apart from the plain ones, so function words, punctuation and word lengths "
             "count apart from what the content words say; and the word 2-3-grams of the distorted tokens (kept words, "
             "`*` for other words, `#` for numbers, punctuation; \"said * , *\"), the syntax across words "
