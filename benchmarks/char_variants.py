@@ -1,0 +1,136 @@
+"""Variants of the character model and the stack that were measured and not shipped (benchmarks/README.md, "One
+character model per rewriter family, and the regularisation").
+
+Each variant changes one thing of `spindetect train`'s fit and is scored on the same documents and folds
+(benchmarks/extra_humans.py's `evaluate`: leave-one-family-out, leave-one-domain-out, recall at the pooled threshold):
+
+    shipped        the fit as shipped (train_doc.CHAR_C 4, train_doc.STACK_C 0.3)
+    family-max     beside the pooled character model, one per rewriter family of the training set (that family
+                   against every human document, classes weighed equally; families with fewer than 40 documents
+                   have none); the stack's character column is the largest of their log-odds
+    char-c=X       the character model's inverse L2 strength X instead of 4
+    stack-c=X      the stack's inverse L2 strength X instead of 0.3
+    word-suffix    in the word n-grams of the distorted view a masked word of four or more letters keeps its last
+                   two letters (``*ed``, ``*ly``): the documents' n-grams are counted again for this variant
+
+    bash scripts/get_corpora.sh brown lee     # prints the --corpus options
+    python benchmarks/char_variants.py --data ../shared/data --corpus brown=DIR --corpus lee=DIR \
+        [--para-docs 60] [--variants shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,word-suffix] [--out DIR]
+
+Fast mode only (no language model). Paraphrases come from the cache (`spindetect train --para-docs` fills it).
+A family-max fit costs about eight character fits, so that variant takes about five times as long as the others.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from extra_humans import evaluate, save, summary  # noqa: E402
+
+from spindetect import cache, docprep, train_doc, trainset  # noqa: E402
+from spindetect.augment.paraphrase import Paraphraser, cache_file  # noqa: E402
+from dataclasses import replace  # noqa: E402
+
+from spindetect.signals import charstyle  # noqa: E402
+
+#: A family with fewer rewritten training documents gets no model of its own (family-max).
+MIN_FAMILY_DOCS = 40
+_FIT_CHAR, _CHAR_LOGITS = train_doc._fit_char, train_doc._char_logits
+_SHAPE = charstyle._shape
+#: Variants that change how the documents are counted (their n-grams are counted again under the variant).
+RECOUNT = ("word-suffix",)
+
+
+def _suffix_shape(token: str, keep: frozenset[str]) -> str:
+    shape = _SHAPE(token, keep)
+    return "*" + token[-2:] if shape == "*" and len(token) >= 4 else shape
+
+
+class FamilyMax:
+    """The pooled character model and one per rewriter family; log-odds: the largest of them."""
+
+    def __init__(self, pooled: charstyle.CharStyle, families: list[charstyle.CharStyle]):
+        self.pooled, self.families, self.keep = pooled, families, pooled.keep
+
+    @classmethod
+    def fit(cls, p, idx: np.ndarray) -> "FamilyMax":
+        human = idx[p.y[idx] == 0]
+        families = []
+        for f in np.unique(p.family[idx][p.y[idx] == 1]):
+            rewritten = idx[(p.family[idx] == f) & (p.y[idx] == 1)]
+            if len(rewritten) < MIN_FAMILY_DOCS:
+                continue
+            both = np.concatenate([human, rewritten])
+            weight = np.where(p.y[both] == 1, len(both) / (2 * len(rewritten)), len(both) / (2 * len(human)))
+            families.append(charstyle.fit_counts(p.counts[both], p.y[both], c=train_doc.CHAR_C, keep=p.keep,
+                                                 sample_weight=weight))
+        return cls(_FIT_CHAR(p, idx), families)
+
+    def logits(self, p, idx: np.ndarray) -> np.ndarray:
+        return np.max([_CHAR_LOGITS(p, m, idx) for m in [self.pooled, *self.families]], axis=0)
+
+
+def use(variant: str) -> None:
+    """Set train_doc's fit to ``variant`` (module docstring)."""
+    train_doc.CHAR_C, train_doc.STACK_C = 4.0, 0.3
+    train_doc._fit_char, train_doc._char_logits = _FIT_CHAR, _CHAR_LOGITS
+    charstyle._shape = _SHAPE
+    name, _, value = variant.partition("=")
+    if variant == "word-suffix":
+        charstyle._shape = _suffix_shape
+    elif name == "family-max" and not value:
+        train_doc._fit_char = FamilyMax.fit
+        train_doc._char_logits = lambda p, model, idx: model.logits(p, idx)
+    elif name in ("char-c", "stack-c") and value:
+        setattr(train_doc, "CHAR_C" if name == "char-c" else "STACK_C", float(value))
+    elif variant != "shipped":
+        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X or word-suffix")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default="../shared/data")
+    ap.add_argument("--corpus", action="append", default=[], metavar="NAME=DIR")
+    ap.add_argument("--corpus-spin-every", type=int, default=2)
+    ap.add_argument("--para-docs", type=int, default=train_doc.SHIPPED_PARA_DOCS,
+                    help="originals per dataset paraphrased by SmolLM2 (from the cache)")
+    ap.add_argument("--variants", default="shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,word-suffix")
+    ap.add_argument("--out", default=None)
+    args = ap.parse_args()
+    variants = args.variants.split(",")
+    try:
+        for v in variants:
+            use(v)
+    except ValueError as e:
+        sys.exit(f"error: {e}")
+    log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
+    t0 = time.time()
+    cfg = train_doc.Config(corpus_spin_every=args.corpus_spin_every, para_docs=args.para_docs)
+    para = Paraphraser(cache_file(cache.root()), log, cached_only=True) if args.para_docs else None
+    docs = trainset.training_set(args.data, cfg, args.corpus, log, para)
+    p = docprep.prepare(docs, None, None, log, 0, cfg.seed, **docprep.measures(cfg))
+    results = {}
+    for v in variants:
+        use(v)
+        t = time.time()
+        pv = replace(p, counts=charstyle.count_matrix(p.texts, p.keep)) if v in RECOUNT else p
+        results[v] = r = evaluate(pv, False, log)
+        r["seconds"] = round(time.time() - t)
+        print(summary(v, r), flush=True)
+        print(f"  by family {r['by_family']}\n  by domain {r['by_domain']}  ({r['seconds']} s)", flush=True)
+    use("shipped")
+    print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
+    if args.out:
+        save(results, args.out, False)
+
+
+if __name__ == "__main__":
+    main()
