@@ -1,5 +1,5 @@
 """Variants of the character model and the stack that were measured and not shipped (benchmarks/README.md, "One
-character model per rewriter family, and the regularisation").
+character model per rewriter family, balanced families, the regularisation").
 
 Each variant changes one thing of `spindetect train`'s fit and is scored on the same documents and folds
 (benchmarks/extra_humans.py's `evaluate`: leave-one-family-out, leave-one-domain-out, recall at the pooled threshold):
@@ -10,12 +10,14 @@ Each variant changes one thing of `spindetect train`'s fit and is scored on the 
                    have none); the stack's character column is the largest of their log-odds
     char-c=X       the character model's inverse L2 strength X instead of 4
     stack-c=X      the stack's inverse L2 strength X instead of 0.3
+    char-balanced  the character model's rewritten documents weighed so that every rewriter family counts the same
+                   (their total weight, and the human documents', unchanged)
     word-suffix    in the word n-grams of the distorted view a masked word of four or more letters keeps its last
                    two letters (``*ed``, ``*ly``): the documents' n-grams are counted again for this variant
 
     bash scripts/get_corpora.sh brown lee     # prints the --corpus options
     python benchmarks/char_variants.py --data ../shared/data --corpus brown=DIR --corpus lee=DIR \
-        [--para-docs 60] [--variants shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,word-suffix] [--out DIR]
+        [--para-docs 60] [--variants shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,word-suffix] [--out DIR]
 
 Fast mode only (no language model). Paraphrases come from the cache (`spindetect train --para-docs` fills it).
 A family-max fit costs about eight character fits, so that variant takes about five times as long as the others.
@@ -78,6 +80,17 @@ class FamilyMax:
         return np.max([_CHAR_LOGITS(p, m, idx) for m in [self.pooled, *self.families]], axis=0)
 
 
+def _fit_char_balanced(p, idx: np.ndarray) -> charstyle.CharStyle:
+    y, family = p.y[idx], p.family[idx]
+    weight = np.ones(len(idx))
+    rewritten = y == 1
+    names = np.unique(family[rewritten])
+    for f in names:
+        m = rewritten & (family == f)
+        weight[m] = rewritten.sum() / (len(names) * m.sum())
+    return charstyle.fit_counts(p.counts[idx], y, c=train_doc.CHAR_C, sample_weight=weight, keep=p.keep)
+
+
 def use(variant: str) -> None:
     """Set train_doc's fit to ``variant`` (module docstring)."""
     train_doc.CHAR_C, train_doc.STACK_C = 4.0, 0.3
@@ -86,13 +99,15 @@ def use(variant: str) -> None:
     name, _, value = variant.partition("=")
     if variant == "word-suffix":
         charstyle._shape = _suffix_shape
+    elif variant == "char-balanced":
+        train_doc._fit_char = _fit_char_balanced
     elif name == "family-max" and not value:
         train_doc._fit_char = FamilyMax.fit
         train_doc._char_logits = lambda p, model, idx: model.logits(p, idx)
     elif name in ("char-c", "stack-c") and value:
         setattr(train_doc, "CHAR_C" if name == "char-c" else "STACK_C", float(value))
     elif variant != "shipped":
-        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X or word-suffix")
+        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X, char-balanced or word-suffix")
 
 
 def main() -> None:
@@ -102,7 +117,7 @@ def main() -> None:
     ap.add_argument("--corpus-spin-every", type=int, default=2)
     ap.add_argument("--para-docs", type=int, default=train_doc.SHIPPED_PARA_DOCS,
                     help="originals per dataset paraphrased by SmolLM2 (from the cache)")
-    ap.add_argument("--variants", default="shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,word-suffix")
+    ap.add_argument("--variants", default="shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,word-suffix")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     variants = args.variants.split(",")
