@@ -28,6 +28,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -39,13 +40,13 @@ from extra_humans import evaluate, save, summary  # noqa: E402
 
 from spindetect import cache, docprep, train_doc, trainset  # noqa: E402
 from spindetect.augment.paraphrase import Paraphraser, cache_file  # noqa: E402
-from dataclasses import replace  # noqa: E402
-
 from spindetect.signals import charstyle  # noqa: E402
 
 #: A family with fewer rewritten training documents gets no model of its own (family-max).
 MIN_FAMILY_DOCS = 40
+#: The shipped fit, restored before each variant.
 _FIT_CHAR, _CHAR_LOGITS = train_doc._fit_char, train_doc._char_logits
+_CHAR_C, _STACK_C = train_doc.CHAR_C, train_doc.STACK_C
 _SHAPE = charstyle._shape
 #: Variants that change how the documents are counted (their n-grams are counted again under the variant).
 RECOUNT = ("word-suffix",)
@@ -93,7 +94,7 @@ def _fit_char_balanced(p, idx: np.ndarray) -> charstyle.CharStyle:
 
 def use(variant: str) -> None:
     """Set train_doc's fit to ``variant`` (module docstring)."""
-    train_doc.CHAR_C, train_doc.STACK_C = 4.0, 0.3
+    train_doc.CHAR_C, train_doc.STACK_C = _CHAR_C, _STACK_C
     train_doc._fit_char, train_doc._char_logits = _FIT_CHAR, _CHAR_LOGITS
     charstyle._shape = _SHAPE
     name, _, value = variant.partition("=")
