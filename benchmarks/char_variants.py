@@ -12,6 +12,8 @@ Each variant changes one thing of `spindetect train`'s fit and is scored on the 
     stack-c=X      the stack's inverse L2 strength X instead of 0.3
     char-balanced  the character model's rewritten documents weighed so that every rewriter family counts the same
                    (their total weight, and the human documents', unchanged)
+    char-balanced-llm  as char-balanced among the families other than the spinner, which keeps its weight (chosen
+                   after char-balanced had lowered the spinner met in unseen domains)
     word-suffix    in the word n-grams of the distorted view a masked word of four or more letters keeps its last
                    two letters (``*ed``, ``*ly``): the documents' n-grams are counted again for this variant
 
@@ -81,10 +83,10 @@ class FamilyMax:
         return np.max([_CHAR_LOGITS(p, m, idx) for m in [self.pooled, *self.families]], axis=0)
 
 
-def _fit_char_balanced(p, idx: np.ndarray) -> charstyle.CharStyle:
+def _fit_char_balanced(p, idx: np.ndarray, exempt: tuple[str, ...] = ()) -> charstyle.CharStyle:
     y, family = p.y[idx], p.family[idx]
     weight = np.ones(len(idx))
-    rewritten = y == 1
+    rewritten = (y == 1) & ~np.isin(family, exempt)
     names = np.unique(family[rewritten])
     for f in names:
         m = rewritten & (family == f)
@@ -102,13 +104,15 @@ def use(variant: str) -> None:
         charstyle._shape = _suffix_shape
     elif variant == "char-balanced":
         train_doc._fit_char = _fit_char_balanced
+    elif variant == "char-balanced-llm":
+        train_doc._fit_char = lambda p, idx: _fit_char_balanced(p, idx, exempt=("spinner",))
     elif name == "family-max" and not value:
         train_doc._fit_char = FamilyMax.fit
         train_doc._char_logits = lambda p, model, idx: model.logits(p, idx)
     elif name in ("char-c", "stack-c") and value:
         setattr(train_doc, "CHAR_C" if name == "char-c" else "STACK_C", float(value))
     elif variant != "shipped":
-        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X, char-balanced or word-suffix")
+        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X, char-balanced, char-balanced-llm or word-suffix")
 
 
 def main() -> None:
