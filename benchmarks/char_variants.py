@@ -14,12 +14,14 @@ Each variant changes one thing of `spindetect train`'s fit and is scored on the 
                    (their total weight, and the human documents', unchanged)
     char-balanced-llm  as char-balanced among the families other than the spinner, which keeps its weight (chosen
                    after char-balanced had lowered the spinner met in unseen domains)
+    char-no-spinner  the character model fitted without the spinner's documents (the stack, its strong rule and the
+                   context expert still see them)
     word-suffix    in the word n-grams of the distorted view a masked word of four or more letters keeps its last
                    two letters (``*ed``, ``*ly``): the documents' n-grams are counted again for this variant
 
     bash scripts/get_corpora.sh brown lee     # prints the --corpus options
     python benchmarks/char_variants.py --data ../shared/data --corpus brown=DIR --corpus lee=DIR \
-        [--para-docs 60] [--variants shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,char-balanced-llm,word-suffix] [--out DIR]
+        [--para-docs 60] [--variants shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,char-balanced-llm,char-no-spinner,word-suffix] [--out DIR]
 
 Fast mode only (no language model). Paraphrases come from the cache (`spindetect train --para-docs` fills it).
 A family-max fit costs about eight character fits, so that variant takes about five times as long as the others.
@@ -106,13 +108,15 @@ def use(variant: str) -> None:
         train_doc._fit_char = _fit_char_balanced
     elif variant == "char-balanced-llm":
         train_doc._fit_char = lambda p, idx: _fit_char_balanced(p, idx, exempt=("spinner",))
+    elif variant == "char-no-spinner":
+        train_doc._fit_char = lambda p, idx: _FIT_CHAR(p, idx[~((p.family[idx] == "spinner") & (p.y[idx] == 1))])
     elif name == "family-max" and not value:
         train_doc._fit_char = FamilyMax.fit
         train_doc._char_logits = lambda p, model, idx: model.logits(p, idx)
     elif name in ("char-c", "stack-c") and value:
         setattr(train_doc, "CHAR_C" if name == "char-c" else "STACK_C", float(value))
     elif variant != "shipped":
-        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X, char-balanced, char-balanced-llm or word-suffix")
+        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X, char-balanced, char-balanced-llm, char-no-spinner or word-suffix")
 
 
 def main() -> None:
@@ -122,7 +126,7 @@ def main() -> None:
     ap.add_argument("--corpus-spin-every", type=int, default=2)
     ap.add_argument("--para-docs", type=int, default=train_doc.SHIPPED_PARA_DOCS,
                     help="originals per dataset paraphrased by SmolLM2 (from the cache)")
-    ap.add_argument("--variants", default="shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,char-balanced-llm,word-suffix")
+    ap.add_argument("--variants", default="shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,char-balanced-llm,char-no-spinner,word-suffix")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     variants = args.variants.split(",")
