@@ -48,6 +48,8 @@ from spindetect.signals import charstyle  # noqa: E402
 
 #: A family with fewer rewritten training documents gets no model of its own (family-max).
 MIN_FAMILY_DOCS = 40
+#: The family char-balanced-llm exempts from the balance and char-no-spinner leaves out of the character model.
+SPINNER = "spinner"
 #: The shipped fit, restored before each variant.
 _FIT_CHAR, _CHAR_LOGITS = train_doc._fit_char, train_doc._char_logits
 _CHAR_C, _STACK_C = train_doc.CHAR_C, train_doc.STACK_C
@@ -107,9 +109,9 @@ def use(variant: str) -> None:
     elif variant == "char-balanced":
         train_doc._fit_char = _fit_char_balanced
     elif variant == "char-balanced-llm":
-        train_doc._fit_char = lambda p, idx: _fit_char_balanced(p, idx, exempt=("spinner",))
+        train_doc._fit_char = lambda p, idx: _fit_char_balanced(p, idx, exempt=(SPINNER,))
     elif variant == "char-no-spinner":
-        train_doc._fit_char = lambda p, idx: _FIT_CHAR(p, idx[~((p.family[idx] == "spinner") & (p.y[idx] == 1))])
+        train_doc._fit_char = lambda p, idx: _FIT_CHAR(p, idx[~((p.family[idx] == SPINNER) & (p.y[idx] == 1))])
     elif name == "family-max" and not value:
         train_doc._fit_char = FamilyMax.fit
         train_doc._char_logits = lambda p, model, idx: model.logits(p, idx)
