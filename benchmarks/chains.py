@@ -44,6 +44,8 @@ from spindetect.augment.spin import spin  # noqa: E402
 from spindetect.segment import segment  # noqa: E402
 
 PARA_SPIN, SPIN_PARA = "smollm-then-spinner", "spinner-then-smollm"
+#: The chained families (both carry the spinner's edits).
+CHAINS = (PARA_SPIN, SPIN_PARA)
 VARIANTS = ("shipped", "para-spin", "para-spin-light", "para-spin-replace", "spin-para")
 LIGHT_RATE = 0.15
 _FOLDS, _PARAPHRASED = train_doc.folds, docset._paraphrased
@@ -54,7 +56,7 @@ def folds_without_chains(p, by: str, h: int):
     out = []
     for name, tr, te in _FOLDS(p, by, h):
         if by == "family" and name == "spinner":
-            tr = tr[~np.isin(p.family[tr], (PARA_SPIN, SPIN_PARA))]
+            tr = tr[~np.isin(p.family[tr], CHAINS)]
         out.append((name, tr, te))
     return out
 
@@ -129,7 +131,7 @@ def main() -> None:
             t = time.time()
             p = docprep.prepare(docs, None, None, log, 0, cfg.seed, **docprep.measures(cfg))
             results[v] = r = evaluate(p, False, log)
-            r["chained_docs"] = sum(d.family in (PARA_SPIN, SPIN_PARA) for d in docs)
+            r["chained_docs"] = sum(d.family in CHAINS for d in docs)
             r["seconds"] = round(time.time() - t)
             print(summary(v, r), flush=True)
             print(f"  by family {r['by_family']}\n  by domain {r['by_domain']}  ({r['chained_docs']} chained "
