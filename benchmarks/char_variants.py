@@ -16,12 +16,15 @@ Each variant changes one thing of `spindetect train`'s fit and is scored on the 
                    after char-balanced had lowered the spinner met in unseen domains)
     char-no-spinner  the character model fitted without the spinner's documents (the stack, its strong rule and the
                    context expert still see them)
+    char-spinner=X   in the character model each of the spinner's rewritten documents weighs X (1 as shipped, 0 is
+                   char-no-spinner), every other document 1
+    word-ngrams=L-H  word L..H-grams of the distorted tokens instead of 2-3-grams (the documents are counted again)
     word-suffix    in the word n-grams of the distorted view a masked word of four or more letters keeps its last
                    two letters (``*ed``, ``*ly``): the documents' n-grams are counted again for this variant
 
     bash scripts/get_corpora.sh brown lee     # prints the --corpus options
     python benchmarks/char_variants.py --data ../shared/data --corpus brown=DIR --corpus lee=DIR \
-        [--para-docs 60] [--variants shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,char-balanced-llm,char-no-spinner,word-suffix] [--out DIR]
+        [--para-docs 60] [--variants shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,char-balanced-llm,char-no-spinner,char-spinner=X,word-ngrams=L-H,word-suffix] [--out DIR]
 
 Fast mode only (no language model). Paraphrases come from the cache (`spindetect train --para-docs` fills it).
 A family-max fit costs about eight character fits, so that variant takes about five times as long as the others.
@@ -30,6 +33,7 @@ A family-max fit costs about eight character fits, so that variant takes about f
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 import time
 from dataclasses import replace
@@ -53,9 +57,9 @@ SPINNER = "spinner"
 #: The shipped fit, restored before each variant.
 _FIT_CHAR, _CHAR_LOGITS = train_doc._fit_char, train_doc._char_logits
 _CHAR_C, _STACK_C = train_doc.CHAR_C, train_doc.STACK_C
-_SHAPE = charstyle._shape
+_SHAPE, _WORD_NGRAM_RANGE = charstyle._shape, charstyle.WORD_NGRAM_RANGE
 #: Variants that change how the documents are counted (their n-grams are counted again under the variant).
-RECOUNT = ("word-suffix",)
+RECOUNT = ("word-suffix", "word-ngrams")
 
 
 def _suffix_shape(token: str, keep: frozenset[str]) -> str:
@@ -98,11 +102,16 @@ def _fit_char_balanced(p, idx: np.ndarray, exempt: tuple[str, ...] = ()) -> char
     return charstyle.fit_counts(p.counts[idx], y, c=train_doc.CHAR_C, sample_weight=weight, keep=p.keep)
 
 
+def _fit_char_spinner(p, idx: np.ndarray, w: float) -> charstyle.CharStyle:
+    weight = np.where((p.family[idx] == SPINNER) & (p.y[idx] == 1), w, 1.0)
+    return charstyle.fit_counts(p.counts[idx], p.y[idx], c=train_doc.CHAR_C, sample_weight=weight, keep=p.keep)
+
+
 def use(variant: str) -> None:
     """Set train_doc's fit to ``variant`` (module docstring)."""
     train_doc.CHAR_C, train_doc.STACK_C = _CHAR_C, _STACK_C
     train_doc._fit_char, train_doc._char_logits = _FIT_CHAR, _CHAR_LOGITS
-    charstyle._shape = _SHAPE
+    charstyle._shape, charstyle.WORD_NGRAM_RANGE = _SHAPE, _WORD_NGRAM_RANGE
     name, _, value = variant.partition("=")
     if variant == "word-suffix":
         charstyle._shape = _suffix_shape
@@ -112,13 +121,17 @@ def use(variant: str) -> None:
         train_doc._fit_char = lambda p, idx: _fit_char_balanced(p, idx, exempt=(SPINNER,))
     elif variant == "char-no-spinner":
         train_doc._fit_char = lambda p, idx: _FIT_CHAR(p, idx[~((p.family[idx] == SPINNER) & (p.y[idx] == 1))])
+    elif name == "word-ngrams" and re.fullmatch(r"[1-9]-[1-9]", value) and value[0] <= value[2]:
+        charstyle.WORD_NGRAM_RANGE = (int(value[0]), int(value[2]))
+    elif name == "char-spinner" and value:
+        train_doc._fit_char = lambda p, idx: _fit_char_spinner(p, idx, float(value))
     elif name == "family-max" and not value:
         train_doc._fit_char = FamilyMax.fit
         train_doc._char_logits = lambda p, model, idx: model.logits(p, idx)
     elif name in ("char-c", "stack-c") and value:
         setattr(train_doc, "CHAR_C" if name == "char-c" else "STACK_C", float(value))
     elif variant != "shipped":
-        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X, char-balanced, char-balanced-llm, char-no-spinner or word-suffix")
+        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X, char-balanced, char-balanced-llm, char-no-spinner, char-spinner=X, word-ngrams=L-H or word-suffix")
 
 
 def main() -> None:
@@ -148,7 +161,7 @@ def main() -> None:
     for v in variants:
         use(v)
         t = time.time()
-        pv = replace(p, counts=charstyle.count_matrix(p.texts, p.keep)) if v in RECOUNT else p
+        pv = replace(p, counts=charstyle.count_matrix(p.texts, p.keep)) if v.partition("=")[0] in RECOUNT else p
         results[v] = r = evaluate(pv, False, log)
         r["seconds"] = round(time.time() - t)
         print(summary(v, r), flush=True)
