@@ -132,6 +132,23 @@ def _paraphrase_note(para: dict | None, documents: dict) -> str:
     )
 
 
+def _fluent_note(fl: dict | None, documents: dict) -> str:
+    if not fl:
+        return ""
+    from spindetect.docset import FLUENT_DATASET, FLUENT_FAMILY, PARA_WORDS
+
+    n = documents.get(f"{FLUENT_DATASET}/{FLUENT_FAMILY}/1", 0)
+    return (
+        f"\n\nAlso on the training side, never tested (dataset `{FLUENT_DATASET}` above): {n} originals of the shared data's "
+        f"datasets ({fl['originals_per_dataset']} drawn per dataset from originals no other document uses, cut to "
+        f"{PARA_WORDS} words), each beside its rewrite by rules that point the way the LLM rewriters do "
+        f"(`spindetect/augment/fluent.py`): {fl['rate']:.0%} of the eligible words drawn, each replaced only by a common "
+        f"thesaurus substitute (zipf >= {fl['min_zipf']}) close to it (GloVe cosine >= {fl['min_similarity']}) that fits "
+        f"its context about as well; {' and '.join(fl['smoothing'])} smoothed (a spaced dash becomes a comma, a semicolon "
+        "a full stop). Left out of training when the spinner, whose thesaurus it uses, is the held-out family."
+    )
+
+
 def _table(metrics: dict) -> str:
     lines = ["| held out | documents | ROC AUC | TPR at 1 % FPR |", "|---|---|---|---|"]
     for name, m in metrics.items():
@@ -184,6 +201,7 @@ def main(model_dir: str) -> None:
         + (f" $(bash scripts/get_corpora.sh {' '.join(sorted(extra))}) --corpus-spin-every {cfg['corpus_spin_every']}"
            if extra else "")
         + (f" --para-docs {cfg['para_docs']} --para-prompts {','.join(cfg['para_prompts'])}" if cfg.get("para_docs") else "")
+        + (f" --fluent-docs {cfg['fluent_docs']}" if cfg.get("fluent_docs") else "")
         + ("" if cfg.get("distort") else " --no-distort")
         + f"\npython scripts/model_card.py {d}"
     )
@@ -251,7 +269,8 @@ def main(model_dir: str) -> None:
             if lm else ""
         ),
         n_features=len(m["features"]), rule=rule_text, max_words=cfg["max_words"], per_dataset=cfg["per_dataset"],
-        data_table="\n".join(data_rows) + _corpora_note(extra) + _paraphrase_note(tr.get("paraphrases"), tr["documents"]),
+        data_table="\n".join(data_rows) + _corpora_note(extra) + _paraphrase_note(tr.get("paraphrases"), tr["documents"])
+        + _fluent_note(tr.get("fluent_rewrites"), tr["documents"]),
         threshold_value=m["threshold"]["value"], threshold_rule=m["threshold"]["rule"],
         edited=metrics["flagged_copy_edited"]["fpr"], paraphrase=metrics["flagged_human_paraphrases"]["fpr"],
         family_table=_table(metrics["leave_one_family_out"]), domain_table=_table(metrics["leave_one_domain_out"]),

@@ -11,7 +11,8 @@ data lacks: originals of *every* domain spun by :mod:`spindetect.augment.spin` a
 several rates and modes (family ``spinner``), and copy-edited originals
 (:mod:`spindetect.augment.edit`, label 0, dataset ``edited``), and, when a paraphraser is given,
 originals paraphrased sentence by sentence by the packaged SmolLM2 (:mod:`spindetect.augment.paraphrase`,
-family :data:`PARA_FAMILY`; training material only, see :data:`TRAINING_ONLY_DATASETS`).
+family :data:`PARA_FAMILY`; training material only, see :data:`TRAINING_ONLY_DATASETS`), and originals rewritten
+by the rules of :mod:`spindetect.augment.fluent` (family :data:`FLUENT_FAMILY`, training material only).
 """
 
 from __future__ import annotations
@@ -36,9 +37,14 @@ PARA_WORDS = 160
 PARA_MIN_CHANGED = 1 / 3
 #: Dataset and family of the SmolLM2-paraphrased documents (both sides carry the dataset).
 PARA_DATASET, PARA_FAMILY = "smollm", "smollm-paraphrase"
+#: Dataset and family of the documents rewritten by augment/fluent.py (cut to PARA_WORDS words, as the paraphrases).
+FLUENT_DATASET, FLUENT_FAMILY = "fluent", "fluent-rewrite"
 #: Datasets generated for training only (both sides): validation never tests them, so held-out figures
 #: stay on the same documents whatever is added.
-TRAINING_ONLY_DATASETS = (PARA_DATASET,)
+TRAINING_ONLY_DATASETS = (PARA_DATASET, FLUENT_DATASET)
+#: Generated families made with another family's means (the fluent rewriter uses the spinner's thesaurus): they
+#: leave training whenever that family is the held-out one (train_doc.folds).
+DERIVED_FAMILIES = {"spinner": (FLUENT_FAMILY,)}
 _WORD_SPAN = re.compile(r"\S+")
 _SENT_END = re.compile(r"[.!?][\"')\]]*(?=\s|$)")
 
@@ -83,15 +89,20 @@ def build(
     para_docs: int = 0,
     paraphraser=None,
     para_prompts: Sequence[str] = ("paraphrase",),
+    fluent_docs: int = 0,
+    fluent_vectors=None,
 ) -> list[Doc]:
     """Sample at most ``per_dataset`` pairs per dataset and make the documents described above.
 
     ``spin_docs``, ``edit_docs`` and ``para_docs`` are per dataset, drawn from originals not
     sampled as pairs (``para_docs`` needs ``paraphraser``, an :class:`~spindetect.augment.paraphrase.Paraphraser`;
-    the k-th paraphrased document uses prompt ``para_prompts[k % len(para_prompts)]``).
+    the k-th paraphrased document uses prompt ``para_prompts[k % len(para_prompts)]``; ``fluent_docs`` needs
+    ``fluent_vectors``, the context signal's :class:`~spindetect.signals.context.ContextVectors`).
     """
     if para_docs and paraphraser is None:
         raise ValueError("para_docs > 0 needs a paraphraser (spindetect.augment.paraphrase.Paraphraser)")
+    if fluent_docs and fluent_vectors is None:
+        raise ValueError("fluent_docs > 0 needs word vectors (spindetect.signals.context.read_glove)")
     rng = random.Random(seed)
     docs: list[Doc] = []
     by_ds: dict[str, list[Pair]] = {}
@@ -139,6 +150,8 @@ def build(
         docs += _edited(by_ds, used, edit_docs, max_words, seed)
     if para_docs:
         docs += _paraphrased(by_ds, used, para_docs, seed, paraphraser, para_prompts)
+    if fluent_docs:
+        docs += _fluent(by_ds, used, fluent_docs, seed, fluent_vectors)
     return docs
 
 
@@ -220,4 +233,19 @@ def _paraphrased(by_ds: dict, used: set[str], n: int, seed: int, paraphraser, pr
             g = group_key(p.original)
             out.append(Doc(" ".join(sents), 0, PARA_DATASET, "human", p.domain, g))
             out.append(Doc(text, 1, PARA_DATASET, PARA_FAMILY, p.domain, g))
+    return out
+
+
+def _fluent(by_ds: dict, used: set[str], n: int, seed: int, vectors) -> list[Doc]:
+    """Originals cut to :data:`PARA_WORDS` words, each beside its rewrite by augment/fluent.py's rules (kept when it
+    swapped at least ``fluent.MIN_SWAPS`` words)."""
+    from .augment import fluent
+
+    out = []
+    for k, p, text in _sources(by_ds, used, n, PARA_WORDS, seed, "fluent"):
+        rewritten, swaps = fluent.rewrite(text, vectors, seed=seed * 100_003 + k)
+        if swaps >= fluent.MIN_SWAPS:
+            g = group_key(p.original)
+            out.append(Doc(text, 0, FLUENT_DATASET, "human", p.domain, g))
+            out.append(Doc(rewritten, 1, FLUENT_DATASET, FLUENT_FAMILY, p.domain, g))
     return out

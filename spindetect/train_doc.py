@@ -66,6 +66,8 @@ class Config:
     #: Originals per dataset paraphrased by SmolLM2 (docset.build; training side only).
     para_docs: int = 0
     para_prompts: tuple = ("paraphrase",)
+    #: Originals per dataset rewritten by augment/fluent.py's rules (docset.build; training side only).
+    fluent_docs: int = 0
     target_fpr: float = 0.05
     seed: int = 0
     #: The context statistics (signals/context.py) in the stack; in fast mode also their expert.
@@ -244,7 +246,8 @@ def folds(p: Prepared, by: str, h: int) -> list[tuple[str, np.ndarray, np.ndarra
             if not (p.family == f).any():
                 continue
             test = against_humans(p.family, p.y, p.dataset, f) & testable
-            out.append((f, np.where((p.half != h) & (p.family != f))[0], np.where((p.half == h) & test)[0]))
+            train = (p.half != h) & ~np.isin(p.family, (f, *docset.DERIVED_FAMILIES.get(f, ())))
+            out.append((f, np.where(train)[0], np.where((p.half == h) & test)[0]))
     elif by == "domain":
         for d in DOMAINS:
             if not (p.domain == d).any():
@@ -315,6 +318,7 @@ def train(
     Returns the manifest written.
     """
     from . import modeldir
+    from .augment.fluent import describe as fluent_record
     from .augment.paraphrase import describe as paraphrase_record
     from .version import __version__
 
@@ -360,6 +364,7 @@ def train(
         "uses_lm": cfg.lm,
         "training": {"files": [Path(f).name for f in data], "extra_corpora": extra, "config": cfg.__dict__,
                      **({"paraphrases": paraphrase_record(cfg.para_docs, cfg.para_prompts)} if cfg.para_docs else {}),
+                     **({"fluent_rewrites": fluent_record(cfg.fluent_docs)} if cfg.fluent_docs else {}),
                      "documents": counts,
                      "seconds": round(time.time() - t0, 1)},
         "metrics": {"leave_one_family_out": by_family, "leave_one_domain_out": by_domain,

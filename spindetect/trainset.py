@@ -1,7 +1,7 @@
 """The training set `spindetect train` builds: the shared data's files, the packaged corpora, generated documents.
 
 The documents themselves are made by :mod:`spindetect.docset` (pairs, spinner, copy editor, SmolLM2
-paraphrases) and :mod:`spindetect.corpora`; this module reads the files and puts them together for
+paraphrases, the fluent rewriter's documents) and :mod:`spindetect.corpora`; this module reads the files and puts them together for
 :mod:`spindetect.train_doc` and the benchmarks. ``cfg`` is a :class:`spindetect.train_doc.Config`.
 """
 
@@ -33,7 +33,14 @@ def build_documents(data: Sequence[str | Path], cfg, paraphraser=None) -> list[d
         texts += b
     return docset.build(pairs, texts, per_dataset=cfg.per_dataset, max_words=cfg.max_words,
                         spin_docs=cfg.spin_docs, edit_docs=cfg.edit_docs, seed=cfg.seed,
-                        para_docs=cfg.para_docs, paraphraser=paraphraser, para_prompts=cfg.para_prompts)
+                        para_docs=cfg.para_docs, paraphraser=paraphraser, para_prompts=cfg.para_prompts,
+                        fluent_docs=cfg.fluent_docs, fluent_vectors=_vectors() if cfg.fluent_docs else None)
+
+
+def _vectors():
+    from .signals import context
+
+    return context.read_glove(context.glove_file())
 
 
 def corpus_documents(corpora: dict[str, Path], cfg, log: Callable = print) -> tuple[list[docset.Doc], dict]:

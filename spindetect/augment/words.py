@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..types import Sentence
 from .proposals import Proposal, rng
@@ -132,7 +132,13 @@ def _tokens(text: str, sentences: Sequence[Sentence]) -> list[_Token]:
     return [_Token(m.start(), m.end(), m.group(), m.start() in firsts) for m in _WORD.finditer(text)]
 
 
-def word_proposals(text: str, sentences: Sequence[Sentence], rate: float, seed: int | str, ops: Sequence[str]) -> list[Proposal]:
+def word_proposals(text: str, sentences: Sequence[Sentence], rate: float, seed: int | str, ops: Sequence[str],
+                   choose: Callable[[int, str, Sequence[str]], str | None] | None = None) -> list[Proposal]:
+    """The swaps ``ops`` allow, each eligible word drawn with probability ``rate``.
+
+    The substitute is drawn at random, as a spinner does, unless ``choose`` is given: then single-word
+    substitutes only, and ``choose(offset, word, substitutes)`` picks one or ``None`` (no swap).
+    """
     from .thesaurus import substitutes
 
     toks = _tokens(text, sentences)
@@ -175,6 +181,11 @@ def word_proposals(text: str, sentences: Sequence[Sentence], rate: float, seed: 
         if r.random() >= rate:
             continue
         subs = [s for s in substitutes(lemma, pos, tag) if s != lower]
+        if choose is not None:
+            sub = choose(t.start, lower, [s for s in subs if " " not in s])
+            if sub is not None:
+                out.append(Proposal("synonym", t.start, t.end, capitalize(sub) if t.cap else sub))
+            continue
         single = [s for s in subs if " " not in s] if allow_synonym else []
         multi = [s for s in subs if " " in s] if allow_phrase else []
         if not (single or multi):

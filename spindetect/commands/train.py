@@ -23,6 +23,7 @@ def train(
     corpus_spin_every: int = typer.Option(2, "--corpus-spin-every", help="[document] Every N-th text of the --corpus corpora is also spun beside it (0: none)."),
     para_docs: int = typer.Option(0, "--para-docs", help="[document] Further originals per dataset paraphrased sentence by sentence by the packaged SmolLM2 (training side only; needs `spindetect prepare --accurate`; ~0.7 s a sentence, cached in $SPINDETECT_CACHE/paraphrases)."),
     para_prompts: str = typer.Option("paraphrase", "--para-prompts", help="[document] Comma-separated prompts the --para-docs documents cycle through: paraphrase, simpler."),
+    fluent_docs: int = typer.Option(0, "--fluent-docs", help="[document] Further originals per dataset rewritten by the fluent rewriter's rules (common, context-fitting synonyms; dashes and semicolons smoothed; training side only; milliseconds a document)."),
     distort: bool = typer.Option(True, "--distort/--no-distort", help="[document] The character model also reads each word distorted (letters of words outside the 300 most frequent masked) and the word 2-3-grams of the distorted words, as the shipped models do (benchmarks/README.md, \"Text distortion\")."),
     lm_cache: Optional[str] = typer.Option(None, "--lm-cache", help="[document --lm] JSON cache of per-document LM statistics; default $SPINDETECT_CACHE/train-lm-stats.json."),
     max_docs: int = typer.Option(400, "--max-docs", help="Pairs sampled per dataset."),
@@ -48,7 +49,7 @@ def train(
         cfg = _document_config(quick, per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs,
                                edit_docs=edit_docs, lm=lm, lm_docs=lm_docs, target_fpr=target_fpr, seed=seed,
                                corpus_spin_every=corpus_spin_every, para_docs=para_docs, para_prompts=para_prompts,
-                               distort=distort)
+                               fluent_docs=fluent_docs, distort=distort)
         _train_document(data, out, cfg, corpus, lm_cache)
         return
     spin_docs = 150 if spin_docs is None else spin_docs
@@ -80,7 +81,8 @@ def train(
 
 def _document_config(quick: bool, *, per_dataset: int, max_words: int, spin_docs: Optional[int],
                      edit_docs: Optional[int], lm: bool, lm_docs: int, target_fpr: float, seed: int,
-                     corpus_spin_every: int, para_docs: int, para_prompts: str, distort: bool = True):
+                     corpus_spin_every: int, para_docs: int, para_prompts: str, fluent_docs: int = 0,
+                     distort: bool = True):
     """The `train_doc.Config` of `train --kind document`'s options: --quick's caps and the document defaults of
     --spin-docs / --edit-docs applied, every bound checked (a one-line error naming them otherwise)."""
     from ..augment.paraphrase import check_prompts
@@ -89,12 +91,12 @@ def _document_config(quick: bool, *, per_dataset: int, max_words: int, spin_docs
     if quick:
         per_dataset, spin_docs, edit_docs = min(per_dataset, 30), 6 if spin_docs is None else spin_docs, 4 if edit_docs is None else edit_docs
         lm_docs = min(lm_docs, 60)
-        para_docs = min(para_docs, 2)
+        para_docs, fluent_docs = min(para_docs, 2), min(fluent_docs, 2)
     spin_docs = 80 if spin_docs is None else spin_docs
     edit_docs = 40 if edit_docs is None else edit_docs
     if (per_dataset < 1 or max_words < 15 or spin_docs < 0 or edit_docs < 0 or lm_docs < 1 or not 0 < target_fpr < 1
-            or corpus_spin_every < 0 or para_docs < 0):
-        fail("--per-dataset must be >= 1, --max-words >= 15, --spin-docs/--edit-docs/--corpus-spin-every/--para-docs >= 0, --lm-docs >= 1, "
+            or corpus_spin_every < 0 or para_docs < 0 or fluent_docs < 0):
+        fail("--per-dataset must be >= 1, --max-words >= 15, --spin-docs/--edit-docs/--corpus-spin-every/--para-docs/--fluent-docs >= 0, --lm-docs >= 1, "
              "--target-fpr in (0, 1)")
     try:
         prompts = check_prompts(p.strip() for p in para_prompts.split(","))
@@ -102,7 +104,7 @@ def _document_config(quick: bool, *, per_dataset: int, max_words: int, spin_docs
         fail(str(e))
     return Config(per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs, edit_docs=edit_docs, lm=lm,
                   lm_docs=lm_docs, target_fpr=target_fpr, seed=seed, corpus_spin_every=corpus_spin_every,
-                  para_docs=para_docs, para_prompts=prompts, distort=distort)
+                  para_docs=para_docs, para_prompts=prompts, fluent_docs=fluent_docs, distort=distort)
 
 
 def _train_document(data, out: str, cfg, corpus: List[str], lm_cache: Optional[str]) -> None:
