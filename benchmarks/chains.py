@@ -31,8 +31,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
@@ -48,17 +46,10 @@ PARA_SPIN, SPIN_PARA = "smollm-then-spinner", "spinner-then-smollm"
 CHAINS = (PARA_SPIN, SPIN_PARA)
 VARIANTS = ("shipped", "para-spin", "para-spin-light", "para-spin-replace", "spin-para")
 LIGHT_RATE = 0.15
-_FOLDS, _PARAPHRASED = train_doc.folds, docset._paraphrased
-
-
-def folds_without_chains(p, by: str, h: int):
-    """train_doc.folds, the chains left out of training when the spinner is the held-out family."""
-    out = []
-    for name, tr, te in _FOLDS(p, by, h):
-        if by == "family" and name == "spinner":
-            tr = tr[~np.isin(p.family[tr], CHAINS)]
-        out.append((name, tr, te))
-    return out
+_DERIVED, _PARAPHRASED = docset.DERIVED_FAMILIES, docset._paraphrased
+#: The package's derived families with the chains added to the spinner's: train_doc.folds leaves them out of
+#: training when the spinner is the held-out family.
+WITH_CHAINS = {**_DERIVED, "spinner": (*_DERIVED.get("spinner", ()), *CHAINS)}
 
 
 def spin_then_paraphrase(n: int):
@@ -118,7 +109,7 @@ def main() -> None:
     cfg = train_doc.Config(corpus_spin_every=2, para_docs=train_doc.SHIPPED_PARA_DOCS)
     para = Paraphraser(cache_file(cache.root()), log, cached_only=not args.generate)
     base = trainset.training_set(args.data, cfg, args.corpus, log, para)
-    train_doc.folds = folds_without_chains
+    docset.DERIVED_FAMILIES = WITH_CHAINS
     results = {}
     try:
         for v in variants:
@@ -137,7 +128,7 @@ def main() -> None:
             print(f"  by family {r['by_family']}\n  by domain {r['by_domain']}  ({r['chained_docs']} chained "
                   f"documents, {r['seconds']} s)", flush=True)
     finally:
-        train_doc.folds, docset._paraphrased = _FOLDS, _PARAPHRASED
+        docset.DERIVED_FAMILIES, docset._paraphrased = _DERIVED, _PARAPHRASED
     print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
     if args.out:
         save(results, args.out, False)

@@ -117,16 +117,26 @@ def _corpora_note(extra: dict) -> str:
     )
 
 
+def _generated_note(dataset: str, family: str, documents: dict, per_dataset: int, beside: str) -> str:
+    """The model card's sentence on a training-only dataset of generated documents (docset.TRAINING_ONLY_DATASETS)."""
+    from spindetect.docset import PARA_WORDS
+
+    n = documents.get(f"{dataset}/{family}/1", 0)
+    return (
+        f"\n\nAlso on the training side, never tested (dataset `{dataset}` above): {n} originals of the shared data's "
+        f"datasets ({per_dataset} drawn per dataset from originals no other document uses, cut to "
+        f"{PARA_WORDS} words), each beside its " + beside
+    )
+
+
 def _paraphrase_note(para: dict | None, documents: dict) -> str:
     if not para:
         return ""
-    from spindetect.docset import PARA_DATASET, PARA_FAMILY, PARA_WORDS
+    from spindetect.docset import PARA_DATASET, PARA_FAMILY
 
-    n = documents.get(f"{PARA_DATASET}/{PARA_FAMILY}/1", 0)
-    return (
-        f"\n\nAlso on the training side, never tested (dataset `{PARA_DATASET}` above): {n} originals of the shared data's "
-        f"datasets ({para['originals_per_dataset']} drawn per dataset from originals no other document uses, cut to "
-        f"{PARA_WORDS} words), each beside its paraphrase by {para['model']}, sentence by sentence, the documents cycling through "
+    return _generated_note(
+        PARA_DATASET, PARA_FAMILY, documents, para["originals_per_dataset"],
+        f"paraphrase by {para['model']}, sentence by sentence, the documents cycling through "
         f"the prompts {' / '.join(repr(p.format(s='…')) for p in para['prompts'].values())} (`spindetect/augment/paraphrase.py`; answers that are not a rewrite of "
         "their sentence are refused and the sentence kept). A rewriter family of our own making, for variety."
     )
@@ -135,13 +145,11 @@ def _paraphrase_note(para: dict | None, documents: dict) -> str:
 def _fluent_note(fl: dict | None, documents: dict) -> str:
     if not fl:
         return ""
-    from spindetect.docset import FLUENT_DATASET, FLUENT_FAMILY, PARA_WORDS
+    from spindetect.docset import FLUENT_DATASET, FLUENT_FAMILY
 
-    n = documents.get(f"{FLUENT_DATASET}/{FLUENT_FAMILY}/1", 0)
-    return (
-        f"\n\nAlso on the training side, never tested (dataset `{FLUENT_DATASET}` above): {n} originals of the shared data's "
-        f"datasets ({fl['originals_per_dataset']} drawn per dataset from originals no other document uses, cut to "
-        f"{PARA_WORDS} words), each beside its rewrite by rules that point the way the LLM rewriters do "
+    return _generated_note(
+        FLUENT_DATASET, FLUENT_FAMILY, documents, fl["originals_per_dataset"],
+        "rewrite by rules that point the way the LLM rewriters do "
         f"(`spindetect/augment/fluent.py`): {fl['rate']:.0%} of the eligible words drawn, each replaced only by a common "
         f"thesaurus substitute (zipf >= {fl['min_zipf']}) close to it (GloVe cosine >= {fl['min_similarity']}) that fits "
         f"its context about as well; {' and '.join(fl['smoothing'])} smoothed (a spaced dash becomes a comma, a semicolon "

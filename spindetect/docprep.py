@@ -91,7 +91,7 @@ def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = N
 def measures(cfg) -> dict:
     """What a training configuration (``train_doc.Config``: its ``context`` and ``distort``) asks :func:`prepare` to
     measure besides the fixed signals: the word vectors and the distorted n-grams' kept words."""
-    return {"vectors": context.read_glove(context.glove_file()) if cfg.context else None,
+    return {"vectors": context.packaged_vectors() if cfg.context else None,
             "keep": charstyle.keep_words() if cfg.distort else None}
 
 

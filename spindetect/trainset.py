@@ -40,7 +40,7 @@ def build_documents(data: Sequence[str | Path], cfg, paraphraser=None) -> list[d
 def _vectors():
     from .signals import context
 
-    return context.read_glove(context.glove_file())
+    return context.packaged_vectors()
 
 
 def corpus_documents(corpora: dict[str, Path], cfg, log: Callable = print) -> tuple[list[docset.Doc], dict]:

@@ -34,7 +34,7 @@ from __future__ import annotations
 import importlib.util
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Sequence
 
@@ -122,6 +122,13 @@ def read_glove(path: Path, vocab: int = VOCAB) -> ContextVectors:
     v = np.vstack(rows)
     v /= np.linalg.norm(v, axis=1, keepdims=True) + 1e-9
     return ContextVectors(tuple(words), v.astype(np.float16))
+
+
+@lru_cache(maxsize=1)
+def packaged_vectors() -> ContextVectors:
+    """:func:`read_glove` of :func:`glove_file`, read once per process (training reads it for the context signal and,
+    with ``--fluent-docs``, for the fluent rewriter; callers only read it)."""
+    return read_glove(glove_file())
 
 
 @dataclass(frozen=True)
