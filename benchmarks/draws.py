@@ -3,9 +3,9 @@
 Every figure in benchmarks/README.md comes from one draw: `train_doc.Config.seed` picks which documents of each
 dataset are used, which are spun, paraphrased or copy-edited, and how originals are split into the two halves. The
 same training recipe measured on two seeds gave leave-one-family-out 0.720 and 0.700 (benchmarks/README.md, "A
-rewriter of rules pointing the LLM way"). This script measures the shipped fast recipe (or a variant of
-benchmarks/char_variants.py) on several seeds and prints each figure's mean, lowest and highest, so a difference
-between two recipes can be read against the spread of one:
+rewriter of rules pointing the LLM way"). This script measures the shipped fast recipe (or, with --fluent-docs N,
+the recipe with the fluent rewriter's documents) on several seeds and prints each figure's mean, lowest and
+highest, so a difference between two recipes can be read against the spread of one:
 
     bash scripts/get_corpora.sh brown lee     # prints the --corpus options
     python benchmarks/draws.py --data ../shared/data --corpus brown=DIR --corpus lee=DIR --seeds 0,1,2 \
@@ -62,6 +62,8 @@ def main() -> None:
     ap.add_argument("--data", default="../shared/data")
     ap.add_argument("--corpus", action="append", default=[], metavar="NAME=DIR")
     ap.add_argument("--seeds", default="0,1,2")
+    ap.add_argument("--fluent-docs", type=int, default=0, help="the fluent rewriter's documents per dataset (`spindetect "
+                    "train --fluent-docs`; 0, the shipped recipe, by default)")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     try:
@@ -74,7 +76,8 @@ def main() -> None:
     results = {}
     for s in seeds:
         t = time.time()
-        cfg = train_doc.Config(corpus_spin_every=2, para_docs=train_doc.SHIPPED_PARA_DOCS, seed=s)
+        cfg = train_doc.Config(corpus_spin_every=2, para_docs=train_doc.SHIPPED_PARA_DOCS, seed=s,
+                               fluent_docs=args.fluent_docs)
         docs = trainset.training_set(args.data, cfg, args.corpus, log, para)
         p = docprep.prepare(docs, None, None, log, 0, cfg.seed, **docprep.measures(cfg))
         results[s] = r = evaluate(p, False, log)
