@@ -83,15 +83,13 @@ def main() -> None:
         results[s] = r = evaluate(p, False, log)
         r["seconds"] = round(time.time() - t)
         print(summary(f"seed {s}", r), f"({r['seconds']} s)", flush=True)
-        if args.out:  # a checkpoint after every seed
+        if args.out:  # written after every seed: the last write is the whole run
             _write(args, results)
     sp = spread(results)
     print(f"\n| figure | mean over seeds {args.seeds} | lowest | highest | range |\n|---|---|---|---|---|")
     for k, v in sp.items():
         print(f"| {k} | {v['mean']:.3f} | {v['min']:.3f} | {v['max']:.3f} | {v['range']:.3f} |")
     print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
-    if args.out:
-        _write(args, results)
 
 
 def _write(args, results: dict) -> None:

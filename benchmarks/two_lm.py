@@ -85,9 +85,7 @@ def load_models():
 
 def sample(docs, per_family: int, seed: int) -> list[int]:
     """Up to ``per_family`` rewrites of each family and as many human originals of its datasets (indices)."""
-    fam = np.array([d.family for d in docs])
-    y = np.array([d.label for d in docs])
-    ds = np.array([d.dataset for d in docs])
+    fam, y, ds, _ = labels(docs, range(len(docs)))
     rng = np.random.default_rng(seed)
     keep: set[int] = set()
     for f in train_doc.FAMILIES:
@@ -106,16 +104,24 @@ def _negatives(fam, y, ds) -> dict[str, np.ndarray]:
     return {"copy-edited": ds == "edited", "MRPC paraphrases": fam == "human-paraphrase"}
 
 
-def aucs(rows: list[dict], docs, idx: list[int]) -> dict:
-    from sklearn.metrics import roc_auc_score
+def labels(docs, idx) -> tuple[np.ndarray, ...]:
+    """Family, label, dataset and domain of the documents ``idx`` of ``docs``."""
+    return tuple(np.array([getattr(docs[i], a) for i in idx]) for a in ("family", "label", "dataset", "domain"))
 
-    fam = np.array([docs[i].family for i in idx])
-    y = np.array([docs[i].label for i in idx])
-    ds = np.array([docs[i].dataset for i in idx])
-    domain = np.array([docs[i].domain for i in idx])
+
+def columns(rows: list[dict]) -> dict[str, np.ndarray]:
+    """Every statistic of both models per document, and the two models' difference and ratio of nats per character."""
     cols = {f"{m}:{s}": np.array([r[m][s] for r in rows]) for m in ("smollm2", "gemma") for s in STATS}
     cols["smollm2-gemma:nats_per_char"] = cols["smollm2:nats_per_char"] - cols["gemma:nats_per_char"]
     cols["smollm2/gemma:nats_per_char"] = cols["smollm2:nats_per_char"] / cols["gemma:nats_per_char"]
+    return cols
+
+
+def aucs(rows: list[dict], docs, idx: list[int]) -> dict:
+    from sklearn.metrics import roc_auc_score
+
+    fam, y, ds, domain = labels(docs, idx)
+    cols = columns(rows)
     out = {}
     for name, v in cols.items():
         out[name] = {}
@@ -135,12 +141,13 @@ def aucs(rows: list[dict], docs, idx: list[int]) -> dict:
     return out
 
 
+RATIO = "smollm2/gemma:nats_per_char"
 FEATURE_SETS = {
     "SmolLM2 statistics": ["smollm2:" + n for n in STATS],
     "Gemma statistics": ["gemma:" + n for n in STATS],
     "both": ["smollm2:" + n for n in STATS] + ["gemma:" + n for n in STATS],
-    "both + SmolLM2/Gemma ratio": ["smollm2:" + n for n in STATS] + ["gemma:" + n for n in STATS] + ["ratio"],
-    "SmolLM2/Gemma ratio alone": ["ratio"],
+    "both + SmolLM2/Gemma ratio": ["smollm2:" + n for n in STATS] + ["gemma:" + n for n in STATS] + [RATIO],
+    "SmolLM2/Gemma ratio alone": [RATIO],
 }
 
 
@@ -152,11 +159,8 @@ def lofo(rows: list[dict], docs, idx: list[int]) -> dict:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    fam = np.array([docs[i].family for i in idx])
-    y = np.array([docs[i].label for i in idx])
-    ds = np.array([docs[i].dataset for i in idx])
-    cols = {f"{m}:{s}": np.array([r[m][s] for r in rows]) for m in ("smollm2", "gemma") for s in STATS}
-    cols["ratio"] = cols["smollm2:nats_per_char"] / cols["gemma:nats_per_char"]
+    fam, y, ds, _ = labels(docs, idx)
+    cols = columns(rows)
     out = {}
     for name, feats in FEATURE_SETS.items():
         x = np.column_stack([cols[c] for c in feats])
