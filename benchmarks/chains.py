@@ -34,9 +34,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extra_humans import evaluate, save, summary  # noqa: E402
+from extra_humans import evaluate, fast_prepared, save, summary  # noqa: E402
 
-from spindetect import cache, docprep, docset, train_doc, trainset  # noqa: E402
+from spindetect import cache, docset, train_doc, trainset  # noqa: E402
 from spindetect.augment.paraphrase import Paraphraser, cache_file, rewrite  # noqa: E402
 from spindetect.augment.spin import spin  # noqa: E402
 from spindetect.segment import segment  # noqa: E402
@@ -120,7 +120,7 @@ def main() -> None:
             else:
                 docs = base if v == "shipped" else paraphrase_then_spin(base, v)
             t = time.time()
-            p = docprep.prepare(docs, None, None, log, 0, cfg.seed, **docprep.measures(cfg))
+            p = fast_prepared(docs, cfg, log)
             results[v] = r = evaluate(p, False, log)
             r["chained_docs"] = sum(d.family in CHAINS for d in docs)
             r["seconds"] = round(time.time() - t)

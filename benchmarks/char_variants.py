@@ -44,9 +44,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extra_humans import evaluate, save, summary  # noqa: E402
+from extra_humans import evaluate, fast_prepared, save, summary  # noqa: E402
 
-from spindetect import cache, docprep, train_doc, trainset  # noqa: E402
+from spindetect import cache, train_doc, trainset  # noqa: E402
 from spindetect.augment.paraphrase import Paraphraser, cache_file  # noqa: E402
 from spindetect.signals import charstyle  # noqa: E402
 
@@ -156,7 +156,7 @@ def main() -> None:
     cfg = train_doc.Config(corpus_spin_every=args.corpus_spin_every, para_docs=args.para_docs)
     para = Paraphraser(cache_file(cache.root()), log, cached_only=True) if args.para_docs else None
     docs = trainset.training_set(args.data, cfg, args.corpus, log, para)
-    p = docprep.prepare(docs, None, None, log, 0, cfg.seed, **docprep.measures(cfg))
+    p = fast_prepared(docs, cfg, log)
     results = {}
     for v in variants:
         use(v)

@@ -27,9 +27,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extra_humans import evaluate, summary  # noqa: E402
+from extra_humans import evaluate, fast_prepared, summary  # noqa: E402
 
-from spindetect import cache, docprep, train_doc, trainset  # noqa: E402
+from spindetect import cache, train_doc, trainset  # noqa: E402
 from spindetect.augment.paraphrase import Paraphraser, cache_file  # noqa: E402
 
 
@@ -79,7 +79,7 @@ def main() -> None:
         cfg = train_doc.Config(corpus_spin_every=2, para_docs=train_doc.SHIPPED_PARA_DOCS, seed=s,
                                fluent_docs=args.fluent_docs)
         docs = trainset.training_set(args.data, cfg, args.corpus, log, para)
-        p = docprep.prepare(docs, None, None, log, 0, cfg.seed, **docprep.measures(cfg))
+        p = fast_prepared(docs, cfg, log)
         results[s] = r = evaluate(p, False, log)
         r["seconds"] = round(time.time() - t)
         print(summary(f"seed {s}", r), f"({r['seconds']} s)", flush=True)

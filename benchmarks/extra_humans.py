@@ -44,6 +44,11 @@ VARIANTS = {"none": (), "human": ("brown",), "spin": ("brown", "brown-spun"),
             "lee": ("brown", "brown-spun", "lee", "lee-spun"), "lee-human": ("brown", "lee")}
 
 
+def fast_prepared(docs, cfg, log):
+    """``docs`` measured for the fast mode (no language-model statistics), as `spindetect train` measures them."""
+    return docprep.prepare(docs, None, None, log, 0, cfg.seed, **docprep.measures(cfg))
+
+
 def evaluate(p, lm: bool, log) -> dict:
     """The folds of `spindetect train` on ``p``; every figure leaves the extra corpora's documents out."""
     ft, fi, fl = train_doc.validate(p, "family", lm, log)

@@ -30,9 +30,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extra_humans import evaluate, save, summary  # noqa: E402
+from extra_humans import evaluate, fast_prepared, save, summary  # noqa: E402
 
-from spindetect import cache, docprep, docset, train_doc, trainset  # noqa: E402
+from spindetect import cache, docset, train_doc, trainset  # noqa: E402
 from spindetect.augment import fluent  # noqa: E402
 from spindetect.augment.paraphrase import Paraphraser, cache_file  # noqa: E402
 
@@ -80,7 +80,7 @@ def main() -> None:
             cfg = train_doc.Config(corpus_spin_every=2, para_docs=train_doc.SHIPPED_PARA_DOCS,
                                    fluent_docs=0 if v == "shipped" else args.fluent_docs, seed=args.seed)
             docs = trainset.training_set(args.data, cfg, args.corpus, log, para)
-            p = docprep.prepare(docs, None, None, log, 0, cfg.seed, **docprep.measures(cfg))
+            p = fast_prepared(docs, cfg, log)
             results[v] = r = evaluate(p, False, log)
             r["fluent_docs"] = sum(d.family == docset.FLUENT_FAMILY for d in docs)
             r["seconds"] = round(time.time() - t)
