@@ -11,7 +11,10 @@ highest, so a difference between two recipes can be read against the spread of o
     python benchmarks/draws.py --data ../shared/data --corpus brown=DIR --corpus lee=DIR --seeds 0,1,2 \
         [--out benchmarks/runs/draws-YYYY-MM-DD]
 
-Each seed takes as long as one fast evaluation (4–8 min on the 2-core VM).
+Each seed takes as long as one fast evaluation (4–8 min on the 2-core VM). With --accurate, the shipped accurate
+recipe instead (language-model statistics, `spindetect train --lm --corpus-spin-every 0`, give it only the brown
+corpus as the shipped model had): needs `spindetect prepare --accurate`; SmolLM2 scores every document not yet in
+the cache ($SPINDETECT_CACHE/train-lm-stats.json), ~0.2 s each, so the first seed takes ~30 min and later ones less.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from extra_humans import evaluate, fast_prepared, summary  # noqa: E402
 
-from spindetect import cache, train_doc, trainset  # noqa: E402
+from spindetect import cache, docprep, train_doc, trainset  # noqa: E402
 from spindetect.augment.paraphrase import Paraphraser, cache_file  # noqa: E402
 
 
@@ -64,8 +67,11 @@ def main() -> None:
     ap.add_argument("--seeds", default="0,1,2")
     ap.add_argument("--fluent-docs", type=int, default=0, help="the fluent rewriter's documents per dataset (`spindetect "
                     "train --fluent-docs`; 0, the shipped recipe, by default)")
+    ap.add_argument("--accurate", action="store_true", help="the accurate recipe (language-model statistics)")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
+    if args.accurate and args.fluent_docs:
+        sys.exit("error: --fluent-docs is a fast-recipe variant; leave it out with --accurate")
     try:
         seeds = [int(s) for s in args.seeds.split(",")]
     except ValueError:
@@ -73,14 +79,23 @@ def main() -> None:
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     t0 = time.time()
     para = Paraphraser(cache_file(cache.root()), log, cached_only=True)
+    lm_model = None
+    if args.accurate:
+        from spindetect.surprisal import LanguageModel
+
+        lm_model = LanguageModel()
     results = {}
     for s in seeds:
         t = time.time()
-        cfg = train_doc.Config(corpus_spin_every=2, para_docs=train_doc.SHIPPED_PARA_DOCS, seed=s,
-                               fluent_docs=args.fluent_docs)
+        cfg = train_doc.Config(corpus_spin_every=0 if args.accurate else 2, para_docs=train_doc.SHIPPED_PARA_DOCS,
+                               seed=s, fluent_docs=args.fluent_docs, lm=args.accurate)
         docs = trainset.training_set(args.data, cfg, args.corpus, log, para)
-        p = fast_prepared(docs, cfg, log)
-        results[s] = r = evaluate(p, False, log)
+        if args.accurate:
+            p = docprep.prepare(docs, lm_model, docprep.default_lm_cache(), log, cfg.lm_docs, cfg.seed,
+                                **docprep.measures(cfg))
+        else:
+            p = fast_prepared(docs, cfg, log)
+        results[s] = r = evaluate(p, args.accurate, log)
         r["seconds"] = round(time.time() - t)
         print(summary(f"seed {s}", r), f"({r['seconds']} s)", flush=True)
         if args.out:  # written after every seed: the last write is the whole run
