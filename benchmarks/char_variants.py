@@ -4,7 +4,7 @@ character model per rewriter family, balanced families, the regularisation").
 Each variant changes one thing of `spindetect train`'s fit and is scored on the same documents and folds
 (benchmarks/extra_humans.py's `evaluate`: leave-one-family-out, leave-one-domain-out, recall at the pooled threshold):
 
-    shipped        the fit as shipped (train_doc.CHAR_C 4, train_doc.STACK_C 0.3)
+    shipped        the fit as shipped (train_doc.CHAR_C 4, train_doc.STACK_C 0.3, --char-agree 0.5)
     family-max     beside the pooled character model, one per rewriter family of the training set (that family
                    against every human document, classes weighed equally; families with fewer than 40 documents
                    have none); the stack's character column is the largest of their log-odds
@@ -21,13 +21,18 @@ Each variant changes one thing of `spindetect train`'s fit and is scored on the 
     word-ngrams=L-H  word L..H-grams of the distorted tokens instead of 2-3-grams (the documents are counted again)
     word-suffix    in the word n-grams of the distorted view a masked word of four or more letters keeps its last
                    two letters (``*ed``, ``*ly``): the documents' n-grams are counted again for this variant
+    agree=X        the character model's agreement share X instead of 0.5 (`train --char-agree X`): an n-gram of the character model keeps its weight if at least
+                   the share X of the training families whose documents hold it give it the pooled sign (agree=0: every
+                   weight kept, the fit before 2026-12-05; benchmarks/sign_consistent.py)
 
     bash scripts/get_corpora.sh brown lee     # prints the --corpus options
     python benchmarks/char_variants.py --data ../shared/data --corpus brown=DIR --corpus lee=DIR \
-        [--para-docs 60] [--variants shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,char-balanced-llm,char-no-spinner,char-spinner=X,word-ngrams=L-H,word-suffix] [--out DIR]
+        [--para-docs 60] [--seed N] [--variants shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,char-balanced-llm,char-no-spinner,char-spinner=X,word-ngrams=L-H,word-suffix,agree=X] [--out DIR]
 
 Fast mode only (no language model). Paraphrases come from the cache (`spindetect train --para-docs` fills it).
-A family-max fit costs about eight character fits, so that variant takes about five times as long as the others.
+char-balanced, char-spinner=X and family-max's per-family models are plain regressions without the agreement mask,
+as they were measured before it shipped. A family-max or agree fit costs about eight character fits, so those variants take about five times as long as the
+others.
 """
 
 from __future__ import annotations
@@ -123,6 +128,8 @@ def use(variant: str) -> None:
         train_doc._fit_char = lambda p, idx: _FIT_CHAR(p, idx[~((p.family[idx] == SPINNER) & (p.y[idx] == 1))])
     elif name == "word-ngrams" and re.fullmatch(r"[1-9]-[1-9]", value) and value[0] <= value[2]:
         charstyle.WORD_NGRAM_RANGE = (int(value[0]), int(value[2]))
+    elif name == "agree" and re.fullmatch(r"0?\.\d+|[01](\.0*)?", value):
+        train_doc._fit_char = lambda p, idx: _FIT_CHAR(replace(p, agree=float(value)), idx)
     elif name == "char-spinner" and value:
         train_doc._fit_char = lambda p, idx: _fit_char_spinner(p, idx, float(value))
     elif name == "family-max" and not value:
@@ -131,7 +138,7 @@ def use(variant: str) -> None:
     elif name in ("char-c", "stack-c") and value:
         setattr(train_doc, "CHAR_C" if name == "char-c" else "STACK_C", float(value))
     elif variant != "shipped":
-        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X, char-balanced, char-balanced-llm, char-no-spinner, char-spinner=X, word-ngrams=L-H or word-suffix")
+        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X, char-balanced, char-balanced-llm, char-no-spinner, char-spinner=X, word-ngrams=L-H, word-suffix or agree=X (0 <= X <= 1)")
 
 
 def main() -> None:
@@ -142,6 +149,7 @@ def main() -> None:
     ap.add_argument("--para-docs", type=int, default=train_doc.SHIPPED_PARA_DOCS,
                     help="originals per dataset paraphrased by SmolLM2 (from the cache)")
     ap.add_argument("--variants", default="shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,char-balanced-llm,char-no-spinner,word-suffix")
+    ap.add_argument("--seed", type=int, default=0, help="the draw of documents and split (benchmarks/draws.py)")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
     variants = args.variants.split(",")
@@ -153,7 +161,7 @@ def main() -> None:
     use("shipped")  # the documents are counted as shipped; a RECOUNT variant counts them again
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     t0 = time.time()
-    cfg = train_doc.Config(corpus_spin_every=args.corpus_spin_every, para_docs=args.para_docs)
+    cfg = train_doc.Config(corpus_spin_every=args.corpus_spin_every, para_docs=args.para_docs, seed=args.seed)
     para = Paraphraser(cache_file(cache.root()), log, cached_only=True) if args.para_docs else None
     docs = trainset.training_set(args.data, cfg, args.corpus, log, para)
     p = fast_prepared(docs, cfg, log)

@@ -52,14 +52,17 @@ class Prepared:
     vectors: context.ContextVectors | None = None
     #: The words the character n-grams' distorted view keeps (charstyle.distort), or None: plain n-grams only.
     keep: frozenset[str] | None = None
+    #: How the character model is fitted on these documents: the share of training families that must give an n-gram
+    #: the pooled sign for it to keep its weight (train_doc.Config.char_agree; 0: every weight kept).
+    agree: float = 0.0
 
 
 def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = None, log: Callable = print,
             lm_docs: int = 0, seed: int = 0, vectors: context.ContextVectors | None = None,
-            keep: frozenset[str] | None = None) -> Prepared:
+            keep: frozenset[str] | None = None, agree: float = 0.0) -> Prepared:
     """Measure every document once: sentences, artifacts, n-gram counts (with their distorted view given ``keep``),
     LM statistics of ``lm_docs`` of them and (given ``vectors``) the context statistics. :func:`measures` gives
-    ``vectors`` and ``keep`` of a training configuration."""
+    ``vectors``, ``keep`` and ``agree`` of a training configuration."""
     t0 = time.time()
     texts, art, lex, strong = [], [], [], []
     sents_all = []
@@ -84,15 +87,16 @@ def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = N
         dataset=np.array([d.dataset for d in docs]), domain=np.array([d.domain for d in docs]),
         group=np.array([d.group for d in docs]), half=np.array([int(d.group, 16) % 2 for d in docs]),
         texts=texts, art=np.array(art), strong=np.array(strong, dtype=np.int64).reshape(-1, len(docmodel.STRONG_CODES)), lex=np.array(lex, dtype=np.float64), counts=counts, lm=lm,
-        ctx=ctx, vectors=vectors, keep=keep,
+        ctx=ctx, vectors=vectors, keep=keep, agree=agree,
     )
 
 
 def measures(cfg) -> dict:
-    """What a training configuration (``train_doc.Config``: its ``context`` and ``distort``) asks :func:`prepare` to
-    measure besides the fixed signals: the word vectors and the distorted n-grams' kept words."""
+    """What a training configuration (``train_doc.Config``: its ``context``, ``distort`` and ``char_agree``) asks
+    :func:`prepare` to measure besides the fixed signals, the word vectors and the distorted n-grams' kept words, and
+    how the character model will be fitted on them."""
     return {"vectors": context.packaged_vectors() if cfg.context else None,
-            "keep": charstyle.keep_words() if cfg.distort else None}
+            "keep": charstyle.keep_words() if cfg.distort else None, "agree": cfg.char_agree}
 
 
 def subset(p: Prepared, idx: np.ndarray) -> Prepared:
@@ -103,7 +107,7 @@ def subset(p: Prepared, idx: np.ndarray) -> Prepared:
         docs=[p.docs[k] for k in idx], y=p.y[idx], family=p.family[idx], dataset=p.dataset[idx],
         domain=p.domain[idx], group=p.group[idx], half=p.half[idx], texts=[p.texts[k] for k in idx],
         art=p.art[idx], strong=p.strong[idx], lex=p.lex[idx], counts=p.counts[idx], lm=take(p.lm), ctx=take(p.ctx),
-        vectors=p.vectors, keep=p.keep,
+        vectors=p.vectors, keep=p.keep, agree=p.agree,
     )
 
 

@@ -3,7 +3,8 @@
 Steps: length-matched documents from the shared data plus augmentation
 (:mod:`spindetect.docset`), each measured once (:mod:`spindetect.docprep`);
 the character model's out-of-fold log-odds (``OOF_FOLDS`` folds of original
-groups); a logistic stack over those features. Validation refits everything
+groups; each fit keeps only the n-grams the training families agree on,
+``Config.char_agree``); a logistic stack over those features. Validation refits everything
 inside each fold:
 
 - leave-one-family-out: train without one rewriter family, test that family
@@ -38,6 +39,13 @@ OOF_FOLDS = 3
 #: is the prototype's (FINDINGS.md); the stack's was set once and not tuned.
 STACK_C = 0.3
 CHAR_C = 4.0
+#: The character model keeps an n-gram's weight only if at least this share of the training rewriter families
+#: whose documents hold it give it the pooled model's sign, each family fitted alone against the human originals of
+#: its datasets (an invariance mask; benchmarks/README.md, "N-grams the rewriter families agree on"): the default of
+#: ``Config.char_agree`` (`train --char-agree`). 0 keeps every weight, as the accurate model is trained.
+CHAR_AGREE = 0.5
+#: A family is fitted alone for that only with at least this many documents on each side.
+AGREE_MIN_DOCS = 10
 FAMILIES = ("llm-paraphrase", "llm-polish", "back-translation", "dipper", "mixed-paraphrase", "spinner")
 DOMAINS = ("news", "abstract", "arxiv", "story", "review")
 
@@ -75,10 +83,31 @@ class Config:
     #: The character model reads each word's distorted view too (charstyle.distort; benchmarks/README.md, "Text
     #: distortion"), as both shipped models do.
     distort: bool = True
+    #: The character model's agreement share (CHAR_AGREE; 0: every n-gram keeps its weight).
+    char_agree: float = CHAR_AGREE
 
 
 def _fit_char(p: Prepared, idx: np.ndarray) -> charstyle.CharStyle:
-    return charstyle.fit_counts(p.counts[idx], p.y[idx], c=CHAR_C, keep=p.keep)
+    pooled = charstyle.fit_counts(p.counts[idx], p.y[idx], c=CHAR_C, keep=p.keep)
+    if p.agree <= 0:
+        return pooled
+    sets = _family_sets(p, idx)
+    if not sets:  # no family large enough to be fitted alone (a tiny training set): nothing to agree on
+        return pooled
+    families = [charstyle.fit_counts(p.counts[f], p.y[f], c=CHAR_C, keep=p.keep).weights for f in sets]
+    return replace(pooled, weights=charstyle.agreeing(pooled.weights, families, p.agree))
+
+
+def _family_sets(p: Prepared, idx: np.ndarray) -> list[np.ndarray]:
+    """Each rewriter family of the documents ``idx`` with the human originals of its datasets (indices), where both
+    sides have at least AGREE_MIN_DOCS documents."""
+    fam, y, ds = p.family[idx], p.y[idx], p.dataset[idx]
+    out = []
+    for f in np.unique(fam[y == 1]):
+        m = against_humans(fam, y, ds, f)
+        if min((y[m] == 0).sum(), (y[m] == 1).sum()) >= AGREE_MIN_DOCS:
+            out.append(idx[m])
+    return out
 
 
 def _char_logits(p: Prepared, model: charstyle.CharStyle, idx: np.ndarray) -> np.ndarray:
@@ -363,6 +392,7 @@ def train(
         "threshold": {"value": threshold, "rule": rule, "target_fpr": cfg.target_fpr},
         "uses_lm": cfg.lm,
         "training": {"files": [Path(f).name for f in data], "extra_corpora": extra, "config": cfg.__dict__,
+                     "character_model": {"c": CHAR_C, "agree": cfg.char_agree},
                      **({"paraphrases": paraphrase_record(cfg.para_docs, cfg.para_prompts)} if cfg.para_docs else {}),
                      **({"fluent_rewrites": fluent_record(cfg.fluent_docs)} if cfg.fluent_docs else {}),
                      "documents": counts,

@@ -50,6 +50,18 @@ def test_char_arrays_round_trip_and_refuse_bad_shapes():
         charstyle.CharStyle.from_arrays({"idf": model.idf, "weights": model.weights})
 
 
+def test_agreeing_keeps_the_weights_most_families_give_the_pooled_sign():
+    pooled = np.array([1.0, 1.0, -2.0, 0.5, 0.3, 0.0])
+    families = [np.array([2.0, -1.0, -1.0, 0.0, 0.0, 0.0]),
+                np.array([1.0, -1.0, 3.0, 0.0, 0.0, 0.0]),
+                np.array([0.5, 1.0, -1.0, -0.2, 0.0, 0.0])]
+    # n-gram 0: 3/3 agree; 1: 1/3; 2: 2/3; 3: 0/1 (two families lack it); 4: no family holds it
+    assert charstyle.agreeing(pooled, families, 0.5).tolist() == [1.0, 0.0, -2.0, 0.0, 0.0, 0.0]
+    assert charstyle.agreeing(pooled, families, 1.0).tolist() == [1.0, 0.0, 0.0, 0.0, 0.0, 0.0]
+    assert charstyle.agreeing(pooled, families, 0.3).tolist() == [1.0, 1.0, -2.0, 0.0, 0.0, 0.0]
+    assert charstyle.agreeing(pooled, [], 0.5).tolist() == [0.0] * 6
+
+
 def test_distortion_masks_the_letters_of_words_outside_the_kept_ones():
     keep = charstyle.keep_words()
     assert len(keep) == charstyle.KEEP_WORDS and {"the", "and", "said", "it's"} <= keep and "peskov" not in keep

@@ -3,9 +3,11 @@
 import gzip
 import json
 
+import numpy as np
+
 from typer.testing import CliRunner
 
-from spindetect import Detector, modeldir
+from spindetect import Detector, modeldir, train_doc
 from spindetect.cli import app
 from spindetect.examples import copy_labels
 from spindetect.signals import charstyle
@@ -77,6 +79,8 @@ def test_train_document_model_end_to_end(tmp_path):
     assert m.manifest["training"]["documents"]
     # the character model reads each word distorted too (the words it keeps saved with it), unless --no-distort
     assert m.document.char.keep == charstyle.keep_words() and m.manifest["training"]["config"]["distort"] is True
+    assert m.manifest["training"]["character_model"] == {"c": train_doc.CHAR_C, "agree": train_doc.CHAR_AGREE}
+    assert m.manifest["training"]["config"]["char_agree"] == train_doc.CHAR_AGREE
     r = CliRunner().invoke(app, ["train", str(tmp_path / "alpha.jsonl.gz"), str(tmp_path / "beta.jsonl.gz"),
                                  "--out", str(tmp_path / "plain"), "--quick", "--spin-docs", "3", "--edit-docs", "2",
                                  "--no-distort"])
@@ -91,6 +95,38 @@ def test_train_document_model_end_to_end(tmp_path):
     r = CliRunner().invoke(app, ["train", str(tmp_path / "alpha.jsonl.gz"), "--out", str(tmp_path / "foreign"), "--quick"])
     assert r.exit_code == 2 and "not a spindetect model directory" in r.stderr
     assert (tmp_path / "foreign" / "keep.txt").read_text() == "mine"
+
+
+def test_the_character_model_drops_the_ngrams_the_families_disagree_on():
+    """"qqqq" marks one family's rewrites and, less often, the human originals of the two other families' datasets:
+    the pooled regression calls it machine-written, two of the three families fitted alone call it human, so it loses
+    its weight; "zzzz", in every family's rewrites, keeps it."""
+    from types import SimpleNamespace
+
+    texts, y, family, dataset = [], [], [], []
+    for f, ds in (("fa", "a"), ("fb", "b"), ("fc", "c")):
+        for k in range(12):
+            human = f"the report on item {k} came out this week"
+            texts += [human + (" qqqq" if f != "fa" and k < 3 else ""),
+                      human.replace("came", "emerged") + " zzzz" + (" qqqq" if f == "fa" else "")]
+            y += [0, 1]
+            family += ["human", f]
+            dataset += [ds, ds]
+    p = SimpleNamespace(counts=charstyle.count_matrix(texts), y=np.array(y), family=np.array(family),
+                        dataset=np.array(dataset), keep=None, agree=0.0)
+    idx = np.arange(len(texts))
+    q, z = list(charstyle.ngram_counts("qqqq")), list(charstyle.ngram_counts("zzzz"))  # no other word holds q or z
+    pooled = train_doc._fit_char(p, idx)
+    assert (pooled.weights[q] > 0).all() and (pooled.weights[z] > 0).all()
+    p.agree = 0.5
+    assert len(train_doc._family_sets(p, idx)) == 3
+    agreed = train_doc._fit_char(p, idx)
+    assert (agreed.weights[q] == 0).all() and np.array_equal(agreed.weights[z], pooled.weights[z])
+    # a family with fewer than AGREE_MIN_DOCS documents a side is not fitted alone; none left: the pooled model
+    small = np.flatnonzero(np.arange(len(texts)) % 24 < 2 * (train_doc.AGREE_MIN_DOCS - 1))
+    assert train_doc._family_sets(p, small) == []
+    assert np.array_equal(train_doc._fit_char(p, small).weights, charstyle.fit_counts(
+        p.counts[small], p.y[small], c=train_doc.CHAR_C).weights)
 
 
 def test_train_without_the_word_vectors_package_names_the_install_command(tmp_path, monkeypatch):

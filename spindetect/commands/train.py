@@ -25,6 +25,7 @@ def train(
     para_prompts: str = typer.Option("paraphrase", "--para-prompts", help="[document] Comma-separated prompts the --para-docs documents cycle through: paraphrase, simpler."),
     fluent_docs: int = typer.Option(0, "--fluent-docs", help="[document] Further originals per dataset rewritten by the fluent rewriter's rules (common, context-fitting synonyms; dashes and semicolons smoothed; training side only; milliseconds a document)."),
     distort: bool = typer.Option(True, "--distort/--no-distort", help="[document] The character model also reads each word distorted (letters of words outside the 300 most frequent masked) and the word 2-3-grams of the distorted words, as the shipped models do (benchmarks/README.md, \"Text distortion\")."),
+    char_agree: float = typer.Option(0.5, "--char-agree", help="[document] The character model keeps an n-gram's weight only if at least this share of the training rewriter families holding it, each fitted alone, give it the pooled sign (0: keep every weight, as the accurate model was trained; benchmarks/README.md, \"N-grams the rewriter families agree on\")."),
     lm_cache: Optional[str] = typer.Option(None, "--lm-cache", help="[document --lm] JSON cache of per-document LM statistics; default $SPINDETECT_CACHE/train-lm-stats.json."),
     max_docs: int = typer.Option(400, "--max-docs", help="Pairs sampled per dataset."),
     max_sentences: int = typer.Option(12, "--max-sentences", help="Sentences kept per document (originals cut to the rewrite's length)."),
@@ -49,7 +50,7 @@ def train(
         cfg = _document_config(quick, per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs,
                                edit_docs=edit_docs, lm=lm, lm_docs=lm_docs, target_fpr=target_fpr, seed=seed,
                                corpus_spin_every=corpus_spin_every, para_docs=para_docs, para_prompts=para_prompts,
-                               fluent_docs=fluent_docs, distort=distort)
+                               fluent_docs=fluent_docs, distort=distort, char_agree=char_agree)
         _train_document(data, out, cfg, corpus, lm_cache)
         return
     spin_docs = 150 if spin_docs is None else spin_docs
@@ -82,7 +83,7 @@ def train(
 def _document_config(quick: bool, *, per_dataset: int, max_words: int, spin_docs: Optional[int],
                      edit_docs: Optional[int], lm: bool, lm_docs: int, target_fpr: float, seed: int,
                      corpus_spin_every: int, para_docs: int, para_prompts: str, fluent_docs: int = 0,
-                     distort: bool = True):
+                     distort: bool, char_agree: float):
     """The `train_doc.Config` of `train --kind document`'s options: --quick's caps and the document defaults of
     --spin-docs / --edit-docs applied, every bound checked (a one-line error naming them otherwise)."""
     from ..augment.paraphrase import check_prompts
@@ -95,16 +96,17 @@ def _document_config(quick: bool, *, per_dataset: int, max_words: int, spin_docs
     spin_docs = 80 if spin_docs is None else spin_docs
     edit_docs = 40 if edit_docs is None else edit_docs
     if (per_dataset < 1 or max_words < 15 or spin_docs < 0 or edit_docs < 0 or lm_docs < 1 or not 0 < target_fpr < 1
-            or corpus_spin_every < 0 or para_docs < 0 or fluent_docs < 0):
+            or corpus_spin_every < 0 or para_docs < 0 or fluent_docs < 0 or not 0 <= char_agree <= 1):
         fail("--per-dataset must be >= 1, --max-words >= 15, --spin-docs/--edit-docs/--corpus-spin-every/--para-docs/--fluent-docs >= 0, --lm-docs >= 1, "
-             "--target-fpr in (0, 1)")
+             "--target-fpr in (0, 1), --char-agree in [0, 1]")
     try:
         prompts = check_prompts(p.strip() for p in para_prompts.split(","))
     except ValueError as e:
         fail(str(e))
     return Config(per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs, edit_docs=edit_docs, lm=lm,
                   lm_docs=lm_docs, target_fpr=target_fpr, seed=seed, corpus_spin_every=corpus_spin_every,
-                  para_docs=para_docs, para_prompts=prompts, fluent_docs=fluent_docs, distort=distort)
+                  para_docs=para_docs, para_prompts=prompts, fluent_docs=fluent_docs, distort=distort,
+                  char_agree=char_agree)
 
 
 def _train_document(data, out: str, cfg, corpus: List[str], lm_cache: Optional[str]) -> None:

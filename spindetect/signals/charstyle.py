@@ -293,6 +293,24 @@ class CharStyle:
         return cls(arrays["idf"].astype(np.float64), arrays["weights"].astype(np.float64), float(arrays["bias"][0]), keep)
 
 
+def agreeing(weights: np.ndarray, family_weights: Sequence[np.ndarray], share: float) -> np.ndarray:
+    """``weights`` with the n-grams the families disagree on set to 0.
+
+    ``family_weights`` are the weights of models fitted on one rewriter family each (an n-gram absent from a family's
+    documents has weight 0 there and takes no part); an n-gram keeps its weight if at least ``share`` of the families
+    taking part give it the same sign as ``weights``, and loses it if none takes part.
+    """
+    sign = np.sign(weights)
+    used = np.zeros(len(weights))
+    agree = np.zeros(len(weights))
+    for w in family_weights:
+        on = w != 0
+        used += on
+        agree += on & (np.sign(w) == sign)
+    frac = np.divide(agree, used, out=np.zeros_like(agree), where=used > 0)
+    return np.where(frac >= share, weights, 0.0)
+
+
 def fit_counts(counts, labels, c: float = 4.0, sample_weight=None, seed: int = 0,
                keep: frozenset[str] | None = None) -> CharStyle:
     """Fit idf and a logistic regression (``C=c``) on rows of :func:`count_matrix` (counted with ``keep``)."""
