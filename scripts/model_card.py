@@ -211,6 +211,8 @@ def _draw_note(lm: bool) -> str:
 
 
 def main(model_dir: str) -> None:
+    from spindetect.train_doc import CHAR_AGREE
+
     d = Path(model_dir)
     m = json.loads((d / "manifest.json").read_text(encoding="utf-8"))
     if m.get("kind") != "document":
@@ -233,7 +235,7 @@ def main(model_dir: str) -> None:
         + (f" --para-docs {cfg['para_docs']} --para-prompts {','.join(cfg['para_prompts'])}" if cfg.get("para_docs") else "")
         + (f" --fluent-docs {cfg['fluent_docs']}" if cfg.get("fluent_docs") else "")
         + ("" if cfg.get("distort") else " --no-distort")
-        + ("" if cfg.get("char_agree", 0) == 0.5 else f" --char-agree {cfg.get('char_agree', 0):g}")
+        + ("" if cfg.get("char_agree", 0) == CHAR_AGREE else f" --char-agree {cfg.get('char_agree', 0):g}")
         + f"\npython scripts/model_card.py {d}"
     )
     rule = m.get("strong_rule") or {}

@@ -159,6 +159,10 @@ def test_train_bad_input(tmp_path):
     assert "expected 'original'+'rewritten'" in r.stderr
     r = CliRunner().invoke(app, ["train", str(tmp_path / "nope.jsonl"), "--out", str(tmp_path / "m")])
     assert r.exit_code == 2 and "no such file" in r.stderr
+    good = tmp_path / "good.jsonl"
+    good.write_text('{"original": "a b c", "rewritten": "a c b"}\n')
+    r = CliRunner().invoke(app, ["train", str(good), "--out", str(tmp_path / "m"), "--char-agree", "1.5"])
+    assert r.exit_code == 2 and "--char-agree in [0, 1]" in r.stderr and not (tmp_path / "m").exists()
 
 
 def _pairs(n, dataset="alpha"):

@@ -25,7 +25,7 @@ def train(
     para_prompts: str = typer.Option("paraphrase", "--para-prompts", help="[document] Comma-separated prompts the --para-docs documents cycle through: paraphrase, simpler."),
     fluent_docs: int = typer.Option(0, "--fluent-docs", help="[document] Further originals per dataset rewritten by the fluent rewriter's rules (common, context-fitting synonyms; dashes and semicolons smoothed; training side only; milliseconds a document)."),
     distort: bool = typer.Option(True, "--distort/--no-distort", help="[document] The character model also reads each word distorted (letters of words outside the 300 most frequent masked) and the word 2-3-grams of the distorted words, as the shipped models do (benchmarks/README.md, \"Text distortion\")."),
-    char_agree: float = typer.Option(0.5, "--char-agree", help="[document] The character model keeps an n-gram's weight only if at least this share of the training rewriter families holding it, each fitted alone, give it the pooled sign (0: keep every weight, as the accurate model was trained; benchmarks/README.md, \"N-grams the rewriter families agree on\")."),
+    char_agree: Optional[float] = typer.Option(None, "--char-agree", help="[document] Default 0.5 (train_doc.CHAR_AGREE). The character model keeps an n-gram's weight only if at least this share of the training rewriter families holding it, each fitted alone, give it the pooled sign (0: keep every weight, as the accurate model was trained; benchmarks/README.md, \"N-grams the rewriter families agree on\")."),
     lm_cache: Optional[str] = typer.Option(None, "--lm-cache", help="[document --lm] JSON cache of per-document LM statistics; default $SPINDETECT_CACHE/train-lm-stats.json."),
     max_docs: int = typer.Option(400, "--max-docs", help="Pairs sampled per dataset."),
     max_sentences: int = typer.Option(12, "--max-sentences", help="Sentences kept per document (originals cut to the rewrite's length)."),
@@ -83,11 +83,11 @@ def train(
 def _document_config(quick: bool, *, per_dataset: int, max_words: int, spin_docs: Optional[int],
                      edit_docs: Optional[int], lm: bool, lm_docs: int, target_fpr: float, seed: int,
                      corpus_spin_every: int, para_docs: int, para_prompts: str, fluent_docs: int = 0,
-                     distort: bool, char_agree: float):
+                     distort: bool, char_agree: Optional[float]):
     """The `train_doc.Config` of `train --kind document`'s options: --quick's caps and the document defaults of
     --spin-docs / --edit-docs applied, every bound checked (a one-line error naming them otherwise)."""
     from ..augment.paraphrase import check_prompts
-    from ..train_doc import Config
+    from ..train_doc import CHAR_AGREE, Config
 
     if quick:
         per_dataset, spin_docs, edit_docs = min(per_dataset, 30), 6 if spin_docs is None else spin_docs, 4 if edit_docs is None else edit_docs
@@ -95,6 +95,7 @@ def _document_config(quick: bool, *, per_dataset: int, max_words: int, spin_docs
         para_docs, fluent_docs = min(para_docs, 2), min(fluent_docs, 2)
     spin_docs = 80 if spin_docs is None else spin_docs
     edit_docs = 40 if edit_docs is None else edit_docs
+    char_agree = CHAR_AGREE if char_agree is None else char_agree
     if (per_dataset < 1 or max_words < 15 or spin_docs < 0 or edit_docs < 0 or lm_docs < 1 or not 0 < target_fpr < 1
             or corpus_spin_every < 0 or para_docs < 0 or fluent_docs < 0 or not 0 <= char_agree <= 1):
         fail("--per-dataset must be >= 1, --max-words >= 15, --spin-docs/--edit-docs/--corpus-spin-every/--para-docs/--fluent-docs >= 0, --lm-docs >= 1, "
