@@ -21,9 +21,9 @@ Each variant changes one thing of `spindetect train`'s fit and is scored on the 
     word-ngrams=L-H  word L..H-grams of the distorted tokens instead of 2-3-grams (the documents are counted again)
     word-suffix    in the word n-grams of the distorted view a masked word of four or more letters keeps its last
                    two letters (``*ed``, ``*ly``): the documents' n-grams are counted again for this variant
-    agree=X        the character model's agreement share X instead of 0.5 (`train --char-agree X`): an n-gram of the character model keeps its weight if at least
-                   the share X of the training families whose documents hold it give it the pooled sign (agree=0: every
-                   weight kept, the fit before 2026-12-05; benchmarks/sign_consistent.py)
+    agree=X        the character model's agreement share X instead of 0.5 (`train --char-agree X`): an n-gram keeps
+                   its weight if at least the share X of the training families whose documents hold it give it the
+                   pooled sign (agree=0: every weight kept, the fit before 2026-12-05; benchmarks/sign_consistent.py)
 
     bash scripts/get_corpora.sh brown lee     # prints the --corpus options
     python benchmarks/char_variants.py --data ../shared/data --corpus brown=DIR --corpus lee=DIR \
@@ -31,8 +31,8 @@ Each variant changes one thing of `spindetect train`'s fit and is scored on the 
 
 Fast mode only (no language model). Paraphrases come from the cache (`spindetect train --para-docs` fills it).
 char-balanced, char-spinner=X and family-max's per-family models are plain regressions without the agreement mask,
-as they were measured before it shipped. A family-max or agree fit costs about eight character fits, so those variants take about five times as long as the
-others.
+as they were measured before it shipped. A family-max or agree fit costs about eight character fits, so those
+variants take about five times as long as the others.
 """
 
 from __future__ import annotations
