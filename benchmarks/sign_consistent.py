@@ -24,7 +24,6 @@ import argparse
 import json
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +39,7 @@ from spindetect.signals import charstyle  # noqa: E402
 
 
 def main() -> None:
+    from sklearn.linear_model import LogisticRegression
     from sklearn.metrics import roc_auc_score
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -60,13 +60,9 @@ def main() -> None:
     for h in [int(x) for x in args.halves.split(",")]:
         for f, tr, te in train_doc.folds(p, "family", h):
             pooled = charstyle.fit_counts(p.counts[tr], p.y[tr], c=train_doc.CHAR_C, keep=p.keep)
-            families = [charstyle.fit_counts(p.counts[e], p.y[e], c=train_doc.CHAR_C, keep=p.keep).weights
-                        for e in train_doc._family_sets(p, tr)]
-            masked = replace(pooled, weights=charstyle.agreeing(pooled.weights, families, args.agree))
+            masked = train_doc._agreed(p, tr, pooled, args.agree)
             keep = masked.weights != 0
             x = charstyle.tfidf(p.counts[tr], pooled.idf)
-            from sklearn.linear_model import LogisticRegression
-
             m = LogisticRegression(C=train_doc.CHAR_C, max_iter=3000, solver="liblinear")
             m.fit(x[:, np.flatnonzero(keep)], p.y[tr])
             w = np.zeros(charstyle.N_FEATURES)

@@ -88,14 +88,17 @@ class Config:
 
 
 def _fit_char(p: Prepared, idx: np.ndarray) -> charstyle.CharStyle:
-    pooled = charstyle.fit_counts(p.counts[idx], p.y[idx], c=CHAR_C, keep=p.keep)
-    if p.agree <= 0:
-        return pooled
-    sets = _family_sets(p, idx)
-    if not sets:  # no family large enough to be fitted alone (a tiny training set): nothing to agree on
+    return _agreed(p, idx, charstyle.fit_counts(p.counts[idx], p.y[idx], c=CHAR_C, keep=p.keep), p.agree)
+
+
+def _agreed(p: Prepared, idx: np.ndarray, pooled: charstyle.CharStyle, share: float) -> charstyle.CharStyle:
+    """``pooled`` (fitted on ``idx``) with the n-grams fewer than ``share`` of the families of ``idx`` give its sign
+    set to 0; ``pooled`` itself when ``share`` is 0 or no family is large enough to be fitted alone."""
+    sets = _family_sets(p, idx) if share > 0 else []
+    if not sets:
         return pooled
     families = [charstyle.fit_counts(p.counts[f], p.y[f], c=CHAR_C, keep=p.keep).weights for f in sets]
-    return replace(pooled, weights=charstyle.agreeing(pooled.weights, families, p.agree))
+    return replace(pooled, weights=charstyle.agreeing(pooled.weights, families, share))
 
 
 def _family_sets(p: Prepared, idx: np.ndarray) -> list[np.ndarray]:
@@ -392,7 +395,7 @@ def train(
         "threshold": {"value": threshold, "rule": rule, "target_fpr": cfg.target_fpr},
         "uses_lm": cfg.lm,
         "training": {"files": [Path(f).name for f in data], "extra_corpora": extra, "config": cfg.__dict__,
-                     "character_model": {"c": CHAR_C, "agree": cfg.char_agree},
+                     "character_model": {"c": CHAR_C},
                      **({"paraphrases": paraphrase_record(cfg.para_docs, cfg.para_prompts)} if cfg.para_docs else {}),
                      **({"fluent_rewrites": fluent_record(cfg.fluent_docs)} if cfg.fluent_docs else {}),
                      "documents": counts,

@@ -79,7 +79,7 @@ def test_train_document_model_end_to_end(tmp_path):
     assert m.manifest["training"]["documents"]
     # the character model reads each word distorted too (the words it keeps saved with it), unless --no-distort
     assert m.document.char.keep == charstyle.keep_words() and m.manifest["training"]["config"]["distort"] is True
-    assert m.manifest["training"]["character_model"] == {"c": train_doc.CHAR_C, "agree": train_doc.CHAR_AGREE}
+    assert m.manifest["training"]["character_model"] == {"c": train_doc.CHAR_C}
     assert m.manifest["training"]["config"]["char_agree"] == train_doc.CHAR_AGREE
     r = CliRunner().invoke(app, ["train", str(tmp_path / "alpha.jsonl.gz"), str(tmp_path / "beta.jsonl.gz"),
                                  "--out", str(tmp_path / "plain"), "--quick", "--spin-docs", "3", "--edit-docs", "2",
