@@ -91,10 +91,12 @@ def _fit_char(p: Prepared, idx: np.ndarray) -> charstyle.CharStyle:
     return _agreed(p, idx, charstyle.fit_counts(p.counts[idx], p.y[idx], c=CHAR_C, keep=p.keep), p.agree)
 
 
-def _agreed(p: Prepared, idx: np.ndarray, pooled: charstyle.CharStyle, share: float) -> charstyle.CharStyle:
+def _agreed(p: Prepared, idx: np.ndarray, pooled: charstyle.CharStyle, share: float,
+            sets: list[np.ndarray] | None = None) -> charstyle.CharStyle:
     """``pooled`` (fitted on ``idx``) with the n-grams fewer than ``share`` of the families of ``idx`` give its sign
-    set to 0; ``pooled`` itself when ``share`` is 0 or no family is large enough to be fitted alone."""
-    sets = _family_sets(p, idx) if share > 0 else []
+    set to 0; ``pooled`` itself when ``share`` is 0 or no family is large enough to be fitted alone. ``sets``
+    replaces the families by other groups of ``idx`` (index arrays; benchmarks/sign_consistent.py ``--envs``)."""
+    sets = (_family_sets(p, idx) if sets is None else sets) if share > 0 else []
     if not sets:
         return pooled
     families = [charstyle.fit_counts(p.counts[f], p.y[f], c=CHAR_C, keep=p.keep).weights for f in sets]
