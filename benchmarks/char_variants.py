@@ -24,10 +24,13 @@ Each variant changes one thing of `spindetect train`'s fit and is scored on the 
     agree=X        the character model's agreement share X instead of 0.5 (`train --char-agree X`): an n-gram keeps
                    its weight if at least the share X of the training families whose documents hold it give it the
                    pooled sign (agree=0: every weight kept, the fit before 2026-12-05; benchmarks/sign_consistent.py)
+    stack-agree=X  the same mask on the stack: a column keeps its weight if at least the share X of the training
+                   families, the stack fitted on each alone, give it the pooled sign; the stack is refitted on the
+                   kept columns and its experts after it
 
     bash scripts/get_corpora.sh brown lee     # prints the --corpus options
     python benchmarks/char_variants.py --data ../shared/data --corpus brown=DIR --corpus lee=DIR \
-        [--para-docs 60] [--seed N] [--variants shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,char-balanced-llm,char-no-spinner,char-spinner=X,word-ngrams=L-H,word-suffix,agree=X] [--out DIR]
+        [--para-docs 60] [--seed N] [--variants shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,char-balanced-llm,char-no-spinner,char-spinner=X,word-ngrams=L-H,word-suffix,agree=X,stack-agree=X] [--out DIR]
 
 Fast mode only (no language model). Paraphrases come from the cache (`spindetect train --para-docs` fills it).
 char-balanced, char-spinner=X and family-max's per-family models are plain regressions without the agreement mask,
@@ -61,6 +64,7 @@ MIN_FAMILY_DOCS = 40
 SPINNER = "spinner"
 #: The shipped fit, restored before each variant.
 _FIT_CHAR, _CHAR_LOGITS = train_doc._fit_char, train_doc._char_logits
+_FIT, _OOF_CHAR = train_doc.fit, train_doc._oof_char
 _CHAR_C, _STACK_C = train_doc.CHAR_C, train_doc.STACK_C
 _SHAPE, _WORD_NGRAM_RANGE = charstyle._shape, charstyle.WORD_NGRAM_RANGE
 #: Variants that change how the documents are counted (their n-grams are counted again under the variant).
@@ -112,10 +116,52 @@ def _fit_char_spinner(p, idx: np.ndarray, w: float) -> charstyle.CharStyle:
     return charstyle.fit_counts(p.counts[idx], p.y[idx], c=train_doc.CHAR_C, sample_weight=weight, keep=p.keep)
 
 
+class StackAgree:
+    """The stack's columns kept only where at least ``share`` of the training rewriter families, each fitted alone
+    (train_doc._family_sets), give the pooled stack's sign; the stack refitted on them, its experts after it."""
+
+    def __init__(self, share: float):
+        self.share, self.oof = share, {}
+
+    def oof_char(self, p, idx: np.ndarray) -> np.ndarray:
+        key = (id(p), idx.tobytes())  # the stack refit reads the same out-of-fold character scores as the fit
+        if key not in self.oof:
+            self.oof = {key: _OOF_CHAR(p, idx)}
+        return self.oof[key]
+
+    def fit(self, p, idx, lm: bool, seed: int = 0, signals=None):
+        from sklearn.linear_model import LogisticRegression
+
+        model = _FIT(p, idx, lm, seed, signals)
+        idx = np.asarray(idx)
+        x = train_doc._rows(p, idx, self.oof_char(p, idx), (model.lex_mean, model.lex_scale),
+                            (model.lm_mean, model.lm_scale), (model.ctx_mean, model.ctx_scale))
+        z = (x - model.mean) / model.scale
+        pos = {g: i for i, g in enumerate(idx.tolist())}
+        families = []
+        for rows in train_doc._family_sets(p, idx):
+            r = [pos[g] for g in rows.tolist()]
+            on = model.coef != 0
+            w = np.zeros(len(model.coef))
+            w[on] = LogisticRegression(C=train_doc.STACK_C, max_iter=5000, random_state=seed).fit(
+                z[r][:, on], p.y[rows]).coef_[0]
+            families.append(w)
+        keep = charstyle.agreeing(model.coef, families, self.share) != 0
+        m = LogisticRegression(C=train_doc.STACK_C, max_iter=5000, random_state=seed).fit(z[:, keep], p.y[idx])
+        coef = np.zeros(len(model.coef))
+        coef[keep] = m.coef_[0]
+        model = replace(model, coef=coef, bias=float(m.intercept_[0]))
+        if signals is None:
+            model = replace(model, **{name: train_doc._fit_expert(p, idx, model, name, seed)
+                                      for name in train_doc.docmodel.fitted_experts(lm, p.ctx is not None)})
+        return model
+
+
 def use(variant: str) -> None:
     """Set train_doc's fit to ``variant`` (module docstring)."""
     train_doc.CHAR_C, train_doc.STACK_C = _CHAR_C, _STACK_C
     train_doc._fit_char, train_doc._char_logits = _FIT_CHAR, _CHAR_LOGITS
+    train_doc.fit, train_doc._oof_char = _FIT, _OOF_CHAR
     charstyle._shape, charstyle.WORD_NGRAM_RANGE = _SHAPE, _WORD_NGRAM_RANGE
     name, _, value = variant.partition("=")
     if variant == "word-suffix":
@@ -130,6 +176,9 @@ def use(variant: str) -> None:
         charstyle.WORD_NGRAM_RANGE = (int(value[0]), int(value[2]))
     elif name == "agree" and re.fullmatch(r"0?\.\d+|[01](\.0*)?", value):
         train_doc._fit_char = lambda p, idx: _FIT_CHAR(replace(p, agree=float(value)), idx)
+    elif name == "stack-agree" and re.fullmatch(r"0?\.\d+|[01](\.0*)?", value):
+        v = StackAgree(float(value))
+        train_doc.fit, train_doc._oof_char = v.fit, v.oof_char
     elif name == "char-spinner" and value:
         train_doc._fit_char = lambda p, idx: _fit_char_spinner(p, idx, float(value))
     elif name == "family-max" and not value:
@@ -138,7 +187,7 @@ def use(variant: str) -> None:
     elif name in ("char-c", "stack-c") and value:
         setattr(train_doc, "CHAR_C" if name == "char-c" else "STACK_C", float(value))
     elif variant != "shipped":
-        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X, char-balanced, char-balanced-llm, char-no-spinner, char-spinner=X, word-ngrams=L-H, word-suffix or agree=X (0 <= X <= 1)")
+        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X, char-balanced, char-balanced-llm, char-no-spinner, char-spinner=X, word-ngrams=L-H, word-suffix, agree=X or stack-agree=X (0 <= X <= 1)")
 
 
 def main() -> None:
