@@ -138,10 +138,9 @@ class StackAgree:
                             (model.lm_mean, model.lm_scale), (model.ctx_mean, model.ctx_scale))
         z = (x - model.mean) / model.scale
         pos = {g: i for i, g in enumerate(idx.tolist())}
-        families = []
+        families, on = [], model.coef != 0
         for rows in train_doc._family_sets(p, idx):
             r = [pos[g] for g in rows.tolist()]
-            on = model.coef != 0
             w = np.zeros(len(model.coef))
             w[on] = LogisticRegression(C=train_doc.STACK_C, max_iter=5000, random_state=seed).fit(
                 z[r][:, on], p.y[rows]).coef_[0]

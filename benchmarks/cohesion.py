@@ -22,7 +22,6 @@ benchmarks/char_variants.py's ``agree=0.5`` runs (the shipped recipe); ``--with-
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
@@ -40,7 +39,6 @@ from spindetect.artifacts import _zipf  # noqa: E402
 from spindetect.augment.paraphrase import Paraphraser, cache_file  # noqa: E402
 from spindetect.signals import lexical  # noqa: E402
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z'-]*")
 #: Sentences looked back over, and the window of content_repeat50.
 BACK, WINDOW = 3, 50
 NAMES = ("lex:cohesion3", "lex:stem_cohesion3", "lex:content_repeat50")
@@ -48,7 +46,7 @@ _NAMES, _FEATURES = lexical.NAMES, lexical.features
 
 
 def _content(sentence: str) -> list[str]:
-    return [w for w in (x.lower() for x in _WORD.findall(sentence)) if len(w) >= 4 and _zipf(w) < 6.0]
+    return [w for w in (x.lower() for x in lexical._WORD.findall(sentence)) if len(w) >= 4 and _zipf(w) < 6.0]
 
 
 def _back_share(sents: list[list[str]]) -> float:

@@ -42,22 +42,16 @@ from spindetect.augment.paraphrase import Paraphraser, cache_file  # noqa: E402
 from spindetect.signals import charstyle  # noqa: E402
 
 
-def _sided(p, idx: np.ndarray, masks) -> list[np.ndarray]:
-    """The index arrays of ``idx`` under each mask (over ``idx``) with both sides at least AGREE_MIN_DOCS large."""
-    y = p.y[idx]
-    return [idx[m] for m in masks if min((y[m] == 0).sum(), (y[m] == 1).sum()) >= train_doc.AGREE_MIN_DOCS]
-
-
 def domain_sets(p, idx: np.ndarray) -> list[np.ndarray]:
     """Each domain of ``idx`` (the extra corpora are domains too): its rewrites against its human documents."""
     dom = p.domain[idx]
-    return _sided(p, idx, [dom == d for d in np.unique(dom)])
+    return train_doc._sided(p, idx, [dom == d for d in np.unique(dom)])
 
 
 def cell_sets(p, idx: np.ndarray) -> list[np.ndarray]:
     """Each rewriter family within each domain, against the human originals of its datasets in that domain."""
     fam, y, ds, dom = p.family[idx], p.y[idx], p.dataset[idx], p.domain[idx]
-    return _sided(p, idx, [train_doc.against_humans(fam, y, ds, f) & (dom == d)
+    return train_doc._sided(p, idx, [train_doc.against_humans(fam, y, ds, f) & (dom == d)
                            for f in np.unique(fam[y == 1]) for d in np.unique(dom)])
 
 

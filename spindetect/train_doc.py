@@ -107,12 +107,13 @@ def _family_sets(p: Prepared, idx: np.ndarray) -> list[np.ndarray]:
     """Each rewriter family of the documents ``idx`` with the human originals of its datasets (indices), where both
     sides have at least AGREE_MIN_DOCS documents."""
     fam, y, ds = p.family[idx], p.y[idx], p.dataset[idx]
-    out = []
-    for f in np.unique(fam[y == 1]):
-        m = against_humans(fam, y, ds, f)
-        if min((y[m] == 0).sum(), (y[m] == 1).sum()) >= AGREE_MIN_DOCS:
-            out.append(idx[m])
-    return out
+    return _sided(p, idx, [against_humans(fam, y, ds, f) for f in np.unique(fam[y == 1])])
+
+
+def _sided(p: Prepared, idx: np.ndarray, masks: Sequence[np.ndarray]) -> list[np.ndarray]:
+    """The documents of ``idx`` under each mask (over ``idx``) whose both sides have at least AGREE_MIN_DOCS."""
+    y = p.y[idx]
+    return [idx[m] for m in masks if min((y[m] == 0).sum(), (y[m] == 1).sum()) >= AGREE_MIN_DOCS]
 
 
 def _char_logits(p: Prepared, model: charstyle.CharStyle, idx: np.ndarray) -> np.ndarray:
