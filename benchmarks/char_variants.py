@@ -37,7 +37,8 @@ Each variant changes one thing of `spindetect train`'s fit and is scored on the 
         [--para-docs 60] [--seed N] [--accurate] [--variants shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,char-balanced-llm,char-no-spinner,char-spinner=X,word-ngrams=L-H,word-suffix,pos-ngrams,pos-ngrams-add,agree=X,stack-agree=X] [--out DIR]
 
 Fast mode (no language model) unless --accurate (the accurate recipe: language-model statistics and experts, no
-agreement mask; SmolLM2 scores each document not yet in $SPINDETECT_CACHE/train-lm-stats.json, ~0.2 s each). Paraphrases come from the cache (`spindetect train --para-docs` fills it).
+agreement mask; SmolLM2 scores each document not yet in $SPINDETECT_CACHE/train-lm-stats.json, ~0.2 s each).
+Paraphrases come from the cache (`spindetect train --para-docs` fills it).
 char-balanced, char-spinner=X and family-max's per-family models are plain regressions without the agreement mask,
 as they were measured before it shipped. A family-max or agree fit costs about eight character fits, so those
 variants take about five times as long as the others.
@@ -48,11 +49,11 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import time
 import zlib
 from collections import Counter
-from functools import lru_cache
-import time
 from dataclasses import replace
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
