@@ -30,6 +30,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from spindetect import corpora  # noqa: E402
 from spindetect.cache import root  # noqa: E402
 
 START, END = ("-START-", "-START2-"), ("-END-", "-END2-")
@@ -50,7 +51,7 @@ def coarse(tag: str) -> str:
     """The coarse tag of a Brown tag ("nns-tl" -> "NNS", "pps+bez" -> "PRP", "fw-nn" -> "NN", "." -> ".")."""
     t = tag.split("+")[0]
     t = t[3:] if t.startswith("fw-") else t
-    t = re.sub(r"-(hl|tl|nc)$", "", re.sub(r"-(hl|tl|nc)$", "", t))
+    t = re.sub(r"(-(hl|tl|nc))+$", "", t)
     t = t.rstrip("*$")
     for prefix, c in _COARSE:
         if t.startswith(prefix):
@@ -59,11 +60,10 @@ def coarse(tag: str) -> str:
 
 
 def read_brown(directory: str | Path) -> dict[str, list[list[tuple[str, str]]]]:
-    """``{file name: [sentence: [(lower-cased word, coarse tag)]]}`` of the tagged Brown files in ``directory``."""
+    """``{file name: [sentence: [(lower-cased word, coarse tag)]]}`` of the tagged Brown files in ``directory``
+    (``corpora.files``: a CorpusError naming the fix when it holds none)."""
     out = {}
-    for f in sorted(Path(directory).iterdir()):
-        if not re.fullmatch(r"c[a-r]\d\d", f.name):
-            continue
+    for f in corpora.files("brown", Path(directory)):
         sents = []
         for line in f.read_text(encoding="utf-8", errors="replace").splitlines():
             toks = [t.rpartition("/") for t in line.split()]
@@ -210,11 +210,13 @@ def tagger_file(brown: str | Path | None = None, log=print) -> Path:
     """The cached tagger ($SPINDETECT_CACHE/pos_tagger.json.gz), trained on every Brown file on first use."""
     cached = root() / "pos_tagger.json.gz"
     if not cached.exists():
-        files = read_brown(brown or brown_dir())
-        if not files:
-            raise FileNotFoundError(f"no tagged Brown files in {brown or brown_dir()}: run scripts/get_corpora.sh brown")
-        Tagger.train([s for v in files.values() for s in v], log=log).save(cached)
+        _train_all(read_brown(brown or brown_dir()), log=log).save(cached)
     return cached
+
+
+def _train_all(files: dict, iterations: int = 5, log=print) -> Tagger:
+    """The tagger trained on every sentence of ``files`` (:func:`read_brown`)."""
+    return Tagger.train([s for v in files.values() for s in v], iterations, log=log)
 
 
 def main() -> None:
@@ -223,9 +225,10 @@ def main() -> None:
     ap.add_argument("--iterations", type=int, default=5)
     ap.add_argument("--out", default=None, help="also train on every file and save the tagger here")
     args = ap.parse_args()
-    files = read_brown(args.brown)
-    if not files:
-        sys.exit(f"error: no tagged Brown files (ca01 ... cr09) in {args.brown}")
+    try:
+        files = read_brown(args.brown)
+    except corpora.CorpusError as e:
+        sys.exit(f"error: {e}")
     names = sorted(files)
     test = names[::10]
     train = [s for n in names if n not in test for s in files[n]]
@@ -235,7 +238,7 @@ def main() -> None:
     print(f"{len(train)} training sentences, {len(test)} held-out files: accuracy {acc:.4f}, "
           f"outside the tag dictionary {unk:.4f}; {len(tagger.tags)} tags; {time.time() - t:.0f} s")
     if args.out:
-        Tagger.train([s for v in files.values() for s in v], args.iterations).save(args.out)
+        _train_all(files, args.iterations).save(args.out)
 
 
 if __name__ == "__main__":
