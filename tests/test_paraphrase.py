@@ -100,8 +100,10 @@ def test_paraphrased_documents_come_from_the_cache_and_are_never_tested(tmp_path
 
 
 def test_missing_answers_without_the_model_leave_sentences_alone(tmp_path):
-    para = Paraphraser(tmp_path / "none.jsonl", cached_only=True)
+    logged = []
+    para = Paraphraser(tmp_path / "none.jsonl", log=logged.append, cached_only=True)
     assert para.paraphrase([S]) == [None]
+    assert logged and logged[0].startswith("warning: 1 of 1 sentences are not in the paraphrase cache")
     assert docset.build(_pairs(12), per_dataset=4, spin_docs=0, edit_docs=0, para_docs=3, paraphraser=para) == \
         docset.build(_pairs(12), per_dataset=4, spin_docs=0, edit_docs=0)
 

@@ -153,7 +153,12 @@ class Paraphraser:
                     self.generated += len(batch)
                     if self.generated % (BATCH_SIZE * 10) < BATCH_SIZE:
                         self.log(f"  paraphrased {self.generated} sentences ({len(todo) - k - len(batch)} to go)")
-        return [self.memo.get(key(prompt, s)) for s in sentences]
+        out = [self.memo.get(key(prompt, s)) for s in sentences]
+        missing = sum(a is None for a in out)
+        if missing:  # cached_only: a benchmark's documents differ from the training command's; say so
+            self.log(f"warning: {missing} of {len(out)} sentences are not in the paraphrase cache {self.path}: their "
+                     "documents are partly paraphrased or left out (run `spindetect train --para-docs N` to fill it)")
+        return out
 
 
 def describe(para_docs: int, prompts: Sequence[str]) -> dict:
