@@ -25,19 +25,21 @@ Each variant changes one thing of `spindetect train`'s fit and is scored on the 
                    its weight if at least the share X of the training families whose documents hold it give it the
                    pooled sign (agree=0: every weight kept, the fit before 2026-12-05; benchmarks/sign_consistent.py)
     pos-ngrams     in the word n-grams of the distorted view a masked word is its part of speech (``*NN``, ``*VBD``:
-                   benchmarks/pos_ngrams.py's Brown-trained tagger) instead of ``*``; the documents are counted again
+                   the Brown-trained tagger of signals/postag.py) instead of ``*``; the documents are counted again
     pos-ngrams-add  the shipped word n-grams kept, and the part-of-speech ones of pos-ngrams added beside them
-                   (hashed apart); the documents are counted again
+                   (hashed apart: `train --pos-tags`, as the accurate model is trained); counted again
+    no-pos-tags    without the part-of-speech n-grams (the accurate model before 2026-12-05); counted again
     stack-agree=X  the same mask on the stack: a column keeps its weight if at least the share X of the training
                    families, the stack fitted on each alone, give it the pooled sign; the stack is refitted on the
                    kept columns and its experts after it
 
     bash scripts/get_corpora.sh brown lee     # prints the --corpus options
     python benchmarks/char_variants.py --data ../shared/data --corpus brown=DIR --corpus lee=DIR \
-        [--para-docs 60] [--seed N] [--accurate] [--variants shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,char-balanced-llm,char-no-spinner,char-spinner=X,word-ngrams=L-H,word-suffix,pos-ngrams,pos-ngrams-add,agree=X,stack-agree=X] [--out DIR]
+        [--para-docs 60] [--seed N] [--accurate] [--variants shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,char-balanced-llm,char-no-spinner,char-spinner=X,word-ngrams=L-H,word-suffix,pos-ngrams,pos-ngrams-add,no-pos-tags,agree=X,stack-agree=X] [--out DIR]
 
 Fast mode (no language model) unless --accurate (the accurate recipe: language-model statistics and experts, no
-agreement mask; SmolLM2 scores each document not yet in $SPINDETECT_CACHE/train-lm-stats.json, ~0.2 s each).
+agreement mask, the part-of-speech n-grams; SmolLM2 scores each document not yet in
+$SPINDETECT_CACHE/train-lm-stats.json, ~0.2 s each). The tagger is trained on the --corpus brown=DIR corpus (cached).
 Paraphrases come from the cache (`spindetect train --para-docs` fills it).
 char-balanced, char-spinner=X and family-max's per-family models are plain regressions without the agreement mask,
 as they were measured before it shipped. A family-max or agree fit costs about eight character fits, so those
@@ -50,10 +52,7 @@ import argparse
 import re
 import sys
 import time
-import zlib
-from collections import Counter
 from dataclasses import replace
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -63,9 +62,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from extra_humans import evaluate, fast_prepared, save, summary  # noqa: E402
 
-from spindetect import cache, docprep, train_doc, trainset  # noqa: E402
+from spindetect import cache, corpora, docprep, train_doc, trainset  # noqa: E402
 from spindetect.augment.paraphrase import Paraphraser, cache_file  # noqa: E402
-from spindetect.signals import charstyle  # noqa: E402
+from spindetect.signals import charstyle, postag  # noqa: E402
 
 #: A family with fewer rewritten training documents gets no model of its own (family-max).
 MIN_FAMILY_DOCS = 40
@@ -77,10 +76,8 @@ _FIT, _OOF_CHAR = train_doc.fit, train_doc._oof_char
 _CHAR_C, _STACK_C = train_doc.CHAR_C, train_doc.STACK_C
 _SHAPE, _WORD_NGRAM_RANGE = charstyle._shape, charstyle.WORD_NGRAM_RANGE
 #: Variants that change how the documents are counted (their n-grams are counted again under the variant).
-RECOUNT = ("word-suffix", "word-ngrams", "pos-ngrams", "pos-ngrams-add")
-_DISTORTED_TOKENS, _NGRAM_COUNTS = charstyle._distorted_tokens, charstyle.ngram_counts
-#: CRC-32 start value of pos-ngrams-add's n-grams (apart from the three views the model has).
-POS_SEED = 0x9051
+RECOUNT = ("word-suffix", "word-ngrams", "pos-ngrams", "pos-ngrams-add", "no-pos-tags")
+_WORD_VIEWS = charstyle._word_views
 
 
 def _suffix_shape(token: str, keep: frozenset[str]) -> str:
@@ -88,35 +85,15 @@ def _suffix_shape(token: str, keep: frozenset[str]) -> str:
     return "*" + token[-2:] if shape == "*" and len(token) >= 4 else shape
 
 
-@lru_cache(maxsize=1)
-def _tagger():
-    import pos_ngrams
-
-    return pos_ngrams.Tagger.load(pos_ngrams.tagger_file(log=lambda m: print(m, file=sys.stderr, flush=True)))
+def _tagged_only(tagger: postag.Tagger):
+    """charstyle._word_views with the tagged tokens in place of the distorted ones (pos-ngrams)."""
+    return lambda words, keep, _: [(charstyle.WORD_NGRAM_SEED, _WORD_VIEWS(words, keep, tagger)[1][1])]
 
 
-def _pos_tokens(words, keep: frozenset[str]) -> list[tuple[str, int]]:
-    """charstyle._distorted_tokens with each masked word's part of speech: ``*NN`` instead of ``*``."""
-    toks = [(t, i) for i, w in enumerate(words) for t in charstyle._WORD_TOKEN.findall(w)]
-    tags = _tagger().tag([t for t, _ in toks])
-    seq = [("<s>", 0)]
-    for (t, i), tag in zip(toks, tags):
-        shape = _SHAPE(t, keep)
-        seq.append(("*" + tag if shape == "*" else shape, i))
-    seq.append(("</s>", len(words) - 1))
-    return seq
-
-
-def _ngram_counts_pos_add(text: str, keep: frozenset[str] | None = None) -> Counter:
-    out = _NGRAM_COUNTS(text, keep)
-    words = text.lower().split()
-    if keep is not None and words:
-        seq = [t for t, _ in _pos_tokens(words, keep)]
-        lo, hi = charstyle.WORD_NGRAM_RANGE
-        for n in range(lo, hi + 1):
-            for gram, k in Counter(zip(*(seq[j:] for j in range(n)))).items():
-                out[zlib.crc32(" ".join(gram).encode("utf-8"), POS_SEED) & charstyle._MASK] += k
-    return out
+def _recounted(p, variant: str, tagger: postag.Tagger):
+    """The documents of ``p`` counted again under a RECOUNT ``variant`` (with the tagger it reads, if any)."""
+    with_tags = {"pos-ngrams-add": tagger, "no-pos-tags": None}.get(variant, p.tagger)
+    return replace(p, counts=charstyle.count_matrix(p.texts, p.keep, with_tags), tagger=with_tags)
 
 
 class FamilyMax:
@@ -199,20 +176,20 @@ class StackAgree:
         return model
 
 
-def use(variant: str) -> None:
-    """Set train_doc's fit to ``variant`` (module docstring)."""
+def use(variant: str, tagger: postag.Tagger | None = None) -> None:
+    """Set train_doc's fit to ``variant`` (module docstring; pos-ngrams reads ``tagger``)."""
     train_doc.CHAR_C, train_doc.STACK_C = _CHAR_C, _STACK_C
     train_doc._fit_char, train_doc._char_logits = _FIT_CHAR, _CHAR_LOGITS
     train_doc.fit, train_doc._oof_char = _FIT, _OOF_CHAR
     charstyle._shape, charstyle.WORD_NGRAM_RANGE = _SHAPE, _WORD_NGRAM_RANGE
-    charstyle._distorted_tokens, charstyle.ngram_counts = _DISTORTED_TOKENS, _NGRAM_COUNTS
+    charstyle._word_views = _WORD_VIEWS
     name, _, value = variant.partition("=")
     if variant == "word-suffix":
         charstyle._shape = _suffix_shape
     elif variant == "pos-ngrams":
-        charstyle._distorted_tokens = _pos_tokens
-    elif variant == "pos-ngrams-add":
-        charstyle.ngram_counts = _ngram_counts_pos_add
+        charstyle._word_views = _tagged_only(tagger)
+    elif variant in ("pos-ngrams-add", "no-pos-tags"):
+        pass  # the documents' tagger changes (_recounted), not the fit
     elif variant == "char-balanced":
         train_doc._fit_char = _fit_char_balanced
     elif variant == "char-balanced-llm":
@@ -234,7 +211,7 @@ def use(variant: str) -> None:
     elif name in ("char-c", "stack-c") and value:
         setattr(train_doc, "CHAR_C" if name == "char-c" else "STACK_C", float(value))
     elif variant != "shipped":
-        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X, char-balanced, char-balanced-llm, char-no-spinner, char-spinner=X, word-ngrams=L-H, word-suffix, pos-ngrams, pos-ngrams-add, agree=X or stack-agree=X (0 <= X <= 1)")
+        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X, char-balanced, char-balanced-llm, char-no-spinner, char-spinner=X, word-ngrams=L-H, word-suffix, pos-ngrams, pos-ngrams-add, no-pos-tags, agree=X or stack-agree=X (0 <= X <= 1)")
 
 
 def main() -> None:
@@ -248,7 +225,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=0, help="the draw of documents and split (benchmarks/draws.py)")
     ap.add_argument("--accurate", action="store_true",
                     help="the accurate recipe instead (language-model statistics, no spun corpus documents, no "
-                    "agreement mask: `spindetect train --lm --corpus-spin-every 0 --char-agree 0`; give it only the "
+                    "agreement mask, part-of-speech n-grams: `spindetect train --lm --corpus-spin-every 0 --char-agree 0 --pos-tags`; give it only the "
                     "brown corpus, as the shipped model had); needs `spindetect prepare --accurate`")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
@@ -261,22 +238,28 @@ def main() -> None:
     use("shipped")  # the documents are counted as shipped; a RECOUNT variant counts them again
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     t0 = time.time()
-    cfg = train_doc.Config(corpus_spin_every=0 if args.accurate else args.corpus_spin_every, para_docs=args.para_docs,
-                           seed=args.seed, lm=args.accurate, char_agree=0.0 if args.accurate else train_doc.CHAR_AGREE)
+    cfg = train_doc.Config(**({"corpus_spin_every": args.corpus_spin_every, "para_docs": args.para_docs,
+                               "seed": args.seed} | (train_doc.ACCURATE if args.accurate else {})))
+    try:
+        given = corpora.parse(args.corpus)
+        tagger = (postag.brown_tagger(docprep.tagger_corpus(replace(cfg, pos_tags=True), given), log=log)
+                  if args.accurate or {"pos-ngrams", "pos-ngrams-add"} & set(variants) else None)
+    except corpora.CorpusError as e:
+        sys.exit(f"error: {e}")
     para = Paraphraser(cache_file(cache.root()), log, cached_only=True) if args.para_docs else None
     docs = trainset.training_set(args.data, cfg, args.corpus, log, para)
     if args.accurate:
         from spindetect.surprisal import LanguageModel
 
         p = docprep.prepare(docs, LanguageModel(), docprep.default_lm_cache(), log, cfg.lm_docs, cfg.seed,
-                            **docprep.measures(cfg))
+                            **docprep.measures(cfg, given, log))
     else:
         p = fast_prepared(docs, cfg, log)
     results = {}
     for v in variants:
-        use(v)
+        use(v, tagger)
         t = time.time()
-        pv = replace(p, counts=charstyle.count_matrix(p.texts, p.keep)) if v.partition("=")[0] in RECOUNT else p
+        pv = _recounted(p, v, tagger) if v.partition("=")[0] in RECOUNT else p
         results[v] = r = evaluate(pv, args.accurate, log)
         r["seconds"] = round(time.time() - t)
         print(summary(v, r), flush=True)

@@ -12,8 +12,8 @@ highest, so a difference between two recipes can be read against the spread of o
         [--out benchmarks/runs/draws-YYYY-MM-DD]
 
 Each seed takes as long as one fast evaluation (4–8 min on the 2-core VM). With --accurate, the shipped accurate
-recipe instead (language-model statistics, `spindetect train --lm --corpus-spin-every 0 --char-agree 0`, give it
-only the brown corpus as the shipped model had): needs `spindetect prepare --accurate`; SmolLM2 scores every document not yet in
+recipe instead (train_doc.ACCURATE: language-model statistics, `spindetect train --lm --corpus-spin-every 0
+--char-agree 0 --pos-tags`, give it only the brown corpus as the shipped model had): needs `spindetect prepare --accurate`; SmolLM2 scores every document not yet in
 the cache ($SPINDETECT_CACHE/train-lm-stats.json), ~0.2 s each, so the first seed takes ~30 min and later ones less.
 """
 
@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from extra_humans import evaluate, fast_prepared, summary  # noqa: E402
 
-from spindetect import cache, docprep, train_doc, trainset  # noqa: E402
+from spindetect import cache, corpora, docprep, train_doc, trainset  # noqa: E402
 from spindetect.augment.paraphrase import Paraphraser, cache_file  # noqa: E402
 
 
@@ -87,13 +87,12 @@ def main() -> None:
     results = {}
     for s in seeds:
         t = time.time()
-        cfg = train_doc.Config(corpus_spin_every=0 if args.accurate else 2, para_docs=train_doc.SHIPPED_PARA_DOCS,
-                               seed=s, fluent_docs=args.fluent_docs, lm=args.accurate,
-                               char_agree=0.0 if args.accurate else train_doc.CHAR_AGREE)
+        cfg = train_doc.Config(para_docs=train_doc.SHIPPED_PARA_DOCS, seed=s, fluent_docs=args.fluent_docs,
+                               **(train_doc.ACCURATE if args.accurate else {}))
         docs = trainset.training_set(args.data, cfg, args.corpus, log, para)
         if args.accurate:
             p = docprep.prepare(docs, lm_model, docprep.default_lm_cache(), log, cfg.lm_docs, cfg.seed,
-                                **docprep.measures(cfg))
+                                **docprep.measures(cfg, corpora.parse(args.corpus), log))
         else:
             p = fast_prepared(docs, cfg, log)
         results[s] = r = evaluate(p, args.accurate, log)

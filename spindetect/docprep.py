@@ -19,7 +19,7 @@ import numpy as np
 
 from . import artifacts, docset
 from .segment import segment
-from .signals import charstyle, context, docmodel, lexical
+from .signals import charstyle, context, docmodel, lexical, postag
 
 #: The per-document LM statistics cache, in the cache root.
 LM_CACHE_NAME = "train-lm-stats.json"
@@ -55,14 +55,16 @@ class Prepared:
     #: How the character model is fitted on these documents: the share of training families that must give an n-gram
     #: the pooled sign for it to keep its weight (train_doc.Config.char_agree; 0: every weight kept).
     agree: float = 0.0
+    #: The part-of-speech tagger of the n-grams' tagged view (signals/postag.py), or None: no tagged view counted.
+    tagger: postag.Tagger | None = None
 
 
 def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = None, log: Callable = print,
             lm_docs: int = 0, seed: int = 0, vectors: context.ContextVectors | None = None,
-            keep: frozenset[str] | None = None, agree: float = 0.0) -> Prepared:
-    """Measure every document once: sentences, artifacts, n-gram counts (with their distorted view given ``keep``),
-    LM statistics of ``lm_docs`` of them and (given ``vectors``) the context statistics. :func:`measures` gives
-    ``vectors``, ``keep`` and ``agree`` of a training configuration."""
+            keep: frozenset[str] | None = None, agree: float = 0.0, tagger: postag.Tagger | None = None) -> Prepared:
+    """Measure every document once: sentences, artifacts, n-gram counts (with their distorted view given ``keep``,
+    their tagged view given ``tagger`` too), LM statistics of ``lm_docs`` of them and (given ``vectors``) the context
+    statistics. :func:`measures` gives ``vectors``, ``keep``, ``agree`` and ``tagger`` of a training configuration."""
     t0 = time.time()
     texts, art, lex, strong = [], [], [], []
     sents_all = []
@@ -75,7 +77,7 @@ def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = N
         strong.append([sum(1 for hs in hits for h in hs if h.code == c) for c in docmodel.STRONG_CODES])
         lex.append(lexical.features(norms))
     log(f"segmented and scanned {len(docs)} documents ({time.time() - t0:.0f} s)")
-    counts = charstyle.count_matrix(texts, keep)
+    counts = charstyle.count_matrix(texts, keep, tagger)
     lm = None
     if lm_model is not None:
         chosen = np.zeros(len(docs), dtype=bool)
@@ -87,16 +89,33 @@ def prepare(docs: Sequence[docset.Doc], lm_model=None, lm_cache: Path | None = N
         dataset=np.array([d.dataset for d in docs]), domain=np.array([d.domain for d in docs]),
         group=np.array([d.group for d in docs]), half=np.array([int(d.group, 16) % 2 for d in docs]),
         texts=texts, art=np.array(art), strong=np.array(strong, dtype=np.int64).reshape(-1, len(docmodel.STRONG_CODES)), lex=np.array(lex, dtype=np.float64), counts=counts, lm=lm,
-        ctx=ctx, vectors=vectors, keep=keep, agree=agree,
+        ctx=ctx, vectors=vectors, keep=keep, agree=agree, tagger=tagger,
     )
 
 
-def measures(cfg) -> dict:
-    """What a training configuration (``train_doc.Config``: its ``context``, ``distort`` and ``char_agree``) asks
-    :func:`prepare` to measure besides the fixed signals, the word vectors and the distorted n-grams' kept words, and
-    how the character model will be fitted on them."""
+def measures(cfg, corpora: dict[str, Path] | None = None, log: Callable = print) -> dict:
+    """What a training configuration (``train_doc.Config``: its ``context``, ``distort``, ``char_agree`` and
+    ``pos_tags``) asks :func:`prepare` to measure besides the fixed signals, the word vectors, the distorted n-grams'
+    kept words and the tagger of their tagged view (trained on the Brown corpus of ``corpora``:
+    :func:`tagger_corpus`), and how the character model will be fitted on them."""
     return {"vectors": context.packaged_vectors() if cfg.context else None,
-            "keep": charstyle.keep_words() if cfg.distort else None, "agree": cfg.char_agree}
+            "keep": charstyle.keep_words() if cfg.distort else None, "agree": cfg.char_agree,
+            "tagger": postag.brown_tagger(tagger_corpus(cfg, corpora), log=log) if cfg.pos_tags else None}
+
+
+def tagger_corpus(cfg, corpora: dict[str, Path] | None) -> Path | None:
+    """The Brown corpus folder a configuration's part-of-speech tagger is trained on (None when it has none);
+    CorpusError naming the option when ``cfg.pos_tags`` asks for one and ``corpora`` lacks it."""
+    from .corpora import CorpusError
+
+    if not cfg.pos_tags:
+        return None
+    if not cfg.distort:
+        raise CorpusError("--pos-tags tags the distorted view's word n-grams: it needs --distort")
+    if "brown" not in (corpora or {}):
+        raise CorpusError("--pos-tags trains its tagger on the Brown corpus: give --corpus brown=DIR "
+                          "(bash scripts/get_corpora.sh brown prints it)")
+    return corpora["brown"]
 
 
 def subset(p: Prepared, idx: np.ndarray) -> Prepared:
@@ -107,7 +126,7 @@ def subset(p: Prepared, idx: np.ndarray) -> Prepared:
         docs=[p.docs[k] for k in idx], y=p.y[idx], family=p.family[idx], dataset=p.dataset[idx],
         domain=p.domain[idx], group=p.group[idx], half=p.half[idx], texts=[p.texts[k] for k in idx],
         art=p.art[idx], strong=p.strong[idx], lex=p.lex[idx], counts=p.counts[idx], lm=take(p.lm), ctx=take(p.ctx),
-        vectors=p.vectors, keep=p.keep, agree=p.agree,
+        vectors=p.vectors, keep=p.keep, agree=p.agree, tagger=p.tagger,
     )
 
 

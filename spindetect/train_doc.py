@@ -32,7 +32,7 @@ import numpy as np
 from . import docset, trainset
 from .docprep import Prepared, measures, prepare
 from .metrics import tpr_at_fpr
-from .signals import charstyle, docmodel
+from .signals import charstyle, docmodel, postag
 
 OOF_FOLDS = 3
 #: Inverse L2 strength of the stack and of the character model: the char value
@@ -85,10 +85,21 @@ class Config:
     distort: bool = True
     #: The character model's agreement share (CHAR_AGREE; 0: every n-gram keeps its weight).
     char_agree: float = CHAR_AGREE
+    #: The character model's word n-grams also read each masked word's part of speech (signals/postag.py, a tagger
+    #: trained on the Brown corpus given as a corpus; benchmarks/README.md, "Part-of-speech word n-grams"), as the
+    #: accurate model does.
+    pos_tags: bool = False
+
+
+#: What the accurate model's recipe changes from Config's defaults (the fast model's): `train --lm
+#: --corpus-spin-every 0 --char-agree 0 --pos-tags` (models/spindetect-accurate/MODEL_CARD.md); benchmarks that measure
+#: "the accurate recipe" build their Config from this.
+ACCURATE = {"lm": True, "corpus_spin_every": 0, "char_agree": 0.0, "pos_tags": True}
 
 
 def _fit_char(p: Prepared, idx: np.ndarray) -> charstyle.CharStyle:
-    return _agreed(p, idx, charstyle.fit_counts(p.counts[idx], p.y[idx], c=CHAR_C, keep=p.keep), p.agree)
+    return _agreed(p, idx, charstyle.fit_counts(p.counts[idx], p.y[idx], c=CHAR_C, keep=p.keep, tagger=p.tagger),
+                   p.agree)
 
 
 def _agreed(p: Prepared, idx: np.ndarray, pooled: charstyle.CharStyle, share: float,
@@ -121,6 +132,10 @@ def _char_logits(p: Prepared, model: charstyle.CharStyle, idx: np.ndarray) -> np
         raise ValueError("the documents' n-grams were counted " + ("with" if p.keep else "without")
                          + " the distorted view the character model " + ("lacks" if p.keep else "reads")
                          + ": prepare them with the model's keep words")
+    if (p.tagger is None) != (model.tagger is None):
+        raise ValueError("the documents' n-grams were counted " + ("without" if p.tagger is None else "with")
+                         + " the tagged view the character model " + ("reads" if p.tagger is None else "lacks")
+                         + ": prepare them with the model's tagger")
     return charstyle.tfidf(p.counts[idx], model.idf) @ model.weights + model.bias
 
 
@@ -364,7 +379,8 @@ def train(
     log(f"{len(docs)} documents ({sum(d.label for d in docs)} rewritten) from {len(data)} file(s)")
     more, extra = trainset.corpus_documents(corpora or {}, cfg, log)
     docs += more
-    p = prepare(docs, lm_model if cfg.lm else None, lm_cache, log, cfg.lm_docs, cfg.seed, **measures(cfg))
+    p = prepare(docs, lm_model if cfg.lm else None, lm_cache, log, cfg.lm_docs, cfg.seed,
+                **measures(cfg, corpora, log))
     log("leave-one-family-out:")
     by_family, f_idx, f_logit = validate(p, "family", cfg.lm, log)
     log("leave-one-domain-out:")
@@ -398,7 +414,8 @@ def train(
         "threshold": {"value": threshold, "rule": rule, "target_fpr": cfg.target_fpr},
         "uses_lm": cfg.lm,
         "training": {"files": [Path(f).name for f in data], "extra_corpora": extra, "config": cfg.__dict__,
-                     "character_model": {"c": CHAR_C},
+                     "character_model": {"c": CHAR_C, **({"pos_tagger": postag.describe(model.char.tagger)}
+                                                         if model.char.tagger is not None else {})},
                      **({"paraphrases": paraphrase_record(cfg.para_docs, cfg.para_prompts)} if cfg.para_docs else {}),
                      **({"fluent_rewrites": fluent_record(cfg.fluent_docs)} if cfg.fluent_docs else {}),
                      "documents": counts,

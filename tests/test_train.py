@@ -113,7 +113,7 @@ def test_the_character_model_drops_the_ngrams_the_families_disagree_on():
             family += ["human", f]
             dataset += [ds, ds]
     p = SimpleNamespace(counts=charstyle.count_matrix(texts), y=np.array(y), family=np.array(family),
-                        dataset=np.array(dataset), keep=None, agree=0.0)
+                        dataset=np.array(dataset), keep=None, agree=0.0, tagger=None)
     idx = np.arange(len(texts))
     q, z = list(charstyle.ngram_counts("qqqq")), list(charstyle.ngram_counts("zzzz"))  # no other word holds q or z
     pooled = train_doc._fit_char(p, idx)
@@ -275,4 +275,28 @@ def test_train_with_paraphrased_documents_from_the_cache(tmp_path, monkeypatch):
     assert r.exit_code == 2 and "unknown paraphrase prompt(s) formal; expected some of: paraphrase, simpler" in r.stderr
     r = CliRunner().invoke(app, ["train", *files, "--out", str(tmp_path / "x"), "--para-docs", "-1"])
     assert r.exit_code == 2 and "--para-docs" in r.stderr and "Traceback" not in r.output
+    assert not (tmp_path / "x").exists()
+
+
+def test_train_pos_tags_reads_a_tagger_trained_on_the_brown_corpus(tmp_path, monkeypatch):
+    """--pos-tags trains the tagger on --corpus brown=DIR, saves it in the model and records it; without the corpus
+    (or without the distorted view it tags) it stops with one line naming the option, before reading any data."""
+    from tests.test_corpora import _corpus
+
+    monkeypatch.setenv("SPINDETECT_CACHE", str(tmp_path / "cache"))
+    _write_two_domains(tmp_path)
+    files = [str(tmp_path / "alpha.jsonl.gz"), str(tmp_path / "beta.jsonl.gz")]
+    common = ["--quick", "--spin-docs", "3", "--edit-docs", "2"]
+    r = CliRunner().invoke(app, ["train", *files, "--out", str(tmp_path / "m"), *common, "--pos-tags",
+                                 "--corpus", f"brown={_corpus(tmp_path)}"])
+    assert r.exit_code == 0, r.output
+    m = modeldir.load(tmp_path / "m")
+    assert m.document.char.tagger is not None and m.manifest["training"]["config"]["pos_tags"] is True
+    assert m.manifest["training"]["character_model"]["pos_tagger"]["tags"] == len(m.document.char.tagger.tags)
+    assert "charstyle.pos_values.npy" in m.manifest["files"]
+    for extra, says in (([], "--pos-tags trains its tagger on the Brown corpus: give --corpus brown=DIR"),
+                        (["--corpus", f"brown={_corpus(tmp_path / 'b')}", "--no-distort"], "it needs --distort")):
+        r = CliRunner().invoke(app, ["train", *files, "--out", str(tmp_path / "x"), *common, "--pos-tags", *extra])
+        assert r.exit_code == 2 and says in r.stderr and "Traceback" not in r.output, r.output
+        assert len(r.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "x").exists()

@@ -99,7 +99,8 @@ def info(
     typer.echo(f"spindetect {data['spindetect']}")
     typer.echo(f"model:      {data['model']['name']} {data['model']['version']}  ({mdir})")
     if data["kind"] == "document":
-        signals = ("character style + artifacts" + (" + context fit" if any(f.startswith("ctx:") for f in manifest["features"]) else "")
+        tagged = manifest.get("training", {}).get("config", {}).get("pos_tags")
+        signals = ("character style" + (" with part-of-speech n-grams" if tagged else "") + " + artifacts" + (" + context fit" if any(f.startswith("ctx:") for f in manifest["features"]) else "")
                    + (" + language-model surprisal" if manifest.get("uses_lm") else ""))
         typer.echo(f"detector:   document model ({signals}); the embedder serves compare/index/find")
     else:

@@ -26,6 +26,7 @@ def train(
     fluent_docs: int = typer.Option(0, "--fluent-docs", help="[document] Further originals per dataset rewritten by the fluent rewriter's rules (common, context-fitting synonyms; dashes and semicolons smoothed; training side only; milliseconds a document)."),
     distort: bool = typer.Option(True, "--distort/--no-distort", help="[document] The character model also reads each word distorted (letters of words outside the 300 most frequent masked) and the word 2-3-grams of the distorted words, as the shipped models do (benchmarks/README.md, \"Text distortion\")."),
     char_agree: Optional[float] = typer.Option(None, "--char-agree", help="[document] Default 0.5 (train_doc.CHAR_AGREE). The character model keeps an n-gram's weight only if at least this share of the training rewriter families holding it, each fitted alone, give it the pooled sign (0: keep every weight, as the accurate model was trained; benchmarks/README.md, \"N-grams the rewriter families agree on\")."),
+    pos_tags: bool = typer.Option(False, "--pos-tags", help="[document] The character model's word n-grams also read each masked word's part of speech (\"said *NN , *VBD\"), from a tagger trained on the Brown corpus of --corpus brown=DIR (about 100 s, cached), as the accurate model does (benchmarks/README.md, \"Part-of-speech word n-grams\")."),
     lm_cache: Optional[str] = typer.Option(None, "--lm-cache", help="[document --lm] JSON cache of per-document LM statistics; default $SPINDETECT_CACHE/train-lm-stats.json."),
     max_docs: int = typer.Option(400, "--max-docs", help="Pairs sampled per dataset."),
     max_sentences: int = typer.Option(12, "--max-sentences", help="Sentences kept per document (originals cut to the rewrite's length)."),
@@ -50,7 +51,7 @@ def train(
         cfg = _document_config(quick, per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs,
                                edit_docs=edit_docs, lm=lm, lm_docs=lm_docs, target_fpr=target_fpr, seed=seed,
                                corpus_spin_every=corpus_spin_every, para_docs=para_docs, para_prompts=para_prompts,
-                               fluent_docs=fluent_docs, distort=distort, char_agree=char_agree)
+                               fluent_docs=fluent_docs, distort=distort, char_agree=char_agree, pos_tags=pos_tags)
         _train_document(data, out, cfg, corpus, lm_cache)
         return
     spin_docs = 150 if spin_docs is None else spin_docs
@@ -83,7 +84,7 @@ def train(
 def _document_config(quick: bool, *, per_dataset: int, max_words: int, spin_docs: Optional[int],
                      edit_docs: Optional[int], lm: bool, lm_docs: int, target_fpr: float, seed: int,
                      corpus_spin_every: int, para_docs: int, para_prompts: str, fluent_docs: int = 0,
-                     distort: bool, char_agree: Optional[float]):
+                     distort: bool, char_agree: Optional[float], pos_tags: bool = False):
     """The `train_doc.Config` of `train --kind document`'s options: --quick's caps and the document defaults of
     --spin-docs / --edit-docs applied, every bound checked (a one-line error naming them otherwise)."""
     from ..augment.paraphrase import check_prompts
@@ -107,7 +108,7 @@ def _document_config(quick: bool, *, per_dataset: int, max_words: int, spin_docs
     return Config(per_dataset=per_dataset, max_words=max_words, spin_docs=spin_docs, edit_docs=edit_docs, lm=lm,
                   lm_docs=lm_docs, target_fpr=target_fpr, seed=seed, corpus_spin_every=corpus_spin_every,
                   para_docs=para_docs, para_prompts=prompts, fluent_docs=fluent_docs, distort=distort,
-                  char_agree=char_agree)
+                  char_agree=char_agree, pos_tags=pos_tags)
 
 
 def _train_document(data, out: str, cfg, corpus: List[str], lm_cache: Optional[str]) -> None:
@@ -116,7 +117,7 @@ def _train_document(data, out: str, cfg, corpus: List[str], lm_cache: Optional[s
 
     from ..corpora import CorpusError, files as corpus_files, parse as parse_corpora
     from ..data import DataError
-    from ..docprep import default_lm_cache
+    from ..docprep import default_lm_cache, tagger_corpus
     from ..modeldir import ModelError, check_writable
     from ..surprisal import LanguageModelUnavailable
     from ..train_doc import train as run
@@ -126,6 +127,7 @@ def _train_document(data, out: str, cfg, corpus: List[str], lm_cache: Optional[s
         check_writable(Path(out))
         for name, folder in corpora.items():
             corpus_files(name, folder)  # a missing corpus fails here, before the data is read
+        tagger_corpus(cfg, corpora)  # so does --pos-tags without the Brown corpus
         if cfg.context:
             from ..signals.context import glove_file
 

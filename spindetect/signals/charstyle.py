@@ -16,10 +16,12 @@ rewriters and domains never seen (benchmarks/README.md, "Text distortion").
 With the distorted view come word 2-3-grams of the distorted tokens (kept
 words, ``*`` for any other word, ``#`` for a number, punctuation marks as
 they are, ``<s>``/``</s>`` at the text's ends): "said * , *" or "which is
-*", the syntax a rewriter leans on, across words.
+*", the syntax a rewriter leans on, across words. A model with a part-of-speech
+tagger (:mod:`.postag`, the accurate model) also counts them with each masked
+word's tag ("said *NN , *VBD"), hashed apart again.
 
 Features are hashed with CRC-32 into ``2**BITS`` buckets, so the model is two
-float arrays (idf and weights), a bias and the kept words: nothing to
+float arrays (idf and weights), a bias, the kept words (and the tagger's arrays): nothing to
 unpickle, and scoring needs neither scikit-learn nor scipy. Term frequencies
 are sublinear (``1 + log tf``), multiplied by idf and L2-normalised per text.
 """
@@ -35,6 +37,8 @@ from functools import lru_cache
 from typing import Sequence
 
 import numpy as np
+
+from .postag import ARRAYS as POS_ARRAYS, Tagger
 
 BITS = 20
 N_FEATURES = 1 << BITS
@@ -55,6 +59,8 @@ _DIGIT = re.compile(r"\d")
 #: Word n-gram lengths over distorted tokens, and their CRC-32 start value.
 WORD_NGRAM_RANGE = (2, 3)
 WORD_NGRAM_SEED = 0xABCD
+#: CRC-32 start value of the word n-grams of the tagged tokens (a model with a part-of-speech tagger: postag.py).
+POS_NGRAM_SEED = 0x9051
 _WORD_TOKEN = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|\d+|[^\w\s]")
 
 
@@ -70,9 +76,10 @@ def distort(word: str, keep: frozenset[str]) -> str:
     return _DIGIT.sub("#", _LETTERS.sub(lambda m: m.group(0) if m.group(0) in keep else "*" * len(m.group(0)), word))
 
 
-def ngram_counts(text: str, keep: frozenset[str] | None = None) -> Counter:
+def ngram_counts(text: str, keep: frozenset[str] | None = None, tagger: Tagger | None = None) -> Counter:
     """Hashed ``char_wb`` n-gram counts of the lower-cased text: ``{bucket: count}``; given ``keep``, each word's
-    distorted n-grams and the word n-grams of the distorted tokens as well (:func:`distort`, :func:`word_ngrams`).
+    distorted n-grams and the word n-grams of the distorted tokens as well (:func:`distort`, :func:`word_ngrams`),
+    and given a ``tagger`` those of the tagged tokens too.
 
     Each distinct word's n-grams are hashed once and counted times its
     frequency, so a run-on of one repeated word costs one word's hashing (and
@@ -82,43 +89,53 @@ def ngram_counts(text: str, keep: frozenset[str] | None = None) -> Counter:
     words = text.lower().split()
     out = _char_counts(words, keep)
     if keep is not None and words:
-        seq = [t for t, _ in _distorted_tokens(words, keep)]
         lo, hi = WORD_NGRAM_RANGE
-        for n in range(lo, hi + 1):
-            for gram, k in Counter(zip(*(seq[j:] for j in range(n)))).items():
-                out[_word_ngram_bucket(gram)] += k
+        for seed, view in _word_views(words, keep, tagger):
+            seq = [t for t, _ in view]
+            for n in range(lo, hi + 1):
+                for gram, k in Counter(zip(*(seq[j:] for j in range(n)))).items():
+                    out[_word_ngram_bucket(gram, seed)] += k
     return out
 
 
-def word_ngrams(words: Sequence[str], keep: frozenset[str]):
+def word_ngrams(words: Sequence[str], keep: frozenset[str], tagger: Tagger | None = None):
     """``(bucket, first, last)`` of each word 2-3-gram of the distorted tokens of lower-cased whitespace tokens
-    ``words``, in order; ``first`` and ``last`` index the tokens of ``words`` it spans (none for no words)."""
+    ``words``, in order, then (given a ``tagger``) of the tagged ones; ``first`` and ``last`` index the tokens of
+    ``words`` it spans (none for no words)."""
     if not words:
         return
-    seq = _distorted_tokens(words, keep)
     lo, hi = WORD_NGRAM_RANGE
-    for n in range(lo, hi + 1):
-        for k in range(len(seq) - n + 1):
-            part = seq[k : k + n]
-            yield _word_ngram_bucket(tuple(t for t, _ in part)), part[0][1], part[-1][1]
+    for seed, seq in _word_views(words, keep, tagger):
+        for n in range(lo, hi + 1):
+            for k in range(len(seq) - n + 1):
+                part = seq[k : k + n]
+                yield _word_ngram_bucket(tuple(t for t, _ in part), seed), part[0][1], part[-1][1]
 
 
-def _distorted_tokens(words: Sequence[str], keep: frozenset[str]) -> list[tuple[str, int]]:
-    """``(shape, index of its word)`` of every token of ``words`` between ``<s>`` and ``</s>`` (:func:`word_ngrams`)."""
-    shapes: dict[str, tuple[str, ...]] = {}
-    seq = [("<s>", 0)]
+def _word_views(words: Sequence[str], keep: frozenset[str],
+                tagger: Tagger | None) -> list[tuple[int, list[tuple[str, int]]]]:
+    """``(hash seed, [(token, index of its word)])`` of each view the word n-grams read, tokens between ``<s>`` and
+    ``</s>``: the distorted tokens (a word outside ``keep`` as ``*``) and, given a ``tagger``, the tagged ones (that
+    word as ``*`` and its part of speech, ``*NN``; the tagger reads the text's tokens as one run)."""
+    shapes: dict[str, tuple[tuple[str, str], ...]] = {}
+    tokens = []
     for i, w in enumerate(words):
         sh = shapes.get(w)
         if sh is None:
-            sh = shapes[w] = tuple(_shape(t, keep) for t in _WORD_TOKEN.findall(w))
-        seq.extend((t, i) for t in sh)
-    seq.append(("</s>", len(words) - 1))
-    return seq
+            sh = shapes[w] = tuple((t, _shape(t, keep)) for t in _WORD_TOKEN.findall(w))
+        tokens.extend((t, s, i) for t, s in sh)
+    ends = [("<s>", 0)], [("</s>", len(words) - 1)]
+    views = [(WORD_NGRAM_SEED, ends[0] + [(s, i) for _, s, i in tokens] + ends[1])]
+    if tagger is not None:
+        tags = tagger.tag([t for t, _, _ in tokens])
+        views.append((POS_NGRAM_SEED, ends[0] + [("*" + g if s == "*" else s, i)
+                                                 for (_, s, i), g in zip(tokens, tags)] + ends[1]))
+    return views
 
 
 @lru_cache(maxsize=1 << 16)
-def _word_ngram_bucket(gram: tuple[str, ...]) -> int:
-    return zlib.crc32(" ".join(gram).encode("utf-8"), WORD_NGRAM_SEED) & _MASK
+def _word_ngram_bucket(gram: tuple[str, ...], seed: int) -> int:
+    return zlib.crc32(" ".join(gram).encode("utf-8"), seed) & _MASK
 
 
 def _shape(token: str, keep: frozenset[str]) -> str:
@@ -181,14 +198,14 @@ def _vector(counts: Counter, idf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return idx, (val / norm if norm > 0 else val)
 
 
-def count_matrix(texts: Sequence[str], keep: frozenset[str] | None = None):
+def count_matrix(texts: Sequence[str], keep: frozenset[str] | None = None, tagger: Tagger | None = None):
     """Raw hashed n-gram counts (:func:`ngram_counts`) as a ``scipy.sparse.csr_matrix`` (training only; scoring never
     imports scipy)."""
     from scipy.sparse import csr_matrix
 
     indptr, indices, data = [0], [], []
     for t in texts:
-        c = ngram_counts(t, keep)
+        c = ngram_counts(t, keep, tagger)
         indices.append(np.fromiter(c.keys(), dtype=np.int64, count=len(c)))
         data.append(np.fromiter(c.values(), dtype=np.float64, count=len(c)))
         indptr.append(indptr[-1] + len(c))
@@ -215,17 +232,24 @@ def tfidf(counts, idf: np.ndarray):
 
 @dataclass(frozen=True)
 class CharStyle:
-    """A fitted style model: ``logit(text) = w . tfidf(text) + b``; with ``keep``, over both views of each word."""
+    """A fitted style model: ``logit(text) = w . tfidf(text) + b``; with ``keep``, over both views of each word, and
+    with a ``tagger`` over the tagged word n-grams too."""
 
     idf: np.ndarray
     weights: np.ndarray
     bias: float
     #: The words a distorted word keeps (:func:`distort`); None: plain n-grams only (models saved before distortion).
     keep: frozenset[str] | None = None
+    #: The part-of-speech tagger of the tagged word n-grams (postag.py; needs ``keep``), or None: none read.
+    tagger: Tagger | None = None
+
+    def __post_init__(self):
+        if self.tagger is not None and self.keep is None:
+            raise ValueError("a character model with a part-of-speech tagger needs the distorted view's kept words")
 
     def logit(self, text: str) -> float:
         """Log-odds that the text was machine-rewritten, by its character style alone (bias for no n-grams)."""
-        idx, val = _vector(ngram_counts(text, self.keep), self.idf)
+        idx, val = _vector(ngram_counts(text, self.keep, self.tagger), self.idf)
         return float(val @ self.weights[idx]) + self.bias
 
     def logits(self, texts: Sequence[str]) -> np.ndarray:
@@ -233,7 +257,7 @@ class CharStyle:
 
     def ngram_weights(self, text: str) -> dict[int, float]:
         """Each hashed n-gram's contribution to ``logit(text)`` (for explanations)."""
-        idx, val = _vector(ngram_counts(text, self.keep), self.idf)
+        idx, val = _vector(ngram_counts(text, self.keep, self.tagger), self.idf)
         return {int(i): float(v * self.weights[i]) for i, v in zip(idx, val)}
 
     def word_contributions(self, text: str) -> list[tuple[int, int, float]]:
@@ -254,7 +278,8 @@ class CharStyle:
             for g, n in per_token[t].items():
                 total[g] += n * k
         # a word n-gram's share goes in equal parts to the tokens it spans
-        spanned = list(word_ngrams([text[a:b].lower() for a, b in spans], self.keep)) if self.keep is not None else []
+        spanned = (list(word_ngrams([text[a:b].lower() for a, b in spans], self.keep, self.tagger))
+                   if self.keep is not None else [])
         for g, _, _ in spanned:
             total[g] += 1
         idx, val = _vector(total, self.idf)
@@ -275,6 +300,8 @@ class CharStyle:
         }
         if self.keep is not None:
             out["keep"] = np.frombuffer("\n".join(sorted(self.keep)).encode("utf-8"), dtype=np.uint8).copy()
+        if self.tagger is not None:
+            out.update(self.tagger.arrays())
         return out
 
     @classmethod
@@ -290,7 +317,9 @@ class CharStyle:
                 keep = frozenset(arrays["keep"].astype(np.uint8).tobytes().decode("utf-8").split("\n"))
             except UnicodeDecodeError as e:
                 raise ValueError("char-style arrays: the kept words are not UTF-8 text") from e
-        return cls(arrays["idf"].astype(np.float64), arrays["weights"].astype(np.float64), float(arrays["bias"][0]), keep)
+        tagger = Tagger.from_arrays(arrays) if any(k in arrays for k in POS_ARRAYS) else None
+        return cls(arrays["idf"].astype(np.float64), arrays["weights"].astype(np.float64), float(arrays["bias"][0]), keep,
+                   tagger)
 
 
 def agreeing(weights: np.ndarray, family_weights: Sequence[np.ndarray], share: float) -> np.ndarray:
@@ -312,17 +341,18 @@ def agreeing(weights: np.ndarray, family_weights: Sequence[np.ndarray], share: f
 
 
 def fit_counts(counts, labels, c: float = 4.0, sample_weight=None, seed: int = 0,
-               keep: frozenset[str] | None = None) -> CharStyle:
-    """Fit idf and a logistic regression (``C=c``) on rows of :func:`count_matrix` (counted with ``keep``)."""
+               keep: frozenset[str] | None = None, tagger: Tagger | None = None) -> CharStyle:
+    """Fit idf and a logistic regression (``C=c``) on rows of :func:`count_matrix` (counted with ``keep`` and
+    ``tagger``)."""
     from sklearn.linear_model import LogisticRegression
 
     idf = idf_from_counts(counts)
     m = LogisticRegression(C=c, max_iter=3000, solver="liblinear", random_state=seed)
     m.fit(tfidf(counts, idf), np.asarray(labels), sample_weight=sample_weight)
-    return CharStyle(idf, m.coef_[0].astype(np.float64), float(m.intercept_[0]), keep)
+    return CharStyle(idf, m.coef_[0].astype(np.float64), float(m.intercept_[0]), keep, tagger)
 
 
 def fit(texts: Sequence[str], labels: Sequence[int], c: float = 4.0, sample_weight=None, seed: int = 0,
-        keep: frozenset[str] | None = None) -> CharStyle:
+        keep: frozenset[str] | None = None, tagger: Tagger | None = None) -> CharStyle:
     """Fit the style model on texts; see :func:`fit_counts`."""
-    return fit_counts(count_matrix(texts, keep), labels, c, sample_weight, seed, keep)
+    return fit_counts(count_matrix(texts, keep, tagger), labels, c, sample_weight, seed, keep, tagger)
