@@ -157,7 +157,8 @@ class Paraphraser:
         missing = sum(a is None for a in out)
         if missing:  # cached_only: a benchmark's documents differ from the training command's; say so
             self.log(f"warning: {missing} of {len(out)} sentences are not in the paraphrase cache {self.path}: their "
-                     "documents are partly paraphrased or left out (run `spindetect train --para-docs N` to fill it)")
+                     "documents are partly paraphrased or left out (`spindetect train --para-docs N --seed S`, with the "
+                     "draw's N and S, fills it)")
         return out
 
 
