@@ -29,13 +29,15 @@ Each variant changes one thing of `spindetect train`'s fit and is scored on the 
     pos-ngrams-add  the shipped word n-grams kept, and the part-of-speech ones of pos-ngrams added beside them
                    (hashed apart: `train --pos-tags`, as the accurate model is trained); counted again
     no-pos-tags    without the part-of-speech n-grams (the accurate model before 2026-12-05); counted again
+    pos-ngrams-add-unmasked  as pos-ngrams-add, the agreement mask kept off the buckets the tagged n-grams reach
+                   (they keep their pooled weights; every other n-gram is masked as shipped)
     stack-agree=X  the same mask on the stack: a column keeps its weight if at least the share X of the training
                    families, the stack fitted on each alone, give it the pooled sign; the stack is refitted on the
                    kept columns and its experts after it
 
     bash scripts/get_corpora.sh brown lee     # prints the --corpus options
     python benchmarks/char_variants.py --data ../shared/data --corpus brown=DIR --corpus lee=DIR \
-        [--para-docs 60] [--seed N] [--accurate] [--variants shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,char-balanced-llm,char-no-spinner,char-spinner=X,word-ngrams=L-H,word-suffix,pos-ngrams,pos-ngrams-add,no-pos-tags,agree=X,stack-agree=X] [--out DIR]
+        [--para-docs 60] [--seed N] [--accurate] [--variants shipped,family-max,char-c=1,char-c=12,stack-c=0.05,stack-c=3,char-balanced,char-balanced-llm,char-no-spinner,char-spinner=X,word-ngrams=L-H,word-suffix,pos-ngrams,pos-ngrams-add,pos-ngrams-add-unmasked,no-pos-tags,agree=X,stack-agree=X] [--out DIR]
 
 Fast mode (no language model) unless --accurate (the accurate recipe: language-model statistics and experts, no
 agreement mask, the part-of-speech n-grams; SmolLM2 scores each document not yet in
@@ -76,7 +78,7 @@ _FIT, _OOF_CHAR = train_doc.fit, train_doc._oof_char
 _CHAR_C, _STACK_C = train_doc.CHAR_C, train_doc.STACK_C
 _SHAPE, _WORD_NGRAM_RANGE = charstyle._shape, charstyle.WORD_NGRAM_RANGE
 #: Variants that change how the documents are counted (their n-grams are counted again under the variant).
-RECOUNT = ("word-suffix", "word-ngrams", "pos-ngrams", "pos-ngrams-add", "no-pos-tags")
+RECOUNT = ("word-suffix", "word-ngrams", "pos-ngrams", "pos-ngrams-add", "pos-ngrams-add-unmasked", "no-pos-tags")
 _WORD_VIEWS = charstyle._word_views
 
 
@@ -92,8 +94,22 @@ def _tagged_only(tagger: postag.Tagger):
 
 def _recounted(p, variant: str, tagger: postag.Tagger):
     """The documents of ``p`` counted again under a RECOUNT ``variant`` (with the tagger it reads, if any)."""
-    with_tags = {"pos-ngrams-add": tagger, "no-pos-tags": None}.get(variant, p.tagger)
+    with_tags = {"pos-ngrams-add": tagger, "pos-ngrams-add-unmasked": tagger, "no-pos-tags": None}.get(variant, p.tagger)
     return replace(p, counts=charstyle.count_matrix(p.texts, p.keep, with_tags), tagger=with_tags)
+
+
+def _tagged_buckets(p, plain_counts) -> np.ndarray:
+    """Boolean per bucket: the tagged word n-grams of some document of ``p`` (counted with its tagger) reach it, i.e.
+    its count differs from ``plain_counts`` (the same documents counted without the tagger)."""
+    diff = (p.counts - plain_counts).tocsc()
+    diff.eliminate_zeros()
+    return np.diff(diff.indptr) > 0
+
+
+def _fit_char_unmasked(p, idx: np.ndarray, tagged: np.ndarray) -> charstyle.CharStyle:
+    pooled = charstyle.fit_counts(p.counts[idx], p.y[idx], c=train_doc.CHAR_C, keep=p.keep, tagger=p.tagger)
+    masked = train_doc._agreed(p, idx, pooled, p.agree)
+    return replace(masked, weights=np.where(tagged, pooled.weights, masked.weights))
 
 
 class FamilyMax:
@@ -190,6 +206,8 @@ def use(variant: str, tagger: postag.Tagger | None = None) -> None:
         charstyle._word_views = _tagged_only(tagger)
     elif variant in ("pos-ngrams-add", "no-pos-tags"):
         pass  # the documents' tagger changes (_recounted), not the fit
+    elif variant == "pos-ngrams-add-unmasked":
+        pass  # main() sets the fit once the tagged buckets are known
     elif variant == "char-balanced":
         train_doc._fit_char = _fit_char_balanced
     elif variant == "char-balanced-llm":
@@ -211,7 +229,7 @@ def use(variant: str, tagger: postag.Tagger | None = None) -> None:
     elif name in ("char-c", "stack-c") and value:
         setattr(train_doc, "CHAR_C" if name == "char-c" else "STACK_C", float(value))
     elif variant != "shipped":
-        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X, char-balanced, char-balanced-llm, char-no-spinner, char-spinner=X, word-ngrams=L-H, word-suffix, pos-ngrams, pos-ngrams-add, no-pos-tags, agree=X or stack-agree=X (0 <= X <= 1)")
+        raise ValueError(f"unknown variant {variant!r}; expected shipped, family-max, char-c=X, stack-c=X, char-balanced, char-balanced-llm, char-no-spinner, char-spinner=X, word-ngrams=L-H, word-suffix, pos-ngrams, pos-ngrams-add, pos-ngrams-add-unmasked, no-pos-tags, agree=X or stack-agree=X (0 <= X <= 1)")
 
 
 def main() -> None:
@@ -240,7 +258,7 @@ def main() -> None:
     t0 = time.time()
     cfg = train_doc.Config(**({"corpus_spin_every": args.corpus_spin_every, "para_docs": args.para_docs,
                                "seed": args.seed} | (train_doc.ACCURATE if args.accurate else {})))
-    tagged_variants = bool({"pos-ngrams", "pos-ngrams-add"} & set(variants))
+    tagged_variants = bool({"pos-ngrams", "pos-ngrams-add", "pos-ngrams-add-unmasked"} & set(variants))
     try:  # a missing Brown corpus fails here, before the documents are built
         given = corpora.parse(args.corpus)
         brown = docprep.tagger_corpus(replace(cfg, pos_tags=True), given) if args.accurate or tagged_variants else None
@@ -264,6 +282,10 @@ def main() -> None:
         use(v, tagger)
         t = time.time()
         pv = _recounted(p, v, tagger) if v.partition("=")[0] in RECOUNT else p
+        if v == "pos-ngrams-add-unmasked":
+            tagged = _tagged_buckets(pv, p.counts)
+            log(f"{int(tagged.sum())} buckets reached by the tagged n-grams")
+            train_doc._fit_char = lambda q, idx: _fit_char_unmasked(q, idx, tagged)
         results[v] = r = evaluate(pv, args.accurate, log)
         r["seconds"] = round(time.time() - t)
         print(summary(v, r), flush=True)
