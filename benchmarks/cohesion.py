@@ -32,7 +32,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extra_humans import evaluate, fast_prepared, save, summary  # noqa: E402
+from extra_humans import evaluated, fast_prepared, save  # noqa: E402
 
 from spindetect import cache, train_doc, trainset  # noqa: E402
 from spindetect.artifacts import _zipf  # noqa: E402
@@ -97,11 +97,7 @@ def main() -> None:
     results = {}
     for name, on in ([("shipped", False)] if args.with_shipped else []) + [("cohesion", True)]:
         use(on)
-        t = time.time()
-        results[name] = r = evaluate(fast_prepared(docs, cfg, log), False, log)
-        r["seconds"] = round(time.time() - t)
-        print(summary(name, r), flush=True)
-        print(f"  by family {r['by_family']}\n  by domain {r['by_domain']}  ({r['seconds']} s)", flush=True)
+        results[name] = evaluated(name, fast_prepared(docs, cfg, log), False, log)
     use(False)
     print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
     if args.out:

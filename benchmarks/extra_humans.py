@@ -153,6 +153,17 @@ def summary(name: str, r: dict) -> str:
             f"unseen humans flagged at seen 5 % {r['unseen_humans_flagged_at_seen_q0.95']:.3f} pooled {r['pooled']}")
 
 
+def evaluated(name: str, p, lm: bool, log, note: str = "", **extra) -> dict:
+    """``evaluate(p, lm, log)`` with ``extra`` entries and its seconds, printed as a ``summary`` line and the figures by
+    family and domain (``note`` after the seconds)."""
+    t = time.time()
+    r = evaluate(p, lm, log) | extra
+    r["seconds"] = round(time.time() - t)
+    print(summary(name, r), flush=True)
+    print(f"  by family {r['by_family']}\n  by domain {r['by_domain']}  ({note}{r['seconds']} s)", flush=True)
+    return r
+
+
 def save(results: dict, out: str, lm: bool, name: str | None = None) -> None:
     """Write ``results`` as JSON into folder ``out``: ``name``, else metrics.json (metrics-lm.json with ``lm``)."""
     o = Path(out)

@@ -45,7 +45,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extra_humans import evaluate, fast_prepared, save, summary  # noqa: E402
+from extra_humans import evaluated, fast_prepared, save  # noqa: E402
 
 from spindetect import cache, corpora, docprep, train_doc, trainset  # noqa: E402
 from spindetect.augment.paraphrase import Paraphraser, cache_file  # noqa: E402
@@ -190,11 +190,7 @@ def main() -> None:
     results = {"zero_shot": zero_shot(docs, tagger, model, log)}
     if not args.zero_shot_only:
         use(tagger, model)
-        t = time.time()
-        results["tag-surprise"] = r = evaluate(fast_prepared(docs, cfg, log), False, log)
-        r["seconds"] = round(time.time() - t)
-        print(summary("tag-surprise", r), flush=True)
-        print(f"  by family {r['by_family']}\n  by domain {r['by_domain']}  ({r['seconds']} s)", flush=True)
+        results["tag-surprise"] = evaluated("tag-surprise", fast_prepared(docs, cfg, log), False, log)
         use(None)
     print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
     if args.out:
