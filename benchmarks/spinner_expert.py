@@ -28,6 +28,14 @@ spinner expert); ``--no-context`` measures accurate mode without them, as shippe
 ``--wiki DIR`` adds each join's ROC AUC on encyclopedic text (the built-in spinner's output on the wiki corpus's
 texts against the human ones, with everything fitted on the training documents: a domain never trained on).
 
+``--joint-expert`` (accurate mode) fits, beside the shipped spinner expert, one that reads the language model's and
+the context statistics together (zero-shot as the shipped one when the fold holds the spinner out), and joins it in
+its place.
+
+``--shipped-recipe`` builds and measures the documents as the shipped model of the mode is trained (accurate:
+``train_doc.ACCURATE``, the part-of-speech n-grams from ``--corpus brown=DIR``; fast: the agreement mask), and
+``--seed N`` draws another sample of documents and split.
+
 Needs the language model's statistics of the training documents (the training LM cache, or the LM itself).
 Prints a Markdown table; writes ``metrics.json`` into --out.
 """
@@ -53,7 +61,8 @@ SUM_WEIGHTS = (0.5, 1.0, 2.0)
 SUM_OFFSETS = (0.0, 1.0, 2.0)
 
 
-def fold_scores(p, tr, te, with_llm: bool, by: str, name: str, with_context: bool = False) -> dict:
+def fold_scores(p, tr, te, with_llm: bool, by: str, name: str, with_context: bool = False,
+                with_joint: bool = False) -> dict:
     """One fold: the stack and the experts fitted on ``tr``, ``te`` scored in human standard deviations of each.
 
     The expert is the spinner expert with the LM's statistics (accurate mode), else the context expert (fast mode).
@@ -67,6 +76,7 @@ def fold_scores(p, tr, te, with_llm: bool, by: str, name: str, with_context: boo
     # accurate mode with fast mode's context expert beside its spinner expert (--context-expert)
     ctx = train_doc._fit_expert(p, tr, m, "context", 0) if with_context else None
     human = tr[p.y[tr] == 0]
+    joint = _joint_expert(p, m, tr, human, te, e) if with_joint else None
     stack = replace(m, spinner=None, llm=None, context=None)
     sh = train_doc.predict(p, stack, human)
     z = train_doc.expert_z(p, m, expert, te)
@@ -76,17 +86,35 @@ def fold_scores(p, tr, te, with_llm: bool, by: str, name: str, with_context: boo
             # None: no LLM family in training
             "llm": (llm.score(z) - llm.human_mean) / llm.human_std if llm else None,
             "context": (ctx.score(train_doc.expert_z(p, m, "context", te)) - ctx.human_mean) / ctx.human_std
-            if ctx else None}
+            if ctx else None,
+            "joint": joint}
 
 
-def held_out_scores(p, with_llm: bool = False, with_context: bool = False) -> list[dict]:
+def _joint_expert(p, m, tr, human, te, zero_shot) -> np.ndarray:
+    """--joint-expert: held-out scores (human deviations) of a spinner expert that reads the language model's and the
+    context statistics together ([z, z**2] of both blocks, fitted on the spinner's rewrites in ``tr`` against its
+    human documents); with no spinner in ``tr``, the shipped zero-shot expert ``zero_shot``."""
+    from sklearn.linear_model import LogisticRegression
+
+    rewritten = tr[p.family[tr] == "spinner"]
+    z = np.hstack([train_doc.expert_z(p, m, "spinner"), train_doc.expert_z(p, m, "context")])
+    x = np.hstack([z, z ** 2])
+    if not len(rewritten):
+        return (zero_shot.score(train_doc.expert_z(p, m, "spinner", te)) - zero_shot.human_mean) / zero_shot.human_std
+    both = np.concatenate([human, rewritten])
+    lr = LogisticRegression(C=train_doc.STACK_C, max_iter=5000, random_state=0).fit(x[both], p.y[both])
+    h = lr.decision_function(x[human])
+    return (lr.decision_function(x[te]) - h.mean()) / (h.std() + 1e-9)
+
+
+def held_out_scores(p, with_llm: bool = False, with_context: bool = False, with_joint: bool = False) -> list[dict]:
     """Per fold: held-out indices, the stack's and the expert's scores in human standard deviations of each."""
     out = []
     ok = ~np.isnan(p.lm).any(axis=1) if p.lm is not None else np.ones(len(p.y), dtype=bool)
     for by in ("family", "domain"):
         for h in (0, 1):
             for name, tr, te in train_doc.folds(p, by, h):
-                out.append(fold_scores(p, tr[ok[tr]], te[ok[te]], with_llm, by, name, with_context))
+                out.append(fold_scores(p, tr[ok[tr]], te[ok[te]], with_llm, by, name, with_context, with_joint))
                 print(f"  {by} {name} half {h} ({out[-1]['kind']} expert)", file=sys.stderr)
     return out
 
@@ -129,16 +157,28 @@ def main() -> None:
                     "expert to the shipped sum (rows below the sums)")
     ap.add_argument("--no-context", action="store_true", help="accurate mode without the context statistics (as "
                     "shipped before 2026-12-04)")
+    ap.add_argument("--joint-expert", action="store_true", help="accurate mode: also a spinner expert reading the "
+                    "language model's and the context statistics together (rows after the shipped ones)")
+    ap.add_argument("--seed", type=int, default=0, help="the draw of documents and split (benchmarks/draws.py)")
+    ap.add_argument("--shipped-recipe", action="store_true", help="the shipped model's recipe of the mode "
+                    "(accurate: train_doc.ACCURATE, give it only the brown corpus; fast: train_doc.Config's defaults) "
+                    "instead of the settings above")
     ap.add_argument("--wiki", default=None, help="the wiki corpus folder: adds each join's encyclopedic ROC AUC (the "
                     "built-in spinner on Wikipedia texts, never trained on; benchmarks/wiki_corpus.py)")
     args = ap.parse_args()
     t0 = time.time()
     if args.fast and (args.llm_expert or args.no_context or args.context_expert):
         sys.exit("error: --fast joins the context expert: it cannot go with --llm-expert, --context-expert or --no-context")
+    if args.joint_expert and (args.fast or args.no_context):
+        sys.exit("error: --joint-expert reads the language model's and the context statistics: it cannot go with --fast "
+                 "or --no-context")
     if args.context_expert and args.no_context:
         sys.exit("error: --context-expert reads the context statistics: it cannot go with --no-context")
     para = args.para_docs if args.para_docs is not None else train_doc.SHIPPED_PARA_DOCS
-    cfg = train_doc.Config(lm=not args.fast, corpus_spin_every=args.corpus_spin_every, context=not args.no_context, para_docs=para)
+    cfg = train_doc.Config(lm=not args.fast, corpus_spin_every=args.corpus_spin_every, context=not args.no_context,
+                           para_docs=para, seed=args.seed)
+    if args.shipped_recipe:
+        cfg = train_doc.Config(para_docs=para, seed=args.seed, **({} if args.fast else train_doc.ACCURATE))
     docs = trainset.training_set(args.data, cfg, args.corpus, lambda m: print(m, file=sys.stderr))
     wiki = corpora.documents("wiki", Path(args.wiki), cfg.max_words, 2, cfg.seed) if args.wiki else []
     cache = Path(args.lm_cache) if args.lm_cache else docprep.default_lm_cache()
@@ -149,9 +189,9 @@ def main() -> None:
 
         lm_model = LanguageModel()
     p_all = docprep.prepare(everything, lm_model, cache, lambda m: print(m, file=sys.stderr), len(everything),
-                              cfg.seed, **docprep.measures(cfg))
+                              cfg.seed, **docprep.measures(cfg, corpora.parse(args.corpus)))
     p = docprep.subset(p_all, np.arange(len(docs)))
-    folds = held_out_scores(p, args.llm_expert, args.context_expert)
+    folds = held_out_scores(p, args.llm_expert, args.context_expert, args.joint_expert)
     # Wikipedia: the stack and experts fitted on every training document, the Wikipedia ones scored
     enc = fold_scores(p_all, np.arange(len(docs)), np.arange(len(docs), len(everything)), args.llm_expert,
                       "wiki", "wiki", args.context_expert) if wiki else None
@@ -171,6 +211,13 @@ def main() -> None:
             for c in (1.0, 2.0):
                 rows[f"shipped sum + {w:g} * max(0, context expert - {c:g})"] = (
                     lambda f, w=w, c=c: shipped(f) + w * np.maximum(f["context"] - c, 0.0))
+    if args.joint_expert:
+        rows["joint expert alone"] = lambda f: f["joint"]
+        for w, c in ((1.0, 1.0), (1.0, 0.5), (2.0, 1.0), (1.0, 1.5)):
+            rows[f"stack + {w:g} * max(0, joint expert - {c:g})"] = (
+                lambda f, w=w, c=c: f["stack"] + w * np.maximum(f["joint"] - c, 0.0))
+        for c in (0.5, 1.0):
+            rows[f"max(stack, joint expert - {c:g})"] = lambda f, c=c: np.maximum(f["stack"], f["joint"] - c)
     if args.llm_expert:
         rows["LLM expert alone"] = lambda f: f["stack"] if f["llm"] is None else f["llm"]
         for w in (0.5, 1.0):
