@@ -155,7 +155,7 @@ def summary(name: str, r: dict) -> str:
 
 def evaluated(name: str, p, lm: bool, log, note: str = "", **extra) -> dict:
     """``evaluate(p, lm, log)`` with ``extra`` entries and its seconds, printed as a ``summary`` line and the figures by
-    family and domain (``note`` after the seconds)."""
+    family and domain (``note`` before the seconds)."""
     t = time.time()
     r = evaluate(p, lm, log) | extra
     r["seconds"] = round(time.time() - t)

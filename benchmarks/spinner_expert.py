@@ -194,7 +194,7 @@ def main() -> None:
     folds = held_out_scores(p, args.llm_expert, args.context_expert, args.joint_expert)
     # Wikipedia: the stack and experts fitted on every training document, the Wikipedia ones scored
     enc = fold_scores(p_all, np.arange(len(docs)), np.arange(len(docs), len(everything)), args.llm_expert,
-                      "wiki", "wiki", args.context_expert) if wiki else None
+                      "wiki", "wiki", args.context_expert, args.joint_expert) if wiki else None
     rows = {"stack alone": lambda f: f["stack"], "expert alone": lambda f: f["expert"]}
     for c in OFFSETS:
         rows[f"max(stack, expert - {c:g})"] = lambda f, c=c: np.maximum(f["stack"], f["expert"] - c)
