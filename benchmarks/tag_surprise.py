@@ -36,7 +36,7 @@ import argparse
 import math
 import sys
 import time
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from typing import Sequence
 
@@ -106,10 +106,7 @@ def tag_with_margins(tagger: postag.Tagger, words: Sequence[str]) -> tuple[list[
     for i, w in enumerate(words):
         t = tagger.tagdict.get(w)
         if t is None:
-            scores: dict[str, float] = defaultdict(float)
-            for f in postag._features(i, postag._norm(w), ctx, prev, prev2):
-                for tag, v in (tagger.weights.get(f) or {}).items():
-                    scores[tag] += v
+            scores = tagger.scores(postag._features(i, postag._norm(w), ctx, prev, prev2))
             t = max(tagger.tags, key=lambda x: (scores[x], x))
             top = sorted((scores[x] for x in tagger.tags), reverse=True)
             margins.append(top[0] - top[1])

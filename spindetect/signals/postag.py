@@ -105,13 +105,18 @@ class Tagger:
     def __init__(self, weights: dict[str, dict[str, float]], tagdict: dict[str, str], tags: Sequence[str]):
         self.weights, self.tagdict, self.tags = weights, tagdict, list(tags)
 
-    def _predict(self, feats: list[str]) -> str:
+    def scores(self, feats: list[str]) -> dict[str, float]:
+        """Each tag's summed weight over the features ``feats`` (a tag none of them weighs reads 0)."""
         scores: dict[str, float] = defaultdict(float)
         for f in feats:
             w = self.weights.get(f)
             if w:
                 for tag, v in w.items():
                     scores[tag] += v
+        return scores
+
+    def _predict(self, feats: list[str]) -> str:
+        scores = self.scores(feats)
         return max(self.tags, key=lambda t: (scores[t], t))
 
     def tag(self, words: Sequence[str]) -> list[str]:
