@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import itertools
-import json
 import sys
 import time
 from pathlib import Path
@@ -28,7 +27,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extra_humans import fast_prepared  # noqa: E402
+from extra_humans import fast_prepared, save  # noqa: E402
 
 from spindetect import docset, train_doc, trainset  # noqa: E402
 from spindetect.metrics import tpr_at_fpr  # noqa: E402
@@ -86,9 +85,7 @@ def main() -> None:
     print("| **mean** (worst) | " + " | ".join(f"**{np.mean(means[k]):.3f}** ({min(means[k]):.3f})" for k in ks) + " |")
     print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
     if args.out:
-        o = Path(args.out)
-        o.mkdir(parents=True, exist_ok=True)
-        (o / "metrics.json").write_text(json.dumps({"args": vars(args), "curve": res}, indent=2) + "\n")
+        save({"args": vars(args), "curve": res}, args.out, lm=False)
 
 
 if __name__ == "__main__":

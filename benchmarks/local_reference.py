@@ -32,7 +32,6 @@ machine without the paraphrase cache; every variant is compared with `none` of t
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 import time
 from pathlib import Path
@@ -42,7 +41,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extra_humans import fast_prepared  # noqa: E402
+from extra_humans import fast_prepared, save  # noqa: E402
 
 from spindetect import train_doc, trainset  # noqa: E402
 from spindetect.metrics import tpr_at_fpr  # noqa: E402
@@ -168,9 +167,7 @@ def main() -> None:
             print(f"{by} {v}: " + ", ".join(f"{n} {g['roc_auc']:.3f}" for n, g in r[v]["groups"].items()))
     print(f"({time.time() - t0:.0f} s)", file=sys.stderr)
     if args.out:
-        o = Path(args.out)
-        o.mkdir(parents=True, exist_ok=True)
-        (o / "metrics.json").write_text(json.dumps({"args": vars(args), "results": results}, indent=2) + "\n")
+        save({"args": vars(args), "results": results}, args.out, lm=False)
 
 
 if __name__ == "__main__":
