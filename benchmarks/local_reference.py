@@ -58,7 +58,8 @@ def embeddings(texts: list[str], log) -> np.ndarray:
 
 
 def oof_training_scores(p, model, tr: np.ndarray, oof_char: np.ndarray) -> np.ndarray:
-    """Stack log-odds (experts applied) of training documents ``tr`` with their out-of-fold character log-odds."""
+    """Stack log-odds (experts applied, the strong rule left out: it floors a handful of documents) of training
+    documents ``tr`` with their out-of-fold character log-odds."""
     x = train_doc._rows(p, tr, oof_char, (model.lex_mean, model.lex_scale), (None, None),
                         (model.ctx_mean, model.ctx_scale) if model.ctx_mean is not None else (None, None))
     stack = logit = ((x - model.mean) / model.scale) @ model.coef + model.bias
