@@ -34,7 +34,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extra_humans import evaluate, fast_prepared, save, summary  # noqa: E402
+from extra_humans import evaluate, fast_prepared, listed, save, summary  # noqa: E402
 
 from spindetect import cache, docset, train_doc, trainset  # noqa: E402
 from spindetect.augment.paraphrase import Paraphraser, cache_file, rewrite  # noqa: E402
@@ -100,10 +100,7 @@ def main() -> None:
     ap.add_argument("--generate", action="store_true", help="generate paraphrases missing from the cache")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
-    variants = args.variants.split(",")
-    bad = [v for v in variants if v not in VARIANTS]
-    if bad:
-        sys.exit(f"error: unknown variant(s) {', '.join(bad)}; expected some of: {', '.join(VARIANTS)}")
+    variants = listed(args.variants, VARIANTS, "variant")
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     t0 = time.time()
     cfg = train_doc.Config(corpus_spin_every=2, para_docs=train_doc.SHIPPED_PARA_DOCS)

@@ -44,6 +44,16 @@ VARIANTS = {"none": (), "human": ("brown",), "spin": ("brown", "brown-spun"),
             "lee": ("brown", "brown-spun", "lee", "lee-spun"), "lee-human": ("brown", "lee")}
 
 
+def listed(value: str, valid, what: str) -> list[str]:
+    """The comma-separated items of option ``value``; exits with a one-line error naming the ``valid`` ones when an
+    item is not among them (``what``: the option's noun, as in "unknown variant(s) ...")."""
+    items = value.split(",")
+    bad = sorted(set(items) - set(valid))
+    if bad:
+        sys.exit(f"error: unknown {what}(s) {', '.join(bad)}; expected some of: {', '.join(valid)}")
+    return items
+
+
 def fast_prepared(docs, cfg, log):
     """``docs`` measured for the fast mode (no language-model statistics), as `spindetect train` measures them."""
     return docprep.prepare(docs, None, None, log, 0, cfg.seed, **docprep.measures(cfg))
@@ -105,10 +115,7 @@ def main() -> None:
     ap.add_argument("--spin-every", type=int, default=2, help="every N-th corpus text also spun (the spun variants)")
     ap.add_argument("--out", default=None)
     args = ap.parse_args()
-    variants = args.variants.split(",")
-    bad = sorted(set(variants) - set(VARIANTS))
-    if bad:
-        sys.exit(f"error: unknown variant(s) {', '.join(bad)}; expected some of: {', '.join(VARIANTS)}")
+    variants = listed(args.variants, VARIANTS, "variant")
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     t0 = time.time()
     cfg = train_doc.Config(lm=args.lm)

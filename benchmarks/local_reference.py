@@ -41,7 +41,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from extra_humans import fast_prepared, save  # noqa: E402
+from extra_humans import fast_prepared, listed, save  # noqa: E402
 
 from spindetect import train_doc, trainset  # noqa: E402
 from spindetect.metrics import tpr_at_fpr  # noqa: E402
@@ -150,10 +150,7 @@ def main() -> None:
         ks = [int(k) for k in args.k.split(",")]
     except ValueError:
         sys.exit(f"error: --k must be comma-separated integers, got {args.k!r}")
-    splits = args.splits.split(",")
-    bad = sorted(set(splits) - set(SPLITS))
-    if bad:
-        sys.exit(f"error: unknown split(s) {', '.join(bad)}; expected some of: {', '.join(SPLITS)}")
+    splits = listed(args.splits, SPLITS, "split")
     log = lambda m: print(m, file=sys.stderr, flush=True)  # noqa: E731
     t0 = time.time()
     cfg = train_doc.Config(para_docs=args.para_docs, seed=args.seed)
